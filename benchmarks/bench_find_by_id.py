@@ -1,0 +1,118 @@
+"""find_by_id, side by side on the same Onyx Local: this SDK vs the official 2.5.2 vs raw httpx.
+
+1. 500 sequential ``find_by_id`` calls (goal: this SDK at least 3x faster than the official one,
+   thanks to keep-alive connection pooling).
+2. 48 concurrent async ``find_by_id`` calls against ``--latency 100`` (goal: wall time under
+   0.25 s; the official async client runs them on a thread pool).
+
+    .venv/bin/python benchmarks/bench_find_by_id.py [--calls 500] [--concurrency 48]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+from _harness import SEED_USER, onyx_local, run_official
+
+import onyx_database as onyx
+
+OFFICIAL_SEQUENTIAL = """
+import json, time
+from onyx_database import onyx
+db = onyx.init(wire_format="json")
+db.find_by_id("User", "bench_user")
+start = time.perf_counter()
+for _ in range({calls}):
+    db.find_by_id("User", "bench_user")
+print(json.dumps({{"seconds": time.perf_counter() - start}}))
+"""
+
+OFFICIAL_CONCURRENT = """
+import asyncio, json, time
+from onyx_database import onyx_async
+async def main():
+    db = onyx_async.init(wire_format="json")
+    await db.find_by_id("User", "bench_user")
+    start = time.perf_counter()
+    await asyncio.gather(*[db.find_by_id("User", "bench_user") for _ in range({n})])
+    return time.perf_counter() - start
+print(json.dumps({{"seconds": asyncio.run(main())}}))
+"""
+
+
+def ours_sequential(config: dict[str, Any], calls: int) -> float:
+    with onyx.init(**config) as db:
+        db.save("User", SEED_USER)
+        db.find_by_id("User", "bench_user")
+        start = time.perf_counter()
+        for _ in range(calls):
+            db.find_by_id("User", "bench_user")
+        return time.perf_counter() - start
+
+
+def raw_httpx_sequential(config: dict[str, Any], calls: int) -> float:
+    headers = {"x-onyx-key": config["apiKey"], "x-onyx-secret": config["apiSecret"]}
+    url = f"{config['baseUrl']}/data/{config['databaseId']}/User/bench_user"
+    with httpx.Client(headers=headers) as client:
+        client.get(url).raise_for_status()
+        start = time.perf_counter()
+        for _ in range(calls):
+            client.get(url).json()
+        return time.perf_counter() - start
+
+
+async def ours_concurrent(config: dict[str, Any], n: int) -> float:
+    async with onyx.init_async(**config) as db:
+        await db.save("User", SEED_USER)
+        await db.find_by_id("User", "bench_user")
+        start = time.perf_counter()
+        await asyncio.gather(*[db.find_by_id("User", "bench_user") for _ in range(n)])
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=48)
+    parser.add_argument("--latency", type=float, default=100.0)
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    with onyx_local() as config:
+        ours = ours_sequential(config, args.calls)
+        raw = raw_httpx_sequential(config, args.calls)
+        official = run_official(OFFICIAL_SEQUENTIAL.format(calls=args.calls), config)["seconds"]
+    results["sequential"] = {
+        "calls": args.calls,
+        "onyx_py_s": round(ours, 3),
+        "raw_httpx_s": round(raw, 3),
+        "official_2_5_2_s": round(official, 3),
+        "speedup_vs_official": round(official / ours, 2),
+    }
+    with onyx_local(latency_ms=args.latency) as config:
+        ours_c = asyncio.run(ours_concurrent(config, args.concurrency))
+        official_c = run_official(OFFICIAL_CONCURRENT.format(n=args.concurrency), config)["seconds"]
+    results["concurrent_async"] = {
+        "requests": args.concurrency,
+        "latency_ms": args.latency,
+        "onyx_py_wall_s": round(ours_c, 3),
+        "official_2_5_2_wall_s": round(official_c, 3),
+    }
+    seq, con = results["sequential"], results["concurrent_async"]
+    print(f"{args.calls} sequential find_by_id (same Onyx Local, JSON):")
+    print(f"  onyx-py          {seq['onyx_py_s']:.3f} s")
+    print(f"  raw httpx        {seq['raw_httpx_s']:.3f} s")
+    print(f"  official 2.5.2   {seq['official_2_5_2_s']:.3f} s")
+    print(f"  speedup vs official: {seq['speedup_vs_official']}x (goal >= 3x)")
+    print(f"{args.concurrency} concurrent async find_by_id, --latency {args.latency:g} ms:")
+    print(f"  onyx-py          {con['onyx_py_wall_s']:.3f} s (goal < 0.25 s)")
+    print(f"  official 2.5.2   {con['official_2_5_2_wall_s']:.3f} s")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The ``onyx-py`` console script.
+
+::
+
+    onyx-py local [--host 127.0.0.1] [--port 8787] [--data DIR] [--schema FILE] [--latency MS]
+    onyx-py version
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+USAGE = """usage: onyx-py <command> [options]
+
+commands:
+  local     run Onyx Local, the SQLite-backed local server (onyx-py local --help)
+  version   print the version of onyx-py
+"""
+
+
+def _version() -> str:
+    try:
+        return metadata.version("onyx-py")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``onyx-py``; returns the process exit code.
+
+    >>> main(["version"])  # doctest: +ELLIPSIS
+    onyx-py ...
+    0
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0 if args else 2
+    command, rest = args[0], args[1:]
+    if command in ("version", "--version"):
+        print(f"onyx-py {_version()}")
+        return 0
+    if command == "local":
+        try:
+            from onyx_database.local._cli import main as local_main
+        except ImportError as exc:
+            print(
+                f"onyx-py local needs the [local] extra: pip install 'onyx-py[local]' ({exc})",
+                file=sys.stderr,
+            )
+            return 2
+        return local_main(rest)
+    print(f"onyx-py: unknown command {command!r}\n\n{USAGE}", file=sys.stderr, end="")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""Conditions and sorts: immutable value objects compiled to the wire shape in one place.
+
+>>> cond = (eq("status", "active") & gt("age", 18)) | is_null("deletedAt")
+>>> cond.to_wire()["operator"]
+'OR'
+
+``a & b & c`` flattens into one AND node and ``(a & b) | c`` gives ``OR(AND(a, b), c)``, the tree
+the official builders produce for ``where(a).and_(b).or_(c)``. ``~cond`` negates with the ``NOT_*``
+operators (De Morgan for compounds), because the wire has no negation node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ._errors import OnyxUsageError
+from ._serialize import to_wire
+
+__all__ = [
+    "Compound",
+    "Condition",
+    "Criterion",
+    "Sort",
+    "asc",
+    "between",
+    "contains",
+    "contains_ignore_case",
+    "desc",
+    "eq",
+    "gt",
+    "gte",
+    "in_op",
+    "is_null",
+    "like",
+    "lt",
+    "lte",
+    "matches",
+    "neq",
+    "not_between",
+    "not_contains",
+    "not_contains_ignore_case",
+    "not_in",
+    "not_like",
+    "not_matches",
+    "not_null",
+    "not_starts_with",
+    "starts_with",
+]
+
+_NEGATIONS = {
+    "EQUAL": "NOT_EQUAL",
+    "GREATER_THAN": "LESS_THAN_EQUAL",
+    "LESS_THAN": "GREATER_THAN_EQUAL",
+    "IN": "NOT_IN",
+    "BETWEEN": "NOT_BETWEEN",
+    "LIKE": "NOT_LIKE",
+    "CONTAINS": "NOT_CONTAINS",
+    "CONTAINS_IGNORE_CASE": "NOT_CONTAINS_IGNORE_CASE",
+    "STARTS_WITH": "NOT_STARTS_WITH",
+    "MATCHES": "NOT_MATCHES",
+    "IS_NULL": "NOT_NULL",
+}
+_NEGATIONS.update({negated: plain for plain, negated in _NEGATIONS.items()})
+
+_NO_VALUE_OPERATORS = frozenset({"IS_NULL", "NOT_NULL"})
+
+
+class Condition:
+    """Base of every condition: combine with ``&`` / ``|`` (``and_`` / ``or_``), negate with ``~``.
+
+    >>> (eq("a", 1) & eq("b", 2)).to_wire()["conditionType"]
+    'CompoundCondition'
+    """
+
+    __slots__ = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        """The QueryCondition dict the server expects."""
+        raise NotImplementedError
+
+    def __and__(self, other: Condition) -> Condition:
+        return _combine("AND", self, other)
+
+    def __or__(self, other: Condition) -> Condition:
+        return _combine("OR", self, other)
+
+    def __invert__(self) -> Condition:
+        raise NotImplementedError
+
+    def and_(self, other: Condition) -> Condition:
+        """Same as ``self & other`` (the official SDK's spelling)."""
+        return _combine("AND", self, other)
+
+    def or_(self, other: Condition) -> Condition:
+        """Same as ``self | other`` (the official SDK's spelling)."""
+        return _combine("OR", self, other)
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion(Condition):
+    """One ``field OPERATOR value`` test. Build it with a helper such as :func:`eq`.
+
+    >>> eq("status", "active").to_wire()
+    {'conditionType': 'SingleCondition', 'criteria': {'field': 'status', 'operator': 'EQUAL', 'value': 'active'}}
+    """  # noqa: E501
+
+    field: str
+    operator: str
+    value: Any = None
+
+    def to_wire(self) -> dict[str, Any]:
+        criteria: dict[str, Any] = {"field": self.field, "operator": self.operator}
+        if self.operator not in _NO_VALUE_OPERATORS:
+            criteria["value"] = self.value
+        return {"conditionType": "SingleCondition", "criteria": criteria}
+
+    def __invert__(self) -> Condition:
+        return Criterion(self.field, _NEGATIONS[self.operator], self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Compound(Condition):
+    """``AND`` / ``OR`` over two or more conditions. Build it with ``&`` and ``|``.
+
+    >>> (eq("a", 1) | eq("b", 2)).operator
+    'OR'
+    """
+
+    operator: Literal["AND", "OR"]
+    conditions: tuple[Condition, ...]
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "conditionType": "CompoundCondition",
+            "operator": self.operator,
+            "conditions": [condition.to_wire() for condition in self.conditions],
+        }
+
+    def __invert__(self) -> Condition:
+        flipped: Literal["AND", "OR"] = "OR" if self.operator == "AND" else "AND"
+        return Compound(flipped, tuple(~condition for condition in self.conditions))
+
+
+def ensure_condition(value: object, where: str) -> Condition:
+    """``value`` if it is a Condition, else a build-time :class:`OnyxUsageError`."""
+    if not isinstance(value, Condition):
+        raise OnyxUsageError(
+            f"{where} expects a condition such as eq('field', value), "
+            f"got {type(value).__name__}: {value!r}"
+        )
+    return value
+
+
+def _combine(operator: Literal["AND", "OR"], left: object, right: object) -> Condition:
+    left = ensure_condition(left, operator.lower() + "_")
+    right = ensure_condition(right, operator.lower() + "_")
+    parts: list[Condition] = []
+    for side in (left, right):
+        if isinstance(side, Compound) and side.operator == operator:
+            parts.extend(side.conditions)
+        else:
+            parts.append(side)
+    return Compound(operator, tuple(parts))
+
+
+def _field(field: object) -> str:
+    if not isinstance(field, str) or not field.strip():
+        raise OnyxUsageError(f"a condition needs a non-empty field name, got {field!r}")
+    return field
+
+
+def _criterion(field: object, operator: str, value: Any = None) -> Criterion:
+    name = _field(field)
+    return Criterion(name, operator, to_wire(value, f"condition({name}).value"))
+
+
+def eq(field: str, value: Any) -> Condition:
+    """``field == value``. ``eq("status", "active")``"""
+    return _criterion(field, "EQUAL", value)
+
+
+def neq(field: str, value: Any) -> Condition:
+    """``field != value``. ``neq("status", "banned")``"""
+    return _criterion(field, "NOT_EQUAL", value)
+
+
+def gt(field: str, value: Any) -> Condition:
+    """``field > value``. ``gt("age", 18)``"""
+    return _criterion(field, "GREATER_THAN", value)
+
+
+def gte(field: str, value: Any) -> Condition:
+    """``field >= value``. ``gte("age", 18)``"""
+    return _criterion(field, "GREATER_THAN_EQUAL", value)
+
+
+def lt(field: str, value: Any) -> Condition:
+    """``field < value``. ``lt("age", 65)``"""
+    return _criterion(field, "LESS_THAN", value)
+
+
+def lte(field: str, value: Any) -> Condition:
+    """``field <= value``. ``lte("age", 65)``"""
+    return _criterion(field, "LESS_THAN_EQUAL", value)
+
+
+def between(field: str, lower: Any, upper: Any) -> Condition:
+    """``lower <= field <= upper`` (inclusive). ``between("age", 18, 65)``"""
+    return _criterion(field, "BETWEEN", [lower, upper])
+
+
+def not_between(field: str, lower: Any, upper: Any) -> Condition:
+    """Outside ``[lower, upper]``. ``not_between("age", 18, 65)``"""
+    return _criterion(field, "NOT_BETWEEN", [lower, upper])
+
+
+def _values(values: Any, helper: str) -> list[Any]:
+    if isinstance(values, str):
+        return [part.strip() for part in values.split(",") if part.strip()]
+    if isinstance(values, set | frozenset):
+        try:
+            return sorted(values)
+        except TypeError:
+            return list(values)
+    if isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+        return list(values)
+    raise OnyxUsageError(
+        f"{helper} expects a list, tuple, set or comma-separated string, "
+        f"got {type(values).__name__}"
+    )
+
+
+def in_op(field: str, values: Iterable[Any] | str) -> Condition:
+    """``field`` is one of ``values`` (a list/tuple/set, or ``"a, b"`` split on commas).
+
+    >>> in_op("status", "active, pending,").to_wire()["criteria"]["value"]
+    ['active', 'pending']
+    """
+    return _criterion(field, "IN", _values(values, "in_op"))
+
+
+def not_in(field: str, values: Iterable[Any] | str) -> Condition:
+    """``field`` is none of ``values``. ``not_in("status", ["banned", "deleted"])``"""
+    return _criterion(field, "NOT_IN", _values(values, "not_in"))
+
+
+def like(field: str, value: Any) -> Condition:
+    """LIKE (the engine treats it as case-insensitive equality). ``like("name", "ada")``"""
+    return _criterion(field, "LIKE", value)
+
+
+def not_like(field: str, value: Any) -> Condition:
+    """NOT LIKE. ``not_like("name", "ada")``"""
+    return _criterion(field, "NOT_LIKE", value)
+
+
+def contains(field: str, value: Any) -> Condition:
+    """Substring test. ``contains("email", "@example.com")``"""
+    return _criterion(field, "CONTAINS", value)
+
+
+def not_contains(field: str, value: Any) -> Condition:
+    """Negated substring test. ``not_contains("email", "@spam")``"""
+    return _criterion(field, "NOT_CONTAINS", value)
+
+
+def contains_ignore_case(field: str, value: Any) -> Condition:
+    """Case-insensitive substring test. ``contains_ignore_case("name", "ADA")``"""
+    return _criterion(field, "CONTAINS_IGNORE_CASE", value)
+
+
+def not_contains_ignore_case(field: str, value: Any) -> Condition:
+    """Negated case-insensitive substring test. ``not_contains_ignore_case("name", "ADA")``"""
+    return _criterion(field, "NOT_CONTAINS_IGNORE_CASE", value)
+
+
+def starts_with(field: str, value: Any) -> Condition:
+    """Prefix test. ``starts_with("name", "Ad")``"""
+    return _criterion(field, "STARTS_WITH", value)
+
+
+def not_starts_with(field: str, value: Any) -> Condition:
+    """Negated prefix test. ``not_starts_with("name", "Ad")``"""
+    return _criterion(field, "NOT_STARTS_WITH", value)
+
+
+def matches(field: str, regex: str) -> Condition:
+    """Full-string regular expression match. ``matches("sku", r"[A-Z]{3}-\\d+")``"""
+    return _criterion(field, "MATCHES", regex)
+
+
+def not_matches(field: str, regex: str) -> Condition:
+    """Negated full-string regex match. ``not_matches("sku", r"TMP-.*")``"""
+    return _criterion(field, "NOT_MATCHES", regex)
+
+
+def is_null(field: str) -> Condition:
+    """``field`` is null or missing. ``is_null("deletedAt")``"""
+    return Criterion(_field(field), "IS_NULL")
+
+
+def not_null(field: str) -> Condition:
+    """``field`` has a value. ``not_null("deletedAt")``"""
+    return Criterion(_field(field), "NOT_NULL")
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """One sort key. Build it with :func:`asc` or :func:`desc`.
+
+    >>> desc("createdAt").to_wire()
+    {'field': 'createdAt', 'order': 'DESC'}
+    """
+
+    field: str
+    order: Literal["ASC", "DESC"] = "ASC"
+
+    def to_wire(self) -> dict[str, str]:
+        return {"field": self.field, "order": self.order}
+
+
+def asc(field: str) -> Sort:
+    """Ascending sort on ``field``. ``db.from_table("User").order_by(asc("name"))``"""
+    return Sort(_field(field), "ASC")
+
+
+def desc(field: str) -> Sort:
+    """Descending sort on ``field``. ``db.from_table("User").order_by(desc("createdAt"))``"""
+    return Sort(_field(field), "DESC")

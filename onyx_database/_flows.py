@@ -1,0 +1,193 @@
+"""Multi-request flows, written once as generators and run by a tiny sync or async driver.
+
+A flow is a generator that yields *effects* and :class:`Emit` values:
+
+- a :class:`~onyx_database._request.Request` (or anything the performer understands): the driver
+  performs it and sends the result back in, or throws the exception the performer raised;
+- a :class:`Sleep`: the driver waits (``time.sleep`` or ``anyio.sleep``);
+- an :class:`Emit`: the driver hands the value to its consumer.
+
+So retries, pagination and batch chunking have exactly one implementation each, and the sync and
+async clients differ only in the ~10-line drivers :func:`drive` and :func:`adrive`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+)
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import OnyxBatchError, OnyxConnectionError, OnyxDecodeError, OnyxError
+from ._request import PageData, RawResponse, Request, parse_page
+from ._retry import RetryPolicy, parse_retry_after
+from ._serialize import to_wire
+
+__all__ = [
+    "Emit",
+    "Flow",
+    "Sleep",
+    "adrive",
+    "batch_flow",
+    "drive",
+    "pages_flow",
+    "retry_flow",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Effect: wait ``seconds`` before continuing; ``reason`` is for the log."""
+
+    seconds: float
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """Not an effect: a value for the consumer of the flow."""
+
+    value: Any
+
+
+Flow = Generator[Any, Any, None]
+
+
+def drive(flow: Flow, perform: Callable[[Any], Any]) -> Generator[Any, None, None]:
+    """Run ``flow`` synchronously, yielding what it emits."""
+    reply: Any = None
+    error: Exception | None = None
+    with closing(flow):
+        while True:
+            try:
+                step = flow.send(reply) if error is None else flow.throw(error)
+            except StopIteration:
+                return
+            reply, error = None, None
+            if isinstance(step, Emit):
+                yield step.value
+                continue
+            try:
+                reply = perform(step)
+            except Exception as exc:
+                error = exc
+
+
+async def adrive(flow: Flow, perform: Callable[[Any], Awaitable[Any]]) -> AsyncGenerator[Any, None]:
+    """Run ``flow`` on the event loop, yielding what it emits."""
+    reply: Any = None
+    error: Exception | None = None
+    with closing(flow):
+        while True:
+            try:
+                step = flow.send(reply) if error is None else flow.throw(error)
+            except StopIteration:
+                return
+            reply, error = None, None
+            if isinstance(step, Emit):
+                yield step.value
+                continue
+            try:
+                reply = await perform(step)
+            except Exception as exc:
+                error = exc
+
+
+def retry_flow(
+    request: Request, policy: RetryPolicy, jitter: Callable[[], float]
+) -> Generator[Any, Any, None]:
+    """Send ``request`` until it gets a final answer, then emit that :class:`RawResponse`.
+
+    The performer answers a Request with a RawResponse or raises
+    :class:`~onyx_database.OnyxConnectionError`. Retries follow ``policy``: only idempotent
+    requests, only on connection failures and 429/502/503/504, with backoff or ``Retry-After``.
+    """
+    retries = 0
+    while True:
+        try:
+            response: RawResponse = yield request
+        except OnyxConnectionError as exc:
+            if not policy.should_retry_error(idempotent=request.idempotent, retries_done=retries):
+                raise
+            yield Sleep(policy.delay(retries, jitter=jitter()), f"{type(exc).__name__}: {exc}")
+        else:
+            if not policy.should_retry_status(
+                response.status, idempotent=request.idempotent, retries_done=retries
+            ):
+                yield Emit(response)
+                return
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            delay = policy.delay(retries, retry_after=retry_after, jitter=jitter())
+            yield Sleep(delay, f"HTTP {response.status}")
+        retries += 1
+
+
+def pages_flow(
+    make_request: Callable[[str | None], Request], next_page: str | None = None
+) -> Generator[Any, Any, None]:
+    """Fetch pages until the server stops sending a ``nextPage`` token; emit each
+    :class:`~onyx_database._request.PageData`. A token seen twice means the server would loop
+    forever, so it is an error rather than a silent truncation."""
+    seen: set[str] = set()
+    while True:
+        body = yield make_request(next_page)
+        page: PageData = parse_page(body)
+        yield Emit(page)
+        if page.next_page is None:
+            return
+        if page.next_page in seen:
+            raise OnyxDecodeError(f"the server sent the page token {page.next_page!r} twice")
+        seen.add(page.next_page)
+        next_page = page.next_page
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def batch_flow(
+    items: Iterable[Any], batch_size: int, make_request: Callable[[list[Any]], Request]
+) -> Generator[Any, Any, None]:
+    """Send ``items`` in chunks of ``batch_size``, one request each, in order; emit each chunk's
+    decoded answer together with its size as ``(size, answer)``.
+
+    A failing chunk (serialization or HTTP) raises :class:`~onyx_database.OnyxBatchError` naming
+    the chunks already committed, with the original error as ``__cause__``. Chunks are built
+    lazily, so an iterable of any length is never held in memory at once.
+    """
+    committed: list[int] = []
+    committed_records = 0
+    for index, chunk in enumerate(_chunks(items, batch_size)):
+        try:
+            body = [
+                to_wire(entity, f"entities[{index * batch_size + offset}]")
+                for offset, entity in enumerate(chunk)
+            ]
+            answer = yield make_request(body)
+        except OnyxError as exc:
+            done = (
+                f"chunks {committed[0]}..{committed[-1]} ({committed_records} records) committed"
+                if committed
+                else "no chunk committed"
+            )
+            raise OnyxBatchError(
+                f"batch save failed at chunk {index} (records {index * batch_size}.."
+                f"{index * batch_size + len(chunk) - 1}); {done}: {exc}",
+                committed_chunks=list(committed),
+                failed_chunk=index,
+                chunk_size=batch_size,
+                committed_records=committed_records,
+            ) from exc
+        committed.append(index)
+        committed_records += len(chunk)
+        yield Emit((len(chunk), answer))

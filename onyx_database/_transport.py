@@ -1,0 +1,313 @@
+"""The only module that touches httpx: one pooled client per database object, headers, body
+encoding, logging with redaction, exception mapping, and the retry loop (driven from
+:func:`~onyx_database._flows.retry_flow`).
+
+Pass your own httpx transport to ``init(transport=...)`` (``httpx.MockTransport``,
+``httpx.HTTPTransport(retries=..., verify=...)``, a proxy) or a whole preconfigured client with
+``init(http_client=...)``; a client you pass in is never closed by the SDK.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Mapping
+from contextlib import aclosing, closing
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import anyio
+import httpx
+
+from ._codec import (
+    JSON_CONTENT_TYPE,
+    MSGPACK_CONTENT_TYPE,
+    encode_json,
+    encode_msgpack,
+)
+from ._config import ResolvedConfig
+from ._errors import OnyxConnectionError, OnyxTimeoutError, OnyxUsageError
+from ._flows import Sleep, adrive, drive, retry_flow
+from ._logging import Redactor, log_request, log_response, logger
+from ._request import RawResponse, Request, build_url, decode_response
+from ._retry import RetryPolicy
+
+__all__ = ["USER_AGENT", "AsyncTransport", "CallOptions", "SyncTransport", "__version__"]
+
+try:
+    __version__ = metadata.version("onyx-py")
+except metadata.PackageNotFoundError:  # running from a source checkout
+    __version__ = "0.1.0"
+
+USER_AGENT = f"onyx-py/{__version__}"
+_MSGPACK_ACCEPT = f"{MSGPACK_CONTENT_TYPE}, {JSON_CONTENT_TYPE};q=0.9"
+_PROTECTED_HEADERS = frozenset({"x-onyx-key", "x-onyx-secret"})
+
+
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    """Per-view request options: a timeout override and extra headers."""
+
+    timeout: float | _Unset | None = UNSET
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    request: Request
+    url: str
+    headers: dict[str, str]
+    content: bytes | None
+    timeout: Any
+
+
+class _TransportCore:
+    """Everything both transports share; no I/O."""
+
+    def __init__(self, config: ResolvedConfig, *, owns_client: bool) -> None:
+        self.config = config
+        self.redactor = Redactor(config.api_key, config.api_secret)
+        self.policy = RetryPolicy(
+            max_retries=max(0, config.max_retries),
+            backoff_seconds=max(0.0, config.retry_backoff_seconds),
+        )
+        self.log_requests = config.request_logging_enabled or config.debug
+        self.log_responses = config.response_logging_enabled or config.debug
+        self.owns_client = owns_client
+        self.closed = False
+
+    def prepare(self, request: Request, options: CallOptions) -> _Prepared:
+        if self.closed:
+            raise OnyxUsageError("this database client is closed; create a new one with init()")
+        msgpack = request.negotiated and self.config.wire_format == "msgpack"
+        headers: dict[str, str] = {"User-Agent": USER_AGENT}
+        for name, value in options.headers:
+            if name.lower() not in _PROTECTED_HEADERS:
+                headers[name] = value
+        headers["Accept"] = _MSGPACK_ACCEPT if msgpack else JSON_CONTENT_TYPE
+        content: bytes | None = None
+        if request.has_body:
+            if msgpack:
+                content = encode_msgpack(request.body)
+                headers["Content-Type"] = MSGPACK_CONTENT_TYPE
+            else:
+                content = encode_json(request.body)
+                headers["Content-Type"] = JSON_CONTENT_TYPE
+        # applied last: callers cannot override the credentials
+        headers["x-onyx-key"] = self.config.api_key
+        headers["x-onyx-secret"] = self.config.api_secret
+        timeout: Any = httpx.USE_CLIENT_DEFAULT
+        if not isinstance(options.timeout, _Unset):
+            timeout = options.timeout
+        return _Prepared(
+            request, build_url(self.config.base_url, request), headers, content, timeout
+        )
+
+    def before_send(self, prepared: _Prepared) -> None:
+        if self.log_requests:
+            log_request(
+                self.redactor,
+                prepared.request.method,
+                prepared.url,
+                prepared.headers,
+                prepared.content,
+            )
+
+    def after_receive(
+        self, prepared: _Prepared, response: httpx.Response, started: float
+    ) -> RawResponse:
+        raw = RawResponse(
+            response.status_code,
+            {name.lower(): value for name, value in response.headers.items()},
+            response.content,
+        )
+        if self.log_responses:
+            log_response(
+                self.redactor,
+                prepared.request.method,
+                prepared.url,
+                raw.status,
+                raw.headers,
+                raw.content,
+                time.perf_counter() - started,
+            )
+        return raw
+
+    def map_error(self, prepared: _Prepared, exc: Exception) -> OnyxConnectionError:
+        where = f"{prepared.request.method} {prepared.url.split('?', 1)[0]}"
+        detail = str(exc) or type(exc).__name__
+        message = self.redactor.text(f"{where}: {type(exc).__name__}: {detail}")
+        if isinstance(exc, httpx.TimeoutException):
+            return OnyxTimeoutError(message)
+        return OnyxConnectionError(message)
+
+    def log_sleep(self, prepared: _Prepared, effect: Sleep) -> None:
+        logger.log(
+            logging.INFO if self.log_requests else logging.DEBUG,
+            "onyx retry %s %s in %.3f s after %s",
+            prepared.request.method,
+            self.redactor.text(prepared.url),
+            effect.seconds,
+            self.redactor.text(effect.reason),
+        )
+
+    def decode(self, prepared: _Prepared, raw: RawResponse) -> Any:
+        return decode_response(prepared.request, raw, url=prepared.url, redact=self.redactor.text)
+
+
+# httpx raises InvalidURL (not an httpx.HTTPError) for URLs it cannot parse
+_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
+
+
+class SyncTransport(_TransportCore):
+    """A pooled, keep-alive :class:`httpx.Client` plus the retry loop. Thread-safe."""
+
+    def __init__(
+        self,
+        config: ResolvedConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise OnyxUsageError("pass either transport= or http_client=, not both")
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise OnyxUsageError("http_client must be an httpx.Client (use init_async for async)")
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise OnyxUsageError(
+                "transport must be an httpx.BaseTransport such as httpx.HTTPTransport() or "
+                "httpx.MockTransport(handler) (use init_async for an async transport)"
+            )
+        super().__init__(config, owns_client=http_client is None)
+        self.client = http_client or httpx.Client(
+            transport=transport,
+            timeout=config.request_timeout_seconds,
+            follow_redirects=False,
+        )
+
+    def send(self, request: Request, options: CallOptions) -> Any:
+        """Send ``request`` (retrying when allowed) and return the decoded body."""
+        prepared = self.prepare(request, options)
+
+        def perform(effect: Any) -> Any:
+            if isinstance(effect, Sleep):
+                self.log_sleep(prepared, effect)
+                time.sleep(effect.seconds)
+                return None
+            return self._send_once(prepared)
+
+        with closing(drive(retry_flow(request, self.policy, random.random), perform)) as answers:
+            for raw in answers:
+                return self.decode(prepared, raw)
+        raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
+
+    def _send_once(self, prepared: _Prepared) -> RawResponse:
+        self.before_send(prepared)
+        started = time.perf_counter()
+        try:
+            response = self.client.request(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=prepared.timeout,
+            )
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+        return self.after_receive(prepared, response, started)
+
+    def close(self) -> None:
+        """Close the pool (only if the SDK created it)."""
+        if not self.closed:
+            self.closed = True
+            if self.owns_client:
+                self.client.close()
+
+
+class AsyncTransport(_TransportCore):
+    """A pooled, keep-alive :class:`httpx.AsyncClient` plus the retry loop."""
+
+    def __init__(
+        self,
+        config: ResolvedConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise OnyxUsageError("pass either transport= or http_client=, not both")
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise OnyxUsageError("http_client must be an httpx.AsyncClient (use init for sync)")
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise OnyxUsageError(
+                "transport must be an httpx.AsyncBaseTransport such as httpx.AsyncHTTPTransport() "
+                "or httpx.MockTransport(handler) (use init for a sync transport)"
+            )
+        super().__init__(config, owns_client=http_client is None)
+        self.client = http_client or httpx.AsyncClient(
+            transport=transport,
+            timeout=config.request_timeout_seconds,
+            follow_redirects=False,
+        )
+
+    async def send(self, request: Request, options: CallOptions) -> Any:
+        """Send ``request`` (retrying when allowed) and return the decoded body."""
+        prepared = self.prepare(request, options)
+
+        async def perform(effect: Any) -> Any:
+            if isinstance(effect, Sleep):
+                self.log_sleep(prepared, effect)
+                await anyio.sleep(effect.seconds)
+                return None
+            return await self._send_once(prepared)
+
+        flow = retry_flow(request, self.policy, random.random)
+        async with aclosing(adrive(flow, perform)) as answers:
+            async for raw in answers:
+                return self.decode(prepared, raw)
+        raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
+
+    async def _send_once(self, prepared: _Prepared) -> RawResponse:
+        self.before_send(prepared)
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=prepared.timeout,
+            )
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+        return self.after_receive(prepared, response, started)
+
+    async def aclose(self) -> None:
+        """Close the pool (only if the SDK created it)."""
+        if not self.closed:
+            self.closed = True
+            if self.owns_client:
+                await self.client.aclose()
+
+
+def merge_headers(
+    base: tuple[tuple[str, str], ...], extra: Mapping[str, str] | None
+) -> tuple[tuple[str, str], ...]:
+    """``base`` with ``extra`` applied on top (case-insensitive names)."""
+    if not extra:
+        return base
+    lowered = {name.lower() for name in extra}
+    kept = tuple((name, value) for name, value in base if name.lower() not in lowered)
+    return kept + tuple((str(name), str(value)) for name, value in extra.items())

@@ -1,0 +1,256 @@
+"""The ASGI application: routing on the raw path, auth, faults, latency, content negotiation.
+
+Routing is done on ``raw_path`` split into segments *before* percent-decoding, so primary keys
+containing ``/``, ``?``, ``#`` or ``%`` reach the handlers intact. ``query/...`` and
+``document...`` routes are listed ahead of ``{table}/{pk}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+import anyio.to_thread
+
+from . import _handlers as h
+from ._codec import MAX_BODY, decode_body, encode, wants_msgpack
+from ._errors import ApiError, not_found
+from ._faults import Faults, RequestLog
+
+__all__ = ["OnyxApp", "Settings"]
+
+logger = logging.getLogger("onyx_database.local")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_LATER = h.not_implemented
+_ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
+    ("GET", ("schemas", "history", "{db}"), h.schema_history),
+    ("GET", ("schemas", "{db}", "history"), h.schema_history),
+    ("POST", ("schemas", "{db}", "validate"), h.schema_validate),
+    ("GET", ("schemas", "{db}"), h.schema_get),
+    ("PUT", ("schemas", "{db}"), h.schema_put),
+    ("GET", ("database", "{db}", "schema"), h.schema_get),
+    ("*", ("database", "{db}", "secret"), _LATER),
+    ("*", ("database", "{db}", "secret", "{key}"), _LATER),
+    ("PUT", ("data", "{db}", "query", "count", "{table}"), h.count),
+    ("PUT", ("data", "{db}", "query", "update", "{table}"), _LATER),
+    ("PUT", ("data", "{db}", "query", "delete", "{table}"), _LATER),
+    ("PUT", ("data", "{db}", "query", "stream", "{table}"), _LATER),
+    ("PUT", ("data", "{db}", "query", "{table}"), h.query),
+    ("*", ("data", "{db}", "document"), _LATER),
+    ("*", ("data", "{db}", "document", "{id}"), _LATER),
+    ("POST", ("data", "{db}", "{table}", "fenced"), _LATER),
+    ("PUT", ("data", "{db}", "{table}"), h.save),
+    ("POST", ("data", "{db}", "{table}"), h.insert),
+    ("GET", ("data", "{db}", "{table}", "{pk}"), h.find),
+    ("DELETE", ("data", "{db}", "{table}", "{pk}"), h.delete),
+]
+
+
+def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
+    allowed = False
+    for route_method, pattern, handler in _ROUTES:
+        if len(pattern) != len(segments):
+            continue
+        params: dict[str, str] = {}
+        for part, segment in zip(pattern, segments, strict=True):
+            if part.startswith("{"):
+                params[part[1:-1]] = segment
+            elif part != segment:
+                break
+        else:
+            if route_method in ("*", method):
+                return "/" + "/".join(pattern), handler, params
+            allowed = True
+    if allowed:
+        raise ApiError(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on this path")
+    raise not_found("no such route")
+
+
+@dataclass
+class Settings:
+    """Mutable knobs of a running app (the server changes them between tests)."""
+
+    api_key: str
+    api_secret: str
+    latency_ms: float = 0.0
+
+
+class OnyxApp:
+    """The Onyx Local ASGI callable."""
+
+    def __init__(
+        self, services: h.Services, settings: Settings, faults: Faults, log: RequestLog
+    ) -> None:
+        self.services = services
+        self.settings = settings
+        self.faults = faults
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            await self._http(scope, receive, send)
+        except Exception:  # the last resort: never let a request take the server down
+            logger.exception("unexpected error in Onyx Local")
+            error = ApiError(500, "INTERNAL", "internal error in Onyx Local")
+            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = str(scope["method"]).upper()
+        raw_path = scope.get("raw_path") or str(scope.get("path", "")).encode()
+        raw = raw_path.decode("latin-1").split("?", 1)[0]
+        raw_segments = raw.strip("/").split("/") if raw.strip("/") else []
+        segments = [unquote(s) for s in raw_segments]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        concrete = "/" + "/".join(segments)
+        db_id = self.services.database_id
+        templated = "/" + "/".join("{db}" if s == db_id else s for s in segments)
+        route_error: ApiError | None = None
+        template = ""
+        try:
+            template, handler, params = _route(method, segments)
+        except ApiError as error:
+            route_error = error
+        self.log.record(method, {concrete, templated, raw, template} - {""})
+
+        if self.settings.latency_ms > 0:
+            await asyncio.sleep(self.settings.latency_ms / 1000)
+        fault = self.faults.take(method, (concrete, raw, templated))
+        if fault is not None and fault.kind == "drop":
+            await _drop(send)
+            return
+        if fault is not None:
+            injected = ApiError(fault.status, "INJECTED_FAULT", f"injected fault ({fault.status})")
+            extra = []
+            if fault.retry_after is not None:
+                extra.append((b"retry-after", _seconds(fault.retry_after).encode()))
+            await _respond(
+                send, injected.status, *encode(injected.body(), msgpack_reply=False), extra
+            )
+            return
+        msgpack_reply = wants_msgpack(headers.get("accept", ""))
+        try:
+            self._authenticate(headers)
+            if route_error is not None:
+                raise route_error
+            if "db" in params and params["db"] != db_id:
+                raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
+            body = decode_body(headers.get("content-type", ""), await _read_body(receive, headers))
+            query = _query_params(scope.get("query_string", b""))
+            ctx = h.Context(self.services, params, query, headers, body, raw_segments)
+            reply = await anyio.to_thread.run_sync(handler, ctx)
+        except ApiError as error:
+            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            return
+        payload, content_type = encode(
+            reply.value, msgpack_reply=msgpack_reply and reply.negotiable
+        )
+        await _respond(send, reply.status, payload, content_type)
+
+    def _authenticate(self, headers: dict[str, str]) -> None:
+        key = headers.get("x-onyx-key", "").encode()
+        secret = headers.get("x-onyx-secret", "").encode()
+        good_key = hmac.compare_digest(key, self.settings.api_key.encode())
+        good_secret = hmac.compare_digest(secret, self.settings.api_secret.encode())
+        if not (good_key and good_secret):
+            raise ApiError(401, "UNAUTHORIZED", "missing or invalid x-onyx-key / x-onyx-secret")
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _query_params(raw: bytes) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(
+            raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=1000
+        )
+    except ValueError:
+        raise ApiError(400, "BAD_REQUEST", "too many query parameters") from None
+    return dict(pairs)
+
+
+async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
+    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 MiB")
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    payload: bytes,
+    content_type: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(payload)).encode()),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def _drop(send: Send) -> None:
+    """Close the connection with no HTTP answer at all.
+
+    uvicorn's ``send`` is a method of the request cycle that owns the transport; aborting it
+    gives the client a reset connection. Other servers get a truncated response instead.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is not None and hasattr(transport, "abort"):
+        transport.abort()
+        for _ in range(20):  # let connection_lost run so uvicorn does not try to answer
+            if getattr(cycle, "disconnected", False):
+                return
+            await asyncio.sleep(0)
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-length", b"1000")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"{", "more_body": False})

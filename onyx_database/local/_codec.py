@@ -1,0 +1,100 @@
+"""Request bodies in, response bodies out: JSON or MessagePack, with hard limits."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import msgpack
+import orjson
+
+from ._errors import ApiError, bad_request
+
+__all__ = ["MAX_BODY", "MSGPACK", "decode_body", "encode", "wants_msgpack"]
+
+MSGPACK: Final = "application/vnd.msgpack"
+MAX_BODY: Final = 64 * 1024 * 1024
+MAX_DEPTH: Final = 128
+MAX_NODES: Final = 2_000_000
+_I64: Final = (-(2**63), 2**63 - 1)
+
+
+def _no_duplicates(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate map key")
+    return result
+
+
+def _check(document: Any) -> None:
+    """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise bad_request("the body has too many values")
+        if depth > MAX_DEPTH:
+            raise bad_request(f"the body is nested deeper than {MAX_DEPTH} levels")
+        if value is None or isinstance(value, bool | str):
+            continue
+        if isinstance(value, int):
+            if not _I64[0] <= value <= _I64[1]:
+                raise bad_request("integers must fit in 64 bits")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise bad_request("NaN and Infinity are not valid values")
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise bad_request("map keys must be strings")
+                stack.append((item, depth + 1))
+        else:
+            raise bad_request(f"unsupported value type in body: {type(value).__name__}")
+
+
+def decode_body(content_type: str, raw: bytes) -> Any:
+    """The decoded body (``None`` when empty); 400 for anything malformed or out of limits."""
+    if not raw.strip():
+        return None
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 MiB")
+    if MSGPACK in content_type.lower() or "msgpack" in content_type.lower():
+        try:
+            document = msgpack.unpackb(
+                raw,
+                raw=False,
+                strict_map_key=True,
+                object_pairs_hook=_no_duplicates,
+                max_bin_len=0,
+                max_ext_len=0,
+            )
+        except Exception as error:  # msgpack raises a zoo of types for bad input
+            raise bad_request(f"malformed MessagePack body: {type(error).__name__}") from None
+    else:
+        try:
+            document = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise bad_request(f"malformed JSON body: {error.msg}") from None
+    _check(document)
+    return document
+
+
+def wants_msgpack(accept: str) -> bool:
+    """True when ``Accept`` lists MessagePack before (or without) JSON."""
+    lowered = accept.lower()
+    packed = lowered.find(MSGPACK)
+    if packed < 0:
+        return False
+    json_at = lowered.find("application/json")
+    return json_at < 0 or packed < json_at
+
+
+def encode(value: Any, *, msgpack_reply: bool) -> tuple[bytes, str]:
+    """Body bytes and content type."""
+    if msgpack_reply:
+        return msgpack.packb(value, use_bin_type=True), MSGPACK
+    return orjson.dumps(value), "application/json"

@@ -1,0 +1,128 @@
+"""Timestamps: parse every date form the official clients send, print ISO UTC with milliseconds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["format_iso", "format_java", "parse_timestamp"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
+_MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+_KOTLIN = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2}):(\d{2}) ([AaPp][Mm])(?: (\S+))?)?$"
+)
+_OFFSET = re.compile(r"^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$")
+# The JVM prints short zone names; these are the ones a Kotlin client plausibly sends.
+_ZONE_NAMES: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AKST": -9, "AKDT": -8, "HST": -10, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "WET": 0,
+    "WEST": 1, "BST": 1, "IST": 5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _zone(name: str) -> tzinfo | None:
+    upper = name.upper()
+    if upper in _ZONE_NAMES:
+        return timezone(timedelta(hours=_ZONE_NAMES[upper]))
+    offset = _OFFSET.match(upper)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        minutes = int(offset.group(2)) * 60 + int(offset.group(3) or 0)
+        return timezone(sign * timedelta(minutes=minutes))
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def _parse_kotlin(text: str) -> int | None:
+    match = _KOTLIN.match(text)
+    if match is None:
+        return None
+    month, day, year, hour, minute, second, ampm, zone_name = match.groups()
+    zone: tzinfo | None = UTC
+    hours = 0
+    if hour is not None:
+        hours = int(hour) % 12 + (12 if ampm.upper() == "PM" else 0)
+        if zone_name is not None:
+            zone = _zone(zone_name)
+    if zone is None:
+        return None
+    try:
+        moment = datetime(
+            int(year), int(month), int(day), hours, int(minute or 0), int(second or 0), tzinfo=zone
+        )
+    except ValueError:
+        return None
+    return _to_ms(moment)
+
+
+def parse_timestamp(value: object) -> int | None:
+    """Epoch milliseconds for an ISO string, ``yyyy-MM-dd``, Kotlin ``MM/dd/yyyy hh:mm:ss a z``
+    or epoch millis (number or numeric string); ``None`` when the value is not a date.
+
+    >>> parse_timestamp("2025-09-04T18:08:18.345Z")
+    1757009298345
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if _MIN_MS <= value <= _MAX_MS else None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return parse_timestamp(int(value))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"-?\d{1,15}", text):
+        return parse_timestamp(int(text))
+    kotlin = _parse_kotlin(text)
+    if kotlin is not None:
+        return kotlin
+    iso = _FRACTION.sub(r"\1", text)
+    if iso.endswith(("z", "Z")):
+        iso = iso[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(iso), datetime.min.time())
+        except ValueError:
+            return None
+    return _to_ms(moment)
+
+
+def _moment(ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def format_iso(ms: int) -> str:
+    """``2025-09-04T18:08:18.345Z`` for epoch milliseconds."""
+    moment = _moment(ms)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def format_java(ms: int) -> str:
+    """What ``Date.toString()`` prints on a UTC server: ``Wed Aug 27 04:56:33 UTC 2025``."""
+    moment = _moment(ms)
+    return (
+        f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day:02d} "
+        f"{moment.strftime('%H:%M:%S')} UTC {moment.year}"
+    )

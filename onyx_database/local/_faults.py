@@ -1,0 +1,110 @@
+"""Fault injection for reliability tests, and request counters."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["Fault", "Faults", "RequestLog"]
+
+
+@dataclass
+class Fault:
+    """One armed rule: answer ``status`` (or drop the connection) for the next matching requests."""
+
+    kind: str  # "fail" or "drop"
+    remaining: int
+    status: int = 503
+    retry_after: float | None = None
+    method: str | None = None
+    path_contains: str | None = None
+
+    def applies(self, method: str, paths: tuple[str, ...]) -> bool:
+        if self.method is not None and self.method.upper() != method:
+            return False
+        return self.path_contains is None or any(self.path_contains in p for p in paths)
+
+
+class Faults:
+    """Armed faults of a :class:`~onyx_database.local.LocalServer` started with ``test_hooks=True``.
+
+    >>> server.faults.fail_next(2, status=503, retry_after=0.1, method="GET")  # doctest: +SKIP
+    >>> server.faults.drop_next(1, path_contains="/query/")  # doctest: +SKIP
+    """
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._lock = threading.Lock()
+        self._rules: list[Fault] = []
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    def _arm(self, fault: Fault) -> None:
+        if not self._enabled:
+            raise RuntimeError("fault injection needs LocalServer(..., test_hooks=True)")
+        if fault.remaining < 0:
+            raise ValueError("n must be >= 0")
+        with self._lock:
+            self._rules.append(fault)
+
+    def fail_next(
+        self,
+        n: int = 1,
+        status: int = 503,
+        retry_after: float | None = None,
+        method: str | None = None,
+        path_contains: str | None = None,
+    ) -> None:
+        """Answer the next ``n`` matching requests with ``status`` without executing them."""
+        if not 400 <= status <= 599:
+            raise ValueError("status must be an HTTP error status (400-599)")
+        self._arm(Fault("fail", n, status, retry_after, method, path_contains))
+
+    def drop_next(
+        self, n: int = 1, method: str | None = None, path_contains: str | None = None
+    ) -> None:
+        """Close the connection of the next ``n`` matching requests without any HTTP answer."""
+        self._arm(Fault("drop", n, method=method, path_contains=path_contains))
+
+    def clear(self) -> None:
+        """Disarm every fault."""
+        with self._lock:
+            self._rules.clear()
+
+    def take(self, method: str, paths: tuple[str, ...]) -> Fault | None:
+        """The first armed fault for this request, consuming one of its uses."""
+        if not self._enabled:
+            return None
+        with self._lock:
+            for rule in self._rules:
+                if rule.remaining > 0 and rule.applies(method, paths):
+                    rule.remaining -= 1
+                    return rule
+            self._rules = [rule for rule in self._rules if rule.remaining > 0]
+        return None
+
+
+class RequestLog:
+    """Counts requests by method and by path: concrete, with ``{db}``, and the route template."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str]] = Counter()
+
+    def record(self, method: str, paths: set[str]) -> None:
+        with self._lock:
+            for path in paths:
+                self._counts[(method.upper(), path)] += 1
+
+    def count(self, method: str, path: str) -> int:
+        with self._lock:
+            if method in ("*", ""):
+                return sum(n for (_, p), n in self._counts.items() if p == path)
+            return self._counts[(method.upper(), path)]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()

@@ -1,0 +1,51 @@
+"""Entities on the wire: validation and coercion of a saved object, rendering of a stored one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import bad_request, unprocessable
+from ._schema import Entity
+from ._values import CoercionError, coerce_for_save, to_wire
+
+__all__ = ["prepare", "render"]
+
+
+def prepare(entity: Entity, item: object) -> dict[str, Any]:
+    """The coerced record of a saved object (ids may still be empty for UUID/Sequence).
+
+    Unknown keys are ignored; missing attributes are null; saves replace, they never merge.
+    """
+    if not isinstance(item, Mapping):
+        raise bad_request(f"a saved {entity.name} must be a JSON object")
+    record: dict[str, Any] = {}
+    for name, attribute in entity.attributes.items():
+        raw = item.get(name)
+        if name == entity.identifier and entity.generator == "UUID" and raw == "":
+            raw = None
+        try:
+            record[name] = coerce_for_save(attribute.type, raw)
+        except CoercionError as error:
+            raise unprocessable(
+                f"Attribute type mismatch, {error} for attribute {name} of {entity.name}"
+            ) from None
+    key = record[entity.identifier]
+    if entity.generator == "None" and key in (None, ""):
+        raise unprocessable(f"Identifier key is required : {entity.identifier}")
+    for name, attribute in entity.attributes.items():
+        if name == entity.identifier and entity.generator != "None":
+            continue
+        if record[name] is None and not attribute.nullable:
+            raise unprocessable(f"Attribute must not be null : {name}")
+    return record
+
+
+def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
+    """Every declared attribute (null when unset), the identifier first, the rest by name."""
+    identifier = entity.identifier
+    out = {identifier: to_wire(entity.attributes[identifier].type, record.get(identifier))}
+    for name in sorted(entity.attributes):
+        if name != identifier:
+            out[name] = to_wire(entity.attributes[name].type, record.get(name))
+    return out

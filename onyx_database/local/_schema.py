@@ -1,0 +1,260 @@
+"""Schema documents: parsing into typed entities, validation with named errors, revision shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ATTRIBUTE_TYPES",
+    "Attribute",
+    "Entity",
+    "Schema",
+    "SchemaInvalid",
+    "normalize_document",
+    "parse_schema",
+    "validate_document",
+]
+
+ATTRIBUTE_TYPES = frozenset(
+    {
+        "String", "Boolean", "Char", "Byte", "Short", "Int", "Float", "Double", "Long",
+        "Timestamp", "EmbeddedObject", "EmbeddedList",
+    }
+)  # fmt: skip
+INTEGER_TYPES = frozenset({"Byte", "Short", "Int", "Long"})
+GENERATORS = ("None", "Sequence", "UUID")
+INDEX_TYPES = frozenset({"DEFAULT", "LUCENE", "VECTOR"})
+ENTITY_TYPES = frozenset({"DEFAULT", "SEARCHABLE"})
+TRIGGER_EVENTS = frozenset(
+    {
+        "PreInsert", "PostInsert", "PrePersist", "PostPersist", "PreUpdate", "PostUpdate",
+        "PreDelete", "PostDelete",
+    }
+)  # fmt: skip
+PARTITION_COLUMN = "_partition"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MAX_NAME = 128
+
+
+class SchemaInvalid(Exception):
+    """A schema document failed validation; ``errors`` names each problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: str
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One table: its attributes in declaration order, identifier, partition and indexes."""
+
+    name: str
+    attributes: dict[str, Attribute]
+    identifier: str
+    generator: str
+    partition: str
+    indexes: tuple[str, ...]
+    resolvers: tuple[str, ...]
+
+    @property
+    def id_attribute(self) -> Attribute:
+        return self.attributes[self.identifier]
+
+
+@dataclass(frozen=True)
+class Schema:
+    entities: dict[str, Entity]
+
+    def entity(self, name: str) -> Entity | None:
+        return self.entities.get(name)
+
+
+def _valid_name(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= _MAX_NAME and bool(_NAME.fullmatch(value))
+
+
+def _check_entity(raw: object, index: int, errors: list[str]) -> None:
+    if not isinstance(raw, Mapping):
+        errors.append(f"entities[{index}] must be an object")
+        return
+    name = raw.get("name")
+    if not _valid_name(name):
+        errors.append(f"entities[{index}]: name {name!r} must match [A-Za-z_][A-Za-z0-9_]*")
+        return
+    assert isinstance(name, str)
+    if name.lower().startswith("_onyx") or name in ("ALL",):
+        errors.append(f"Entity '{name}': the name is reserved")
+    where = f"Entity '{name}'"
+    entity_type = raw.get("type")
+    if entity_type is not None and entity_type not in ENTITY_TYPES:
+        errors.append(f"{where}: type {entity_type!r} must be DEFAULT or SEARCHABLE")
+    attributes = raw.get("attributes")
+    declared: dict[str, str] = {}
+    if not isinstance(attributes, list):
+        errors.append(f"{where}: attributes must be a list")
+        attributes = []
+    folded: set[str] = set()
+    for position, attribute in enumerate(attributes):
+        if not isinstance(attribute, Mapping):
+            errors.append(f"{where}: attributes[{position}] must be an object")
+            continue
+        attr_name = attribute.get("name")
+        if not _valid_name(attr_name) or attr_name == PARTITION_COLUMN:
+            errors.append(f"{where}: attribute name {attr_name!r} is not a valid identifier")
+            continue
+        assert isinstance(attr_name, str)
+        if attr_name.lower() in folded:
+            errors.append(f"{where}: duplicate attribute '{attr_name}'")
+            continue
+        folded.add(attr_name.lower())
+        attr_type = attribute.get("type")
+        if attr_type not in ATTRIBUTE_TYPES:
+            errors.append(
+                f"{where}: attribute '{attr_name}' has unknown type {attr_type!r} "
+                f"(expected one of {', '.join(sorted(ATTRIBUTE_TYPES))})"
+            )
+            continue
+        nullable = attribute.get("isNullable")
+        if nullable is not None and not isinstance(nullable, bool):
+            errors.append(f"{where}: attribute '{attr_name}' isNullable must be a boolean")
+        declared[attr_name] = str(attr_type)
+    identifier = raw.get("identifier")
+    if not isinstance(identifier, Mapping):
+        errors.append(f"{where}: identifier must be an object with name and generator")
+    else:
+        id_name = identifier.get("name")
+        generator = identifier.get("generator", "None")
+        if id_name not in declared:
+            errors.append(f"{where}: identifier '{id_name}' is not declared in attributes")
+        if generator not in GENERATORS:
+            errors.append(
+                f"{where}: identifier generator {generator!r} must be None, Sequence or UUID"
+            )
+        elif isinstance(id_name, str) and id_name in declared:
+            id_type = declared[id_name]
+            if id_type in ("EmbeddedObject", "EmbeddedList"):
+                errors.append(f"{where}: identifier '{id_name}' cannot be of type {id_type}")
+            if generator == "Sequence" and id_type not in INTEGER_TYPES:
+                errors.append(f"{where}: Sequence identifier '{id_name}' must be an integer type")
+            if generator == "UUID" and id_type != "String":
+                errors.append(f"{where}: UUID identifier '{id_name}' must be of type String")
+    partition = raw.get("partition")
+    if partition not in (None, "") and partition not in declared:
+        errors.append(f"{where}: partition attribute {partition!r} is not declared in attributes")
+    for key, checker in (("indexes", _check_index), ("resolvers", _check_resolver)):
+        items = raw.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            errors.append(f"{where}: {key} must be a list")
+            continue
+        for item in items:
+            checker(where, item, declared, errors)
+    triggers = raw.get("triggers")
+    if triggers is not None and not isinstance(triggers, list):
+        errors.append(f"{where}: triggers must be a list")
+    for trigger in triggers if isinstance(triggers, list) else []:
+        if not isinstance(trigger, Mapping) or trigger.get("event") not in TRIGGER_EVENTS:
+            errors.append(f"{where}: trigger {trigger!r} has an unknown event")
+
+
+def _check_index(where: str, index: object, declared: dict[str, str], errors: list[str]) -> None:
+    if not isinstance(index, Mapping):
+        errors.append(f"{where}: index {index!r} must be an object")
+        return
+    index_type = index.get("type", "DEFAULT")
+    name = index.get("name")
+    if index_type not in INDEX_TYPES:
+        errors.append(f"{where}: index {name!r} has unknown type {index_type!r}")
+    if index_type == "DEFAULT" and name not in declared:
+        errors.append(f"{where}: index {name!r} does not name a declared attribute")
+
+
+def _check_resolver(where: str, item: object, declared: dict[str, str], errors: list[str]) -> None:
+    if not isinstance(item, Mapping) or not _valid_name(item.get("name")):
+        errors.append(f"{where}: resolver {item!r} needs a valid name")
+        return
+    if not isinstance(item.get("resolver"), str):
+        errors.append(f"{where}: resolver '{item.get('name')}' needs resolver script text")
+    if item.get("name") in declared:
+        errors.append(f"{where}: resolver '{item.get('name')}' collides with an attribute")
+
+
+def validate_document(doc: object) -> list[str]:
+    """Every problem in a schema document, each naming its entity and attribute."""
+    if not isinstance(doc, Mapping):
+        return ["the schema must be a JSON object with an 'entities' list"]
+    entities = doc.get("entities")
+    if not isinstance(entities, list):
+        return ["the schema needs an 'entities' list"]
+    errors: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(entities):
+        _check_entity(raw, position, errors)
+        name = raw.get("name") if isinstance(raw, Mapping) else None
+        if isinstance(name, str):
+            if name.lower() in seen:
+                errors.append(f"Entity '{name}': duplicate entity name")
+            seen.add(name.lower())
+    return errors
+
+
+def _strip_entity_text(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _strip_entity_text(v) for k, v in value.items() if k != "entityText"}
+    if isinstance(value, list):
+        return [_strip_entity_text(v) for v in value]
+    return value
+
+
+def normalize_document(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A validated document without ``entityText`` and with the optional lists filled in."""
+    entities = []
+    for raw in doc.get("entities", []):
+        entity = dict(_strip_entity_text(raw))
+        entity["partition"] = entity.get("partition") or ""
+        identifier = dict(entity["identifier"])
+        identifier.setdefault("generator", "None")
+        attribute_types = {a["name"]: a["type"] for a in entity["attributes"]}
+        identifier.setdefault("type", attribute_types[identifier["name"]])
+        entity["identifier"] = identifier
+        for key in ("indexes", "resolvers", "triggers"):
+            entity[key] = list(entity.get(key) or [])
+        entities.append(entity)
+    return {"revisionDescription": doc.get("revisionDescription"), "entities": entities}
+
+
+def parse_schema(doc: Mapping[str, Any]) -> Schema:
+    """The typed model of a normalized, validated document."""
+    entities: dict[str, Entity] = {}
+    for raw in doc.get("entities", []):
+        attributes = {
+            a["name"]: Attribute(a["name"], a["type"], a.get("isNullable") is True)
+            for a in raw["attributes"]
+        }
+        identifier = raw["identifier"]["name"]
+        indexes = tuple(
+            i["name"]
+            for i in raw.get("indexes", [])
+            if i.get("type", "DEFAULT") == "DEFAULT" and i["name"] != identifier
+        )
+        entities[raw["name"]] = Entity(
+            name=raw["name"],
+            attributes=attributes,
+            identifier=identifier,
+            generator=raw["identifier"].get("generator", "None"),
+            partition=raw.get("partition") or "",
+            indexes=indexes,
+            resolvers=tuple(r["name"] for r in raw.get("resolvers", [])),
+        )
+    return Schema(entities)

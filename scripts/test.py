@@ -1,0 +1,43 @@
+"""Set everything up and run every quality gate and the whole test suite.
+
+python3 scripts/test.py            # lint, format check, mypy --strict, pytest -W error
+python3 scripts/test.py -k paging  # extra arguments go to pytest
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _bootstrap
+
+PACKAGES = ["onyx_database"]
+
+
+def main(argv: list[str]) -> int:
+    python = _bootstrap.project_python()
+    _bootstrap.official_python()
+    root = _bootstrap.ROOT
+    steps: list[tuple[str, list[str]]] = [
+        ("ruff check", [str(python), "-m", "ruff", "check", "."]),
+        ("ruff format --check", [str(python), "-m", "ruff", "format", "--check", "."]),
+        ("mypy --strict", [str(python), "-m", "mypy", "--strict", *PACKAGES]),
+        ("pytest", [str(python), "-m", "pytest", "-W", "error", *argv]),
+    ]
+    for name, command in steps:
+        print(f"[test] {name}", flush=True)
+        code = subprocess.run(command, cwd=root, check=False).returncode
+        if code == 5 and name == "pytest":
+            print("[test] pytest collected no tests: failing", flush=True)
+            return 1
+        if code != 0:
+            print(f"[test] {name} failed with exit code {code}", flush=True)
+            return code
+    print("[test] all gates passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,84 @@
+"""Fault injection, request counters and simulated latency."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from onyx_database.local import LocalServer
+
+from .conftest import Api
+
+
+def test_fail_next_answers_without_executing(api: Api) -> None:
+    api.server.faults.fail_next(2, status=503, retry_after=0.25, method="PUT")
+    for _ in range(2):
+        response = api.save("Item", {"id": "a"})
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "0.25"
+        assert response.json()["code"] == "INJECTED_FAULT"
+    assert api.client.get(api.data("Item/a")).status_code == 404  # nothing was saved
+    assert api.save("Item", {"id": "a"}).status_code == 200
+
+
+def test_fail_next_matches_method_and_path(api: Api) -> None:
+    api.server.faults.fail_next(1, status=500, path_contains="/query/")
+    assert api.client.get(api.data("Item/a")).status_code == 404
+    assert api.query("Item").status_code == 500
+    assert api.query("Item").status_code == 200
+
+
+def test_drop_next_closes_the_connection(api: Api) -> None:
+    api.server.faults.drop_next(1, method="GET")
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.client.get(api.data("Item/a"))
+    assert api.client.get(api.data("Item/a")).status_code == 404
+
+
+def test_clear_disarms(api: Api) -> None:
+    api.server.faults.fail_next(5)
+    api.server.faults.clear()
+    assert api.query("Item").status_code == 200
+
+
+def test_faults_need_test_hooks(tmp_path: object) -> None:
+    server = LocalServer(str(tmp_path))
+    with pytest.raises(RuntimeError, match="test_hooks"):
+        server.faults.fail_next(1)
+
+
+def test_request_counts_by_template_and_concrete_path(api: Api) -> None:
+    server = api.server
+    before = server.request_count("PUT", "/data/{db}/Item")
+    template = server.request_count("PUT", "/data/{db}/{table}")
+    server.faults.fail_next(1, method="PUT")
+    api.save("Item", {"id": "a"})
+    api.save("Item", {"nope": 1})
+    assert server.request_count("PUT", "/data/{db}/Item") == before + 2
+    assert server.request_count("PUT", "/data/{db}/{table}") == template + 2
+    assert server.request_count("PUT", f"/data/{api.db}/Item") == before + 2
+    assert server.request_count("GET", "/data/{db}/Item") == 0
+
+
+def test_latency_does_not_serialize_requests(api: Api) -> None:
+    api.server.latency_ms = 100
+    headers = dict(api.client.headers)
+
+    async def burst() -> float:
+        limits = httpx.Limits(max_connections=100)
+        async with httpx.AsyncClient(
+            base_url=api.server.url, headers=headers, limits=limits
+        ) as client:
+            started = time.perf_counter()
+            responses = await asyncio.gather(
+                *(client.put(api.data("query/count/Item"), json={}) for _ in range(48))
+            )
+            elapsed = time.perf_counter() - started
+        assert all(r.status_code == 200 for r in responses)
+        return elapsed
+
+    elapsed = asyncio.run(burst())
+    assert 0.1 <= elapsed < 2.0

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+import onyx_database
+
+PUBLIC = {
+    "AsyncOnyxDatabase", "AsyncQueryBuilder", "Condition", "OnyxBatchError", "OnyxClientError",
+    "OnyxConfigError", "OnyxConflictError", "OnyxConnectionError", "OnyxDatabase",
+    "OnyxDecodeError", "OnyxError", "OnyxFacade", "OnyxHTTPError", "OnyxNotFoundError",
+    "OnyxRateLimitedError", "OnyxSerializationError", "OnyxServerError", "OnyxTimeoutError",
+    "OnyxUnauthorizedError", "OnyxUsageError", "Page", "QueryBuilder", "ResolvedConfig", "Sort",
+    "__version__", "asc", "between", "contains", "contains_ignore_case", "desc", "eq", "gt",
+    "gte", "in_op", "init", "init_async", "is_null", "like", "lt", "lte", "matches", "neq",
+    "not_between", "not_contains", "not_contains_ignore_case", "not_in", "not_like",
+    "not_matches", "not_null", "not_starts_with", "onyx", "resolve_config", "starts_with",
+    "to_wire",
+}  # fmt: skip
+
+
+def test_public_surface_is_locked() -> None:
+    assert set(onyx_database.__all__) == PUBLIC
+    for name in PUBLIC:
+        assert getattr(onyx_database, name) is not None
+
+
+def test_official_facade_names() -> None:
+    from onyx_database import onyx
+
+    assert onyx.init is onyx_database.init
+    assert onyx.init_async is onyx_database.init_async
+    onyx.clear_cache_config()
+
+
+def test_init_rejects_config_plus_options(config: onyx_database.ResolvedConfig) -> None:
+    with pytest.raises(onyx_database.OnyxConfigError):
+        onyx_database.init(config=config, databse_id="typo")
+    with onyx_database.init(config=config, partition="p2", max_retries=0) as db:
+        assert (db.config.partition, db.config.max_retries) == ("p2", 0)
+        assert db.config.api_secret == config.api_secret
+    with pytest.raises(onyx_database.OnyxConfigError):
+        onyx_database.init(config={"database_id": "x"})  # type: ignore[arg-type]
+
+
+def test_init_resolves_explicit_options() -> None:
+    db = onyx_database.init(
+        database_id="db9", api_key="k", api_secret="s", base_url="http://127.0.0.1:9", partition="p"
+    )
+    with db:
+        assert db.config.database_id == "db9"
+        assert db.default_partition == "p"
+
+
+MODULES = [
+    "onyx_database._serialize", "onyx_database._codec", "onyx_database._conditions",
+    "onyx_database._query", "onyx_database._request", "onyx_database._retry",
+    "onyx_database._logging", "onyx_database._facade", "onyx_database",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_docstring_examples_run(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+SANS_IO = [
+    "_serialize",
+    "_codec",
+    "_conditions",
+    "_query",
+    "_request",
+    "_retry",
+    "_flows",
+    "_logging",
+]
+
+
+@pytest.mark.parametrize("module_name", SANS_IO)
+def test_the_core_does_no_io(module_name: str) -> None:
+    import ast
+    from pathlib import Path
+
+    source = Path(onyx_database.__file__).with_name(f"{module_name}.py").read_text()
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+    assert imported.isdisjoint({"httpx", "anyio", "asyncio", "socket", "time", "urllib3"})
