@@ -111,11 +111,6 @@ def test_find_by_id_miss_and_unknown_table(db: OnyxDatabase) -> None:
     assert db.find_by_id("Item", "nobody") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Onyx Local answers an unknown table with code NOT_FOUND, the record-miss code; "
-    "it needs a distinct code (e.g. TABLE_NOT_FOUND) for find_by_id to tell them apart",
-)
 def test_find_by_id_in_unknown_table_raises(db: OnyxDatabase) -> None:
     with pytest.raises(OnyxNotFoundError):
         db.find_by_id("NoSuchTable", "x")
