@@ -1,7 +1,8 @@
 """find_by_id, side by side on the same Onyx Local: this SDK vs the official 2.5.2 vs raw httpx.
 
-1. 500 sequential ``find_by_id`` calls (goal: this SDK at least 3x faster than the official one,
-   thanks to keep-alive connection pooling).
+1. 500 sequential ``find_by_id`` calls, over plain HTTP and over HTTPS (Onyx Cloud is HTTPS; the
+   official client opens a new TCP + TLS connection per request, this SDK keeps one alive).
+   Goal: this SDK at least 3x faster than the official one.
 2. 48 concurrent async ``find_by_id`` calls against ``--latency 100`` (goal: wall time under
    0.25 s; the official async client runs them on a thread pool).
 
@@ -17,7 +18,7 @@ import time
 from typing import Any
 
 import httpx
-from _harness import SEED_USER, onyx_local, run_official
+from _harness import SEED_USER, Tls, make_tls, onyx_local, run_official
 
 import onyx_database as onyx
 
@@ -45,8 +46,9 @@ print(json.dumps({{"seconds": asyncio.run(main())}}))
 """
 
 
-def ours_sequential(config: dict[str, Any], calls: int) -> float:
-    with onyx.init(**config) as db:
+def ours_sequential(config: dict[str, Any], calls: int, tls: Tls | None) -> float:
+    transport = httpx.HTTPTransport(verify=tls.context()) if tls else None
+    with onyx.init(**config, transport=transport) as db:
         db.save("User", SEED_USER)
         db.find_by_id("User", "bench_user")
         start = time.perf_counter()
@@ -55,10 +57,11 @@ def ours_sequential(config: dict[str, Any], calls: int) -> float:
         return time.perf_counter() - start
 
 
-def raw_httpx_sequential(config: dict[str, Any], calls: int) -> float:
+def raw_httpx_sequential(config: dict[str, Any], calls: int, tls: Tls | None) -> float:
     headers = {"x-onyx-key": config["apiKey"], "x-onyx-secret": config["apiSecret"]}
     url = f"{config['baseUrl']}/data/{config['databaseId']}/User/bench_user"
-    with httpx.Client(headers=headers) as client:
+    verify: Any = tls.context() if tls else True
+    with httpx.Client(headers=headers, verify=verify) as client:
         client.get(url).raise_for_status()
         start = time.perf_counter()
         for _ in range(calls):
@@ -75,39 +78,49 @@ async def ours_concurrent(config: dict[str, Any], n: int) -> float:
         return time.perf_counter() - start
 
 
+def sequential(calls: int, tls: Tls | None) -> dict[str, Any]:
+    with onyx_local(tls=tls) as config:
+        ours = ours_sequential(config, calls, tls)
+        raw = raw_httpx_sequential(config, calls, tls)
+        code = OFFICIAL_SEQUENTIAL.format(calls=calls)
+        official = run_official(code, config, tls)["seconds"]
+    return {
+        "calls": calls,
+        "scheme": "https" if tls else "http",
+        "onyx_py_s": round(ours, 3),
+        "raw_httpx_s": round(raw, 3),
+        "official_2_5_2_s": round(official, 3),
+        "speedup_vs_official": round(official / ours, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=48)
     parser.add_argument("--latency", type=float, default=100.0)
     args = parser.parse_args()
-    results: dict[str, Any] = {}
-    with onyx_local() as config:
-        ours = ours_sequential(config, args.calls)
-        raw = raw_httpx_sequential(config, args.calls)
-        official = run_official(OFFICIAL_SEQUENTIAL.format(calls=args.calls), config)["seconds"]
-    results["sequential"] = {
-        "calls": args.calls,
-        "onyx_py_s": round(ours, 3),
-        "raw_httpx_s": round(raw, 3),
-        "official_2_5_2_s": round(official, 3),
-        "speedup_vs_official": round(official / ours, 2),
-    }
+    results: dict[str, Any] = {"sequential_http": sequential(args.calls, None)}
+    with make_tls() as tls:
+        results["sequential_https"] = sequential(args.calls, tls)
     with onyx_local(latency_ms=args.latency) as config:
         ours_c = asyncio.run(ours_concurrent(config, args.concurrency))
-        official_c = run_official(OFFICIAL_CONCURRENT.format(n=args.concurrency), config)["seconds"]
+        code = OFFICIAL_CONCURRENT.format(n=args.concurrency)
+        official_c = run_official(code, config)["seconds"]
     results["concurrent_async"] = {
         "requests": args.concurrency,
         "latency_ms": args.latency,
         "onyx_py_wall_s": round(ours_c, 3),
         "official_2_5_2_wall_s": round(official_c, 3),
     }
-    seq, con = results["sequential"], results["concurrent_async"]
-    print(f"{args.calls} sequential find_by_id (same Onyx Local, JSON):")
-    print(f"  onyx-py          {seq['onyx_py_s']:.3f} s")
-    print(f"  raw httpx        {seq['raw_httpx_s']:.3f} s")
-    print(f"  official 2.5.2   {seq['official_2_5_2_s']:.3f} s")
-    print(f"  speedup vs official: {seq['speedup_vs_official']}x (goal >= 3x)")
+    for key in ("sequential_http", "sequential_https"):
+        seq = results[key]
+        print(f"{args.calls} sequential find_by_id over {seq['scheme']} (same Onyx Local, JSON):")
+        print(f"  onyx-py          {seq['onyx_py_s']:.3f} s")
+        print(f"  raw httpx        {seq['raw_httpx_s']:.3f} s")
+        print(f"  official 2.5.2   {seq['official_2_5_2_s']:.3f} s")
+        print(f"  official / onyx-py: {seq['speedup_vs_official']}x")
+    con = results["concurrent_async"]
     print(f"{args.concurrency} concurrent async find_by_id, --latency {args.latency:g} ms:")
     print(f"  onyx-py          {con['onyx_py_wall_s']:.3f} s (goal < 0.25 s)")
     print(f"  official 2.5.2   {con['official_2_5_2_wall_s']:.3f} s")

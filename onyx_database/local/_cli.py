@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--test-hooks", action="store_true", help="enable fault injection (for test suites)"
     )
+    parser.add_argument("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")
     return parser
 
 
@@ -36,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
     >>> main(["--port", "0", "--data", "/tmp/onyx"])  # doctest: +SKIP
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
     server = LocalServer(
         args.data,
         host=args.host,
@@ -44,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         schema=args.schema,
         latency_ms=args.latency,
         test_hooks=args.test_hooks,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
     )
     try:
         server.start()

@@ -61,7 +61,8 @@ class LocalServer:
     'http://127.0.0.1:54321'
 
     ``test_hooks=True`` enables :attr:`faults` (503s with ``Retry-After``, dropped
-    connections); ``latency_ms`` delays every answer without blocking other requests.
+    connections) and :attr:`changes` recording; ``latency_ms`` delays every answer without
+    blocking other requests. ``tls_cert`` and ``tls_key`` (PEM files) serve HTTPS instead of HTTP.
     """
 
     def __init__(
@@ -74,12 +75,18 @@ class LocalServer:
         latency_ms: float = 0,
         test_hooks: bool = False,
         keep_alive_interval: float = 15.0,
+        tls_cert: str | Path | None = None,
+        tls_key: str | Path | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.host = host
         self._requested_port = port
         self._schema = schema
         self.keep_alive_interval = keep_alive_interval
+        if (tls_cert is None) != (tls_key is None):
+            raise ValueError("HTTPS needs both tls_cert and tls_key")
+        self.tls_cert = None if tls_cert is None else Path(tls_cert)
+        self.tls_key = None if tls_key is None else Path(tls_key)
         self._faults = Faults(enabled=test_hooks)
         self._log = RequestLog()
         self._settings = Settings(api_key="", api_secret="", latency_ms=float(latency_ms))
@@ -138,6 +145,8 @@ class LocalServer:
             http="h11",
             ws="none",
             timeout_graceful_shutdown=3,
+            ssl_certfile=None if self.tls_cert is None else str(self.tls_cert),
+            ssl_keyfile=None if self.tls_key is None else str(self.tls_key),
         )
         server = uvicorn.Server(config)
         self._server = server
@@ -240,15 +249,18 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
+        """``http://127.0.0.1:<port>`` (``https://`` when serving TLS)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.tls_cert is not None else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     def config(self) -> dict[str, str]:
-        """The canonical config dict: ``databaseId``, ``baseUrl``, ``apiKey``, ``apiSecret``."""
+        """The canonical config dict: ``databaseId``, ``baseUrl``, ``apiKey``, ``apiSecret``,
+        and ``aiBaseUrl`` (the same server, whose AI routes answer 501)."""
         return {
             "databaseId": self.database_id,
             "baseUrl": self.url,
+            "aiBaseUrl": self.url,
             "apiKey": self.api_key,
             "apiSecret": self.api_secret,
         }
