@@ -8,17 +8,26 @@
 Quick start::
 
     import onyx_database
-    from onyx_database import eq, desc
+    from onyx_database import count, desc, eq
 
     with onyx_database.init(database_id="db", api_key="k", api_secret="s") as db:
         db.save("User", {"id": "u1", "email": "a@example.com", "status": "active"})
         active = db.from_table("User").where(eq("status", "active")).order_by(desc("id")).list()
+        per_status = db.select("status", count("id")).from_table("User").group_by("status").list()
+        hits = db.search("ada lovelace").list()           # full-text across SEARCHABLE tables
+        db.cascade("userRoles:UserRole(userId, id)").save("User", user_with_roles)
+        db.put_secret("stripe-key", "sk_live_...")        # never logged
+        reply = db.chat("Summarize the newest users")     # on ai_base_url
+
+See ``docs/queries.md``, ``docs/data-apis.md`` and ``docs/ai.md``.
 """
 
 from __future__ import annotations
 
-from ._async_client import AsyncOnyxDatabase, AsyncQueryBuilder
-from ._client import OnyxDatabase, QueryBuilder
+from ._ai_client import AsyncChatStream, AsyncOnyxAI, ChatStream, OnyxAI
+from ._async_client import AsyncCascadeWriter, AsyncOnyxDatabase, AsyncQueryBuilder
+from ._cascade import CascadeRelationshipBuilder
+from ._client import CascadeWriter, OnyxDatabase, QueryBuilder
 from ._conditions import (
     Condition,
     Sort,
@@ -45,9 +54,13 @@ from ._conditions import (
     not_matches,
     not_null,
     not_starts_with,
+    not_within,
+    search,
     starts_with,
+    within,
 )
 from ._config import ResolvedConfig, resolve_config
+from ._data_apis import Document
 from ._errors import (
     OnyxBatchError,
     OnyxClientError,
@@ -67,13 +80,47 @@ from ._errors import (
 )
 from ._facade import OnyxFacade, init, init_async, onyx
 from ._query import Page
+from ._schema_diff import SchemaDiff
+from ._selections import (
+    avg,
+    count,
+    format,
+    format_,
+    lower,
+    max,
+    max_,
+    median,
+    min,
+    min_,
+    percentile,
+    replace,
+    std,
+    substring,
+    sum,
+    sum_,
+    upper,
+    variance,
+)
 from ._serialize import to_wire
+from ._stream import AsyncEventStream, AsyncStreamHandle, EventIterator, StreamHandle
+from ._stream_protocol import OnyxStreamError, ReconnectPolicy, StreamEvent
 from ._transport import __version__
 
 __all__ = [
+    "AsyncCascadeWriter",
+    "AsyncChatStream",
+    "AsyncEventStream",
+    "AsyncOnyxAI",
     "AsyncOnyxDatabase",
     "AsyncQueryBuilder",
+    "AsyncStreamHandle",
+    "CascadeRelationshipBuilder",
+    "CascadeWriter",
+    "ChatStream",
     "Condition",
+    "Document",
+    "EventIterator",
+    "OnyxAI",
     "OnyxBatchError",
     "OnyxClientError",
     "OnyxConfigError",
@@ -88,20 +135,29 @@ __all__ = [
     "OnyxRateLimitedError",
     "OnyxSerializationError",
     "OnyxServerError",
+    "OnyxStreamError",
     "OnyxTimeoutError",
     "OnyxUnauthorizedError",
     "OnyxUsageError",
     "Page",
     "QueryBuilder",
+    "ReconnectPolicy",
     "ResolvedConfig",
+    "SchemaDiff",
     "Sort",
+    "StreamEvent",
+    "StreamHandle",
     "__version__",
     "asc",
+    "avg",
     "between",
     "contains",
     "contains_ignore_case",
+    "count",
     "desc",
     "eq",
+    "format",
+    "format_",
     "gt",
     "gte",
     "in_op",
@@ -109,9 +165,15 @@ __all__ = [
     "init_async",
     "is_null",
     "like",
+    "lower",
     "lt",
     "lte",
     "matches",
+    "max",
+    "max_",
+    "median",
+    "min",
+    "min_",
     "neq",
     "not_between",
     "not_contains",
@@ -121,8 +183,19 @@ __all__ = [
     "not_matches",
     "not_null",
     "not_starts_with",
+    "not_within",
     "onyx",
+    "percentile",
+    "replace",
     "resolve_config",
+    "search",
     "starts_with",
+    "std",
+    "substring",
+    "sum",
+    "sum_",
     "to_wire",
+    "upper",
+    "variance",
+    "within",
 ]

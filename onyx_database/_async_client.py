@@ -10,20 +10,41 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import aclosing
+from os import PathLike
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 
 import httpx
 
-from ._client import DEFAULT_BATCH_SIZE, DatabaseCore, Record, _count, _field_of, is_record_miss
+from . import _data_apis as apis
+from ._ai import chat_content
+from ._ai_client import AsyncOnyxAI, Messages
+from ._cascade import CascadeRelationshipBuilder, cascade_specs
+from ._client import (
+    DEFAULT_BATCH_SIZE,
+    CascadeSpec,
+    DatabaseCore,
+    M,
+    Record,
+    Relationships,
+    _count,
+    _field_of,
+    _validation_result,
+    as_model,
+    is_record_miss,
+)
 from ._config import ResolvedConfig
-from ._errors import OnyxNotFoundError
+from ._data_apis import Document
+from ._errors import OnyxClientError, OnyxNotFoundError
 from ._flows import Flow, adrive, pages_flow
 from ._query import BaseQueryBuilder, Page
-from ._request import Request, parse_page
+from ._request import RawResponse, Request, parse_page
+from ._schema_diff import SchemaDiff
+from ._stream import DEFAULT_IDLE_TIMEOUT, AsyncEventStream, AsyncStreamHandle, StreamSetup
+from ._stream_protocol import ReconnectPolicy
 from ._transport import UNSET, AsyncTransport, CallOptions
 
-__all__ = ["AsyncOnyxDatabase", "AsyncQueryBuilder"]
+__all__ = ["AsyncCascadeWriter", "AsyncOnyxDatabase", "AsyncQueryBuilder"]
 
 T = TypeVar("T")
 
@@ -44,12 +65,16 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     def _database(self) -> AsyncOnyxDatabase:
         return cast("AsyncOnyxDatabase", self._db)
 
+    def select(self, *fields: str) -> AsyncQueryBuilder[Record]:
+        """Return only these fields or expressions (appended); records become dicts."""
+        return cast("AsyncQueryBuilder[Record]", self._select(fields))
+
     async def page(self, next_page: str | None = None) -> Page[T]:
         """One page: the first, or the one ``next_page`` names."""
         flow = pages_flow(self._page_request, next_page)
         async with aclosing(self._database._iterate(flow)) as pages:
             async for page in pages:
-                return Page(page.records, page.next_page)
+                return Page(self._decode(page.records), page.next_page)
         raise AssertionError("pages_flow emitted nothing")  # pragma: no cover
 
     async def list(self) -> builtins.list[T]:
@@ -60,14 +85,13 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         """Iterate lazily, fetching one page at a time (memory bounded by ``page_size``)."""
         async with aclosing(self._database._iterate(pages_flow(self._page_request))) as pages:
             async for page in pages:
-                for record in page.records:
+                for record in self._decode(page.records):
                     yield record
 
     async def first_or_none(self) -> T | None:
         """The first record (sends ``limit 1``), or ``None``. No ``where`` needed."""
-        records: builtins.list[T] = parse_page(
-            await self._database._send(self._first_request())
-        ).records
+        body = await self._database._send(self._first_request())
+        records = self._decode(parse_page(body).records)
         return records[0] if records else None
 
     async def count(self) -> int:
@@ -77,6 +101,88 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     async def values(self, field: str) -> builtins.list[Any]:
         """``field`` of every matching record, across all pages."""
         return [_field_of(record, field) async for record in self]
+
+    async def update(self) -> int:
+        """Apply ``set_updates`` to every matching record; returns how many. Never retried."""
+        return _count(await self._database._send(self._update_request()))
+
+    async def delete(self) -> int:
+        """Delete every matching record; returns how many. Never retried."""
+        return _count(await self._database._send(self._delete_request()))
+
+    # -- live streams --------------------------------------------------------------------------
+
+    def _stream_setup(
+        self,
+        include_query_results: bool,
+        keep_alive: bool,
+        reconnect: ReconnectPolicy | None,
+        idle_timeout: float | None,
+    ) -> StreamSetup:
+        config = self._database.config
+        request = self._stream_request(
+            include_query_results=include_query_results,
+            keep_alive=keep_alive,
+            msgpack=config.wire_format == "msgpack",
+        )
+        return StreamSetup.make(
+            request,
+            self._spec,
+            keep_alive=keep_alive,
+            reconnect=reconnect,
+            idle_timeout=idle_timeout,
+            debug=config.debug,
+        )
+
+    def stream(
+        self,
+        include_query_results: bool = False,
+        keep_alive: bool = True,
+        *,
+        reconnect: ReconnectPolicy | None = None,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
+    ) -> AsyncEventStream[T]:
+        """Live changes as an async iterator of :class:`StreamEvent`; leaving the block closes
+        the connection, terminal errors are raised::
+
+            async with db.from_table("User").stream(include_query_results=True) as events:
+                async for event in events:
+                    print(event.action, event.entity)
+        """
+        db = self._database
+        setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
+        return AsyncEventStream(setup, db._transport, db._call)
+
+    def events(
+        self,
+        include_query_results: bool = False,
+        keep_alive: bool = True,
+        *,
+        reconnect: ReconnectPolicy | None = None,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
+    ) -> AsyncEventStream[T]:
+        """The same as :meth:`stream`: ``async for event in query.events(): ...``."""
+        return self.stream(
+            include_query_results, keep_alive, reconnect=reconnect, idle_timeout=idle_timeout
+        )
+
+    async def stream_callbacks(
+        self,
+        include_query_results: bool = False,
+        keep_alive: bool = True,
+        *,
+        reconnect: ReconnectPolicy | None = None,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
+    ) -> AsyncStreamHandle:
+        """Run the ``on_item_*`` callbacks (plain or ``async def``) in a task on this loop.
+
+        ``handle = await db.from_table("User").on_item_added(notify).stream_callbacks()``;
+        ``handle.cancel()`` stops it, ``await handle.join()`` waits, ``handle.error`` says why
+        it stopped.
+        """
+        db = self._database
+        setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
+        return AsyncStreamHandle(setup, db._transport, db._call)
 
 
 class AsyncOnyxDatabase(DatabaseCore):
@@ -144,23 +250,36 @@ class AsyncOnyxDatabase(DatabaseCore):
     def _iterate(self, flow: Flow) -> AsyncGenerator[Any, None]:
         return adrive(flow, self._send)
 
-    def from_table(self, table: str | type[Any]) -> AsyncQueryBuilder[Record]:
-        """Start a query on ``table``. ``await db.from_table("User").list()``"""
+    @overload
+    def from_table(self, table: type[M]) -> AsyncQueryBuilder[M]: ...
+
+    @overload
+    def from_table(self, table: str | type[Any]) -> AsyncQueryBuilder[Record]: ...
+
+    def from_table(self, table: str | type[Any]) -> AsyncQueryBuilder[Any]:
+        """Start a query on ``table`` (a name, or a pydantic model class for model instances).
+
+        ``await db.from_table("User").list()``
+        """
         return AsyncQueryBuilder(self, self._query_spec(table))
 
     def select(self, *fields: str) -> AsyncQueryBuilder[Record]:
         """Start a projection; name the table next."""
-        return AsyncQueryBuilder(self, self._query_spec(None)).select(*fields)
+        return AsyncQueryBuilder[Record](self, self._query_spec(None)).select(*fields)
+
+    def search(self, text: str, min_score: float | None = None) -> AsyncQueryBuilder[Record]:
+        """Full-text search across every SEARCHABLE table (``{"id", "entityType", "entity"}``)."""
+        return AsyncQueryBuilder(self, self._search_spec(text, min_score))
 
     async def save(
         self,
         table: str | type[Any],
         entity: Any,
         *,
-        relationships: Sequence[str] | str | None = None,
+        relationships: Relationships = None,
     ) -> Any:
         """Upsert one entity or a list (``PUT``); returns what the server saved. Never retried."""
-        return await self._send(self._save_request(table, entity, relationships))
+        return as_model(table, await self._send(self._save_request(table, entity, relationships)))
 
     async def batch_save(
         self,
@@ -168,7 +287,7 @@ class AsyncOnyxDatabase(DatabaseCore):
         entities: Iterable[Any],
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        relationships: Sequence[str] | str | None = None,
+        relationships: Relationships = None,
     ) -> int:
         """Upsert in chunks of ``batch_size``; returns how many were saved (see the sync one)."""
         flow = self._batch_flow(table, entities, batch_size, relationships)
@@ -183,14 +302,34 @@ class AsyncOnyxDatabase(DatabaseCore):
         table: str | type[Any],
         entity: Any,
         *,
-        relationships: Sequence[str] | str | None = None,
+        relationships: Relationships = None,
     ) -> Any:
         """Create new records only (``POST``); an existing id raises ``OnyxConflictError``."""
-        return await self._send(self._insert_request(table, entity, relationships))
+        return as_model(table, await self._send(self._insert_request(table, entity, relationships)))
 
     async def create(self, table: str | type[Any], entity: Any) -> Any:
         """Atomically create exactly one record; ``OnyxConflictError`` if the id exists."""
-        return await self._send(self._create_request(table, entity))
+        return as_model(table, await self._send(self._create_request(table, entity)))
+
+    @overload
+    async def find_by_id(
+        self,
+        table: type[M],
+        pk: str | int,
+        *,
+        partition: str | None = None,
+        resolvers: Sequence[str] | str | None = None,
+    ) -> M | None: ...
+
+    @overload
+    async def find_by_id(
+        self,
+        table: str | type[Any],
+        pk: str | int,
+        *,
+        partition: str | None = None,
+        resolvers: Sequence[str] | str | None = None,
+    ) -> Record | None: ...
 
     async def find_by_id(
         self,
@@ -199,17 +338,37 @@ class AsyncOnyxDatabase(DatabaseCore):
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
-    ) -> Record | None:
+    ) -> Any:
         """The record with primary key ``pk``, or ``None``; an unknown table raises."""
         try:
-            found: Record | None = await self._send(
-                self._find_request(table, pk, partition, resolvers)
-            )
+            found = await self._send(self._find_request(table, pk, partition, resolvers))
         except OnyxNotFoundError as exc:
             if is_record_miss(exc):
                 return None
             raise
-        return found
+        return as_model(table, found)
+
+    @overload
+    async def delete(
+        self,
+        table: str | type[Any],
+        pk: str | int,
+        *,
+        partition: str | None = None,
+        relationships: Relationships = None,
+        return_graph: Literal[False] = False,
+    ) -> bool: ...
+
+    @overload
+    async def delete(
+        self,
+        table: str | type[Any],
+        pk: str | int,
+        *,
+        partition: str | None = None,
+        relationships: Relationships = None,
+        return_graph: Literal[True],
+    ) -> Any: ...
 
     async def delete(
         self,
@@ -217,8 +376,158 @@ class AsyncOnyxDatabase(DatabaseCore):
         pk: str | int,
         *,
         partition: str | None = None,
-        relationships: Sequence[str] | str | None = None,
-    ) -> bool:
-        """Delete one record; returns ``True``. A missing record raises ``OnyxNotFoundError``."""
-        await self._send(self._delete_request(table, pk, partition, relationships))
+        relationships: Relationships = None,
+        return_graph: bool = False,
+    ) -> Any:
+        """Delete one record; ``True``, or the deleted graph with ``return_graph=True``."""
+        answer = await self._send(
+            self._delete_request(table, pk, partition, relationships, return_graph)
+        )
+        return answer if return_graph else True
+
+    def cascade(self, *specs: CascadeSpec) -> AsyncCascadeWriter:
+        """Saves and deletes that cascade along ``specs``."""
+        return AsyncCascadeWriter(self, cascade_specs(specs))
+
+    def cascade_builder(self) -> CascadeRelationshipBuilder:
+        """A builder for one cascade spec (see the sync client)."""
+        return CascadeRelationshipBuilder()
+
+    async def get_schema(self, tables: Sequence[str] | str | None = None) -> Record:
+        """The current schema revision (``entityText`` removed), optionally only ``tables``."""
+        answer: Record = apis.strip_entity_text(
+            await self._send(apis.schema_request(self.database_id, tables))
+        )
+        return answer
+
+    async def get_schema_history(self) -> builtins.list[Record]:
+        """Every saved schema revision."""
+        answer: builtins.list[Record] = apis.strip_entity_text(
+            await self._send(apis.schema_history_request(self.database_id))
+        )
+        return answer
+
+    async def validate_schema(self, schema: Mapping[str, Any]) -> Record:
+        """Check ``schema`` without saving it: ``{"valid", "errors", "schema"?}``."""
+        try:
+            answer = await self._send(apis.validate_schema_request(self.database_id, schema))
+        except OnyxClientError as exc:
+            invalid = self._validation_answer(exc)
+            if invalid is None:
+                raise
+            return invalid
+        return _validation_result(answer)
+
+    async def update_schema(self, schema: Mapping[str, Any], *, publish: bool = False) -> Record:
+        """Save ``schema`` as a new revision (live with ``publish=True``)."""
+        answer: Record = apis.strip_entity_text(
+            await self._send(apis.update_schema_request(self.database_id, schema, publish=publish))
+        )
+        return answer
+
+    async def diff_schema(self, local: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:
+        """How ``local`` (a mapping or a JSON file path) differs from the server's schema."""
+        return self._schema_diff(await self._send(apis.schema_request(self.database_id)), local)
+
+    async def list_secrets(self) -> builtins.list[Record]:
+        """Metadata of every secret (no values)."""
+        return apis.parse_secret_list(await self._send(apis.list_secrets_request(self.database_id)))
+
+    async def get_secret(self, key: str) -> Record:
+        """One secret with its ``value``; ``OnyxNotFoundError`` if there is none."""
+        answer: Record = await self._send(apis.get_secret_request(self.database_id, key))
+        return answer
+
+    async def put_secret(
+        self, key: str, value: str | Mapping[str, Any], purpose: str | None = None
+    ) -> Record:
+        """Create or replace a secret; returns its metadata. Values are never logged."""
+        answer: Record = await self._send(
+            apis.put_secret_request(self.database_id, key, value, purpose)
+        )
+        return answer
+
+    async def delete_secret(self, key: str) -> bool:
+        """Delete a secret; returns ``True``."""
+        await self._send(apis.delete_secret_request(self.database_id, key))
         return True
+
+    async def save_document(self, doc: Mapping[str, Any] | None = None, /, **fields: Any) -> Record:
+        """Store a document; ``content`` as bytes is sent base64."""
+        body = apis.document_body(doc, fields)
+        answer: Record = await self._send(apis.save_document_request(self.database_id, body))
+        return answer
+
+    async def get_document(
+        self, document_id: str, *, width: int | None = None, height: int | None = None
+    ) -> Document:
+        """A stored document; ``.data`` holds its exact bytes."""
+        raw: RawResponse = await self._send(
+            apis.get_document_request(self.database_id, document_id, width=width, height=height)
+        )
+        return apis.parse_document(document_id, raw)
+
+    async def delete_document(self, document_id: str) -> bool:
+        """Delete a document; returns ``True``."""
+        await self._send(apis.delete_document_request(self.database_id, document_id))
+        return True
+
+    @property
+    def ai(self) -> AsyncOnyxAI:
+        """The AI endpoints: ``await db.ai.chat(...)``."""
+        return AsyncOnyxAI(self)
+
+    async def chat(
+        self, messages_or_text: Messages, *, model: str | None = None, **options: Any
+    ) -> str:
+        """The assistant's reply text (``choices[0].message.content``). ``await db.chat("Hi")``"""
+        return chat_content(await self.ai.chat(messages_or_text, model=model, **options))
+
+    async def get_models(self) -> Record:
+        """Same as ``await db.ai.get_models()``."""
+        return await self.ai.get_models()
+
+    async def get_model(self, model_id: str) -> Record:
+        """Same as ``await db.ai.get_model(model_id)``."""
+        return await self.ai.get_model(model_id)
+
+    async def request_script_approval(self, script: str) -> Record:
+        """Same as ``await db.ai.request_script_approval(script)``."""
+        return await self.ai.request_script_approval(script)
+
+
+class AsyncCascadeWriter:
+    """Async saves and deletes with cascade specs; from ``db.cascade(...)``. Immutable."""
+
+    __slots__ = ("_db", "_specs")
+
+    def __init__(self, db: AsyncOnyxDatabase, specs: tuple[str, ...]) -> None:
+        self._db = db
+        self._specs = specs
+
+    @property
+    def relationships(self) -> tuple[str, ...]:
+        """The canonical specs this writer sends."""
+        return self._specs
+
+    def cascade(self, *specs: CascadeSpec) -> AsyncCascadeWriter:
+        """A writer with more specs appended."""
+        return AsyncCascadeWriter(self._db, self._specs + cascade_specs(specs))
+
+    async def save(self, table: str | type[Any], entity: Any) -> Any:
+        """``await db.save(table, entity, relationships=specs)``."""
+        return await self._db.save(table, entity, relationships=list(self._specs))
+
+    async def delete(
+        self,
+        table: str | type[Any],
+        pk: str | int,
+        *,
+        partition: str | None = None,
+        return_graph: bool = False,
+    ) -> Any:
+        """``await db.delete(table, pk, relationships=specs)``; ``True`` or the deleted graph."""
+        answer = await self._db._send(
+            self._db._delete_request(table, pk, partition, list(self._specs), return_graph)
+        )
+        return answer if return_graph else True

@@ -2,8 +2,13 @@
 
 ::
 
+    onyx-py gen [--source auto|api|file] [--schema PATH] [--out DIR ...] [--check] ...
+    onyx-py schema get|publish|validate|diff|info|history [FILE] [options]
     onyx-py local [--host 127.0.0.1] [--port 8787] [--data DIR] [--schema FILE] [--latency MS]
     onyx-py version
+
+Exit codes: 0 ok, 1 difference or invalid schema, 2 usage or configuration error,
+3 server or connection error (see docs/codegen-and-cli.md).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from importlib import metadata
 USAGE = """usage: onyx-py <command> [options]
 
 commands:
+  gen       generate typed pydantic models from the schema (onyx-py gen --help)
+  schema    get, diff, validate, publish the schema; show config info (onyx-py schema --help)
   local     run Onyx Local, the SQLite-backed local server (onyx-py local --help)
   version   print the version of onyx-py
 """
@@ -41,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("version", "--version"):
         print(f"onyx-py {_version()}")
         return 0
+    if command == "gen":
+        from onyx_database.codegen._commands import main_gen
+
+        return main_gen(rest)
+    if command == "schema":
+        from onyx_database.codegen._commands import main_schema
+
+        return main_schema(rest)
     if command == "local":
         try:
             from onyx_database.local._cli import main as local_main

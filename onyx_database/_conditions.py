@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ._errors import OnyxUsageError
 from ._serialize import to_wire
 
 __all__ = [
+    "FULL_TEXT_FIELD",
     "Compound",
     "Condition",
     "Criterion",
     "Sort",
+    "SubQuery",
     "asc",
     "between",
     "contains",
@@ -46,7 +48,10 @@ __all__ = [
     "not_matches",
     "not_null",
     "not_starts_with",
+    "not_within",
+    "search",
     "starts_with",
+    "within",
 ]
 
 _NEGATIONS = {
@@ -232,18 +237,85 @@ def _values(values: Any, helper: str) -> list[Any]:
     )
 
 
-def in_op(field: str, values: Iterable[Any] | str) -> Condition:
-    """``field`` is one of ``values`` (a list/tuple/set, or ``"a, b"`` split on commas).
+@runtime_checkable
+class SubQuery(Protocol):
+    """Anything that compiles to a nested query object: a query builder with a table."""
+
+    def to_sub_query(self) -> dict[str, Any]:
+        """The nested SelectQuery (or UpdateQuery) object, with its ``table``."""
+        ...
+
+
+def _sub_query(query: object, helper: str) -> dict[str, Any]:
+    if not isinstance(query, SubQuery):
+        raise OnyxUsageError(
+            f"{helper} expects a query builder such as "
+            f"db.select('userId').from_table('UserRole'), got {type(query).__name__}"
+        )
+    return query.to_sub_query()
+
+
+def in_op(field: str, values: Iterable[Any] | str | SubQuery) -> Condition:
+    """``field`` is one of ``values``: a list/tuple/set, ``"a, b"`` split on commas, or a query
+    builder (a sub-query, the same as :func:`within`).
 
     >>> in_op("status", "active, pending,").to_wire()["criteria"]["value"]
     ['active', 'pending']
     """
+    if isinstance(values, SubQuery):
+        return within(field, values)
     return _criterion(field, "IN", _values(values, "in_op"))
 
 
-def not_in(field: str, values: Iterable[Any] | str) -> Condition:
-    """``field`` is none of ``values``. ``not_in("status", ["banned", "deleted"])``"""
+def not_in(field: str, values: Iterable[Any] | str | SubQuery) -> Condition:
+    """``field`` is none of ``values`` (or not in a sub-query's results).
+
+    ``not_in("status", ["banned", "deleted"])``
+    """
+    if isinstance(values, SubQuery):
+        return not_within(field, values)
     return _criterion(field, "NOT_IN", _values(values, "not_in"))
+
+
+def within(field: str, query: SubQuery) -> Condition:
+    """``field`` is among the results of a sub-query (``IN`` with the nested query object).
+
+    ::
+
+        admins = db.select("userId").from_table("UserRole").where(eq("roleId", "admin"))
+        db.from_table("User").where(within("id", admins)).list()
+    """
+    return Criterion(_field(field), "IN", _sub_query(query, "within"))
+
+
+def not_within(field: str, query: SubQuery) -> Condition:
+    """``field`` is not among the results of a sub-query (``NOT_IN`` with the nested query).
+
+    ::
+
+        granted = db.select("roleId").from_table("RolePermission")
+        db.from_table("Role").where(not_within("id", granted)).list()
+    """
+    return Criterion(_field(field), "NOT_IN", _sub_query(query, "not_within"))
+
+
+FULL_TEXT_FIELD = "__full_text__"
+"""The pseudo-field of full-text (Lucene) search conditions."""
+
+
+def search(text: str, min_score: float | None = None) -> Condition:
+    """Full-text (Lucene) match over a SEARCHABLE table: ``__full_text__ MATCHES`` the text.
+
+    >>> search("engineer AND remote", 4.4).to_wire()["criteria"]
+    {'field': '__full_text__', 'operator': 'MATCHES', 'value': {'queryText': 'engineer AND remote', 'minScore': 4.4}}
+    """  # noqa: E501
+    if not isinstance(text, str) or not text.strip():
+        raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
+    if min_score is not None and (
+        isinstance(min_score, bool) or not isinstance(min_score, int | float)
+    ):
+        raise OnyxUsageError(f"min_score must be a number or None, got {min_score!r}")
+    return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
 
 
 def like(field: str, value: Any) -> Condition:

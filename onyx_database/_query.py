@@ -16,26 +16,58 @@ when they are sent. Only the terminals (``page``, ``list``, ``first_or_none``, `
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from ._conditions import Condition, Sort, ensure_condition
-from ._errors import OnyxUsageError
-from ._request import Request, count_request, query_page_request
+from ._conditions import Condition, Sort, ensure_condition, search
+from ._errors import OnyxDecodeError, OnyxUsageError
+from ._request import (
+    Request,
+    count_request,
+    delete_query_request,
+    query_page_request,
+    update_query_request,
+)
+from ._serialize import to_wire
+from ._stream_protocol import StreamListeners, stream_request
 
 __all__ = [
+    "ALL_TABLES",
     "MAX_PAGE_SIZE",
     "BaseQueryBuilder",
     "Page",
     "QuerySpec",
     "compile_select",
+    "compile_update",
+    "decode_records",
+    "is_model_class",
     "table_name",
+    "validate_model",
 ]
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 1000
+
+ALL_TABLES = "ALL"
+"""The table of a search across every SEARCHABLE table (``db.search(...)``)."""
+
+
+def is_model_class(value: object) -> bool:
+    """Whether ``value`` is a pydantic-style model class (has a ``model_validate`` classmethod).
+
+    Duck-typed, so pydantic is never imported by the SDK itself.
+    """
+    return isinstance(value, type) and callable(getattr(value, "model_validate", None))
+
+
+def validate_model(model: Any, data: Any, where: str) -> Any:
+    """``model.model_validate(data)``; a validation failure becomes :class:`OnyxDecodeError`."""
+    try:
+        return model.model_validate(data)
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        raise OnyxDecodeError(f"cannot build {model.__name__} from {where}: {exc}") from exc
 
 
 def table_name(table: object) -> str:
@@ -71,6 +103,75 @@ class QuerySpec:
     partition: str | None = None
     resolvers: tuple[str, ...] | None = None
     page_size: int | None = None
+    updates: tuple[tuple[str, Any], ...] | None = None
+    model: type[Any] | None = None
+    resolver_models: tuple[tuple[str, type[Any]], ...] = ()
+    listeners: StreamListeners | None = None
+
+
+def effective_partition(spec: QuerySpec, default: str | None) -> str | None:
+    """The builder's partition, else the client default (never the default for ``ALL``)."""
+    if spec.partition:
+        return spec.partition
+    return None if spec.table == ALL_TABLES else default
+
+
+def compile_update(
+    spec: QuerySpec, *, partition: str | None, nested: bool = False
+) -> dict[str, Any]:
+    """The UpdateQuery body (the TypeScript SDK's keys; ``table`` only when nested).
+
+    >>> compile_update(QuerySpec(table="User", updates=(("active", False),)), partition=None)
+    {'type': 'UpdateQuery', 'conditions': None, 'updates': {'active': False}, 'sort': None, 'limit': None, 'partition': None}
+    """  # noqa: E501
+    body: dict[str, Any] = {"type": "UpdateQuery"}
+    if nested:
+        body["table"] = spec.table
+    body.update(
+        {
+            "conditions": spec.conditions.to_wire() if spec.conditions is not None else None,
+            "updates": dict(spec.updates or ()),
+            "sort": [item.to_wire() for item in spec.sort] if spec.sort else None,
+            "limit": spec.limit,
+            "partition": partition,
+        }
+    )
+    return body
+
+
+def _typed_resolvers(spec: QuerySpec, record: dict[str, Any]) -> dict[str, Any]:
+    if not spec.resolver_models:
+        return record
+    record = dict(record)
+    for name, model in spec.resolver_models:
+        value = record.get(name)
+        if isinstance(value, list):
+            record[name] = [
+                validate_model(model, item, f"resolver {name!r}")
+                if isinstance(item, dict)
+                else item
+                for item in value
+            ]
+        elif isinstance(value, dict):
+            record[name] = validate_model(model, value, f"resolver {name!r}")
+    return record
+
+
+def decode_records(spec: QuerySpec, records: list[Any]) -> list[Any]:
+    """Records as the builder promises them: model instances for whole-entity queries on a model
+    class, dicts for projections, aggregates and ``ALL`` searches; typed resolver values.
+    """
+    if spec.model is None and not spec.resolver_models:
+        return records
+    as_models = spec.model is not None and spec.fields is None and spec.table != ALL_TABLES
+    out: list[Any] = []
+    for record in records:
+        if isinstance(record, dict):
+            record = _typed_resolvers(spec, record)
+            if as_models:
+                record = validate_model(spec.model, record, f"a {spec.table} record")
+        out.append(record)
+    return out
 
 
 def compile_select(spec: QuerySpec, *, partition: str | None) -> dict[str, Any]:
@@ -175,12 +276,18 @@ class BaseQueryBuilder(Generic[T]):
     # -- chaining ------------------------------------------------------------------------------
 
     def from_table(self, table: str | type[Any]) -> Self:
-        """Set the table (a name or a model class). ``db.select("id").from_table("User")``"""
+        """Set the table (a name or a model class). ``db.select("id").from_table("User")``
+
+        Records keep the type this builder already has (dicts after ``db.select(...)``); start
+        with ``db.from_table(Model)`` for model instances.
+        """
         return self._with(table=table_name(table))
 
-    def select(self, *fields: str) -> Self:
-        """Return only these fields (dict records keyed by the field). ``.select("id", "email")``"""
-        return self._with(fields=_names(fields, "select") or None)
+    def _select(self, fields: tuple[object, ...]) -> Self:
+        names = _names(fields, "select")
+        if not names:
+            return self._with(fields=None)
+        return self._with(fields=(self._spec.fields or ()) + names)
 
     def where(self, condition: Condition) -> Self:
         """Filter by ``condition``; on a builder that already has one, the same as ``and_``.
@@ -235,11 +342,136 @@ class BaseQueryBuilder(Generic[T]):
             page_size=_positive_int(size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
         )
 
+    def group_by(self, *fields: str) -> Self:
+        """Group aggregate selections by these fields (appended).
+
+        ``db.select("status", count("id")).from_table("User").group_by("status")``
+        """
+        if not fields:
+            raise OnyxUsageError("group_by needs at least one field name")
+        names = _names(fields, "group_by")
+        return self._with(group_by=(self._spec.group_by or ()) + names)
+
+    def distinct(self, value: bool = True) -> Self:
+        """Only distinct rows (of the selected fields). ``db.select("status").from_table("User")
+        .distinct()``"""
+        if not isinstance(value, bool):
+            raise OnyxUsageError(f"distinct expects a bool, got {value!r}")
+        return self._with(distinct=value)
+
+    def resolve(self, *resolvers: str | tuple[str, type[Any]]) -> Self:
+        """Attach resolver results to each record (appended; dotted names nest).
+
+        A ``(name, ModelClass)`` pair also turns that resolver's values into model instances::
+
+            db.from_table("User").resolve("roles.permissions", ("profile", Profile)).list()
+        """
+        if not resolvers:
+            raise OnyxUsageError("resolve needs at least one resolver name")
+        names: list[str] = []
+        models: list[tuple[str, type[Any]]] = []
+        for item in resolvers:
+            if isinstance(item, tuple):
+                if len(item) != 2 or not is_model_class(item[1]):
+                    raise OnyxUsageError(
+                        "resolve expects a name or a (name, ModelClass) pair where the class has "
+                        f"model_validate (a pydantic model), got {item!r}"
+                    )
+                name = _names((item[0],), "resolve")[0]
+                models.append((name, item[1]))
+            else:
+                name = _names((item,), "resolve")[0]
+            names.append(name)
+        return self._with(
+            resolvers=(self._spec.resolvers or ()) + tuple(names),
+            resolver_models=self._spec.resolver_models + tuple(models),
+        )
+
+    def search(self, text: str, min_score: float | None = None) -> Self:
+        """Full-text (Lucene) search on this table, ANDed with the other conditions.
+
+        ``db.from_table("Article").search("python AND async", min_score=1.5).list()``
+        """
+        return self.and_(search(text, min_score))
+
+    def set_updates(self, updates: Mapping[str, Any] | None = None, /, **fields: Any) -> Self:
+        """The field values ``update()`` writes (merged into those set earlier).
+
+        Values go through ``to_wire`` (datetimes, UUIDs, enums...).
+        ``db.from_table("User").where(eq("status", "trial")).set_updates(status="active").update()``
+        """
+        if updates is not None and not isinstance(updates, Mapping):
+            raise OnyxUsageError(f"set_updates expects a mapping, got {type(updates).__name__}")
+        merged: dict[str, Any] = dict(self._spec.updates or ())
+        items: dict[Any, Any] = dict(updates or {})
+        items.update(fields)
+        if not items:
+            raise OnyxUsageError("set_updates needs at least one field to update")
+        for key, value in items.items():
+            if not isinstance(key, str) or not key.strip():
+                raise OnyxUsageError(f"set_updates keys must be non-empty field names, got {key!r}")
+            merged[key] = to_wire(value, f"updates.{key}")
+        return self._with(updates=tuple(merged.items()))
+
     def in_partition(self, partition: str) -> Self:
         """Query this partition instead of the client's default. ``.in_partition("tenant-a")``"""
         if not isinstance(partition, str) or partition == "":
             raise OnyxUsageError(f"in_partition expects a non-empty string, got {partition!r}")
         return self._with(partition=partition)
+
+    # -- live stream callbacks -------------------------------------------------------------------
+
+    def _listen(self, name: str, callback: Any) -> Self:
+        if not callable(callback):
+            raise OnyxUsageError(f"{name} expects a callable, got {callback!r}")
+        listeners = self._spec.listeners or StreamListeners()
+        return self._with(listeners=dataclasses.replace(listeners, **{name: callback}))
+
+    def on_item_added(self, callback: Any) -> Self:
+        """Call ``callback(entity)`` for each CREATE of a live stream (see ``stream()``).
+
+        ``db.from_table("User").on_item_added(lambda user: print(user)).stream()``
+        """
+        return self._listen("on_item_added", callback)
+
+    def on_item_updated(self, callback: Any) -> Self:
+        """Call ``callback(entity)`` for each UPDATE of a live stream."""
+        return self._listen("on_item_updated", callback)
+
+    def on_item_deleted(self, callback: Any) -> Self:
+        """Call ``callback(entity)`` for each DELETE of a live stream (a record deleted, or
+        updated so that it no longer matches)."""
+        return self._listen("on_item_deleted", callback)
+
+    def on_item(self, callback: Any) -> Self:
+        """Call ``callback(entity, action)`` for every event, initial ``QUERY_RESPONSE`` results
+        included (keep-alives excluded)."""
+        return self._listen("on_item", callback)
+
+    def on_error(self, callback: Any) -> Self:
+        """Call ``callback(error)`` once when a live stream stops on an error (401, a bad query,
+        a callback that raised)."""
+        return self._listen("on_error", callback)
+
+    def _stream_request(
+        self, *, include_query_results: bool, keep_alive: bool, msgpack: bool
+    ) -> Request:
+        if self._table() == ALL_TABLES:
+            raise OnyxUsageError("a live stream needs one table, not a search across ALL")
+        for name, value in (
+            ("include_query_results", include_query_results),
+            ("keep_alive", keep_alive),
+        ):
+            if not isinstance(value, bool):
+                raise OnyxUsageError(f"{name} must be a bool, got {value!r}")
+        return stream_request(
+            self._db.database_id,
+            self._table(),
+            self.to_select_query(),
+            include_query_results=include_query_results,
+            keep_alive=keep_alive,
+            msgpack=msgpack,
+        )
 
     # -- compilation ---------------------------------------------------------------------------
 
@@ -249,16 +481,31 @@ class BaseQueryBuilder(Generic[T]):
         return self._spec.table
 
     def _partition(self) -> str | None:
-        return self._spec.partition or self._db.default_partition
+        return effective_partition(self._spec, self._db.default_partition)
 
     def to_select_query(self) -> dict[str, Any]:
         """The SelectQuery body this builder sends (handy for logging and tests)."""
         self._table()
         return compile_select(self._spec, partition=self._partition())
 
+    def to_update_query(self) -> dict[str, Any]:
+        """The UpdateQuery body ``update()`` sends; needs ``set_updates`` first."""
+        self._table()
+        if not self._spec.updates:
+            raise OnyxUsageError("update() needs set_updates(...) first")
+        return compile_update(self._spec, partition=self._partition())
+
+    def to_sub_query(self) -> dict[str, Any]:
+        """This query as a nested value of ``within``/``in_op``: the SelectQuery (or, with
+        ``set_updates``, the UpdateQuery) object including its ``table``."""
+        self._table()
+        if self._spec.updates:
+            return compile_update(self._spec, partition=self._partition(), nested=True)
+        return self.to_select_query()
+
     def _page_request(self, next_page: str | None, spec: QuerySpec | None = None) -> Request:
         spec = spec or self._spec
-        partition = spec.partition or self._db.default_partition
+        partition = effective_partition(spec, self._db.default_partition)
         return query_page_request(
             self._db.database_id,
             self._table(),
@@ -278,3 +525,26 @@ class BaseQueryBuilder(Generic[T]):
             self.to_select_query(),
             partition=self._partition(),
         )
+
+    def _update_request(self) -> Request:
+        if self._table() == ALL_TABLES:
+            raise OnyxUsageError("update() is not allowed on a search across ALL tables")
+        return update_query_request(
+            self._db.database_id,
+            self._table(),
+            self.to_update_query(),
+            partition=self._partition(),
+        )
+
+    def _delete_request(self) -> Request:
+        if self._table() == ALL_TABLES:
+            raise OnyxUsageError("delete() is not allowed on a search across ALL tables")
+        return delete_query_request(
+            self._db.database_id,
+            self._table(),
+            self.to_select_query(),
+            partition=self._partition(),
+        )
+
+    def _decode(self, records: list[Any]) -> list[T]:
+        return decode_records(self._spec, records)

@@ -26,6 +26,7 @@ __all__ = [
     "build_url",
     "count_request",
     "decode_response",
+    "delete_query_request",
     "delete_request",
     "encode_path",
     "find_request",
@@ -34,9 +35,11 @@ __all__ = [
     "parse_page",
     "query_page_request",
     "save_request",
+    "update_query_request",
 ]
 
 Method = Literal["GET", "PUT", "POST", "DELETE"]
+Service = Literal["db", "ai"]
 
 
 class _NoBody:
@@ -57,7 +60,10 @@ class Request:
     ``path`` holds raw (unencoded) segments; ``body`` is wire data (already through ``to_wire``)
     or :data:`NO_BODY`. ``idempotent`` says whether the call may be re-sent after a failure;
     ``negotiated`` whether it uses the configured wire format (entity and query routes) or always
-    JSON.
+    JSON. ``service`` picks the base URL (``"db"``: ``base_url``, ``"ai"``: ``ai_base_url``);
+    ``headers`` are extra request headers (never the credentials); ``sensitive`` keeps bodies out
+    of logs and error messages (secrets); ``raw`` returns a 2xx :class:`RawResponse` undecoded
+    (binary documents).
 
     >>> build_url("http://h", Request("GET", ("data", "db", "User", "a/b")))
     'http://h/data/db/User/a%2Fb'
@@ -69,10 +75,22 @@ class Request:
     body: Any = NO_BODY
     idempotent: bool = False
     negotiated: bool = True
+    service: Service = "db"
+    headers: tuple[tuple[str, str], ...] = ()
+    sensitive: bool = False
+    raw: bool = False
 
     @property
     def has_body(self) -> bool:
         return self.body is not NO_BODY
+
+    def __repr__(self) -> str:
+        # a sensitive body (a secret value) must not show up in tracebacks with locals either
+        body = "<redacted>" if self.sensitive and self.has_body else repr(self.body)
+        return (
+            f"Request(method={self.method!r}, path={self.path!r}, params={self.params!r}, "
+            f"body={body}, idempotent={self.idempotent!r}, service={self.service!r})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +206,17 @@ def delete_request(
     *,
     partition: str | None,
     relationships: Sequence[str] | None = None,
+    return_graph: bool = False,
 ) -> Request:
-    """``DELETE /data/{db}/{table}/{pk}``. Never retried: a cascade delete is not idempotent."""
+    """``DELETE /data/{db}/{table}/{pk}``. Never retried: a cascade delete is not idempotent.
+
+    ``return_graph`` asks for the deleted entity graph (``Prefer: return=representation``).
+    """
     return Request(
         "DELETE",
         ("data", database_id, table, _segment(pk, "the primary key")),
         _params(partition=partition, relationships=relationships),
+        headers=(("Prefer", "return=representation"),) if return_graph else (),
     )
 
 
@@ -230,6 +253,30 @@ def count_request(
         _params(partition=partition),
         body=select,
         idempotent=True,
+    )
+
+
+def update_query_request(
+    database_id: str, table: str, update: dict[str, Any], *, partition: str | None
+) -> Request:
+    """``PUT /data/{db}/query/update/{table}``: an UpdateQuery; a bare count back. Never retried."""
+    return Request(
+        "PUT",
+        ("data", database_id, "query", "update", table),
+        _params(partition=partition),
+        body=update,
+    )
+
+
+def delete_query_request(
+    database_id: str, table: str, select: dict[str, Any], *, partition: str | None
+) -> Request:
+    """``PUT /data/{db}/query/delete/{table}``: a SelectQuery; a bare count back. Never retried."""
+    return Request(
+        "PUT",
+        ("data", database_id, "query", "delete", table),
+        _params(partition=partition),
+        body=select,
     )
 
 
@@ -301,10 +348,15 @@ def decode_response(
     scrubs credentials from server text before it lands in an exception.
     """
     if 200 <= response.status < 300:
+        if request.raw:
+            return response
         return decode_body(response.content_type, response.content)
     message, code, body = parse_error_body(response.content_type, response.content)
     if message is None:
         message = _REASONS.get(response.status, "HTTP error")
+    if request.sensitive:
+        message = _scrub(message, request.body)
+        body = None
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     error_class = http_error_for_status(response.status)
     return_url = url.split("?", 1)[0] if url else None
@@ -317,6 +369,14 @@ def decode_response(
         url=redact(return_url) if return_url else None,
         retry_after=retry_after,
     )
+
+
+def _scrub(message: str, request_body: Any) -> str:
+    """``message`` without any string value of ``request_body`` (a server may echo a secret)."""
+    values = request_body.values() if isinstance(request_body, dict) else ()
+    for value in sorted((v for v in values if isinstance(v, str) and v), key=len, reverse=True):
+        message = message.replace(value, "[REDACTED]")
+    return message
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,15 @@ Pass your own httpx transport to ``init(transport=...)`` (``httpx.MockTransport`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+import socket
+import threading
 import time
-from collections.abc import Mapping
-from contextlib import aclosing, closing
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import aclosing, asynccontextmanager, closing, contextmanager
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
@@ -34,7 +37,15 @@ from ._logging import Redactor, log_request, log_response, logger
 from ._request import RawResponse, Request, build_url, decode_response
 from ._retry import RetryPolicy
 
-__all__ = ["USER_AGENT", "AsyncTransport", "CallOptions", "SyncTransport", "__version__"]
+__all__ = [
+    "USER_AGENT",
+    "AsyncStreamConnection",
+    "AsyncTransport",
+    "CallOptions",
+    "StreamConnection",
+    "SyncTransport",
+    "__version__",
+]
 
 try:
     __version__ = metadata.version("onyx-py")
@@ -44,6 +55,8 @@ except metadata.PackageNotFoundError:  # running from a source checkout
 USER_AGENT = f"onyx-py/{__version__}"
 _MSGPACK_ACCEPT = f"{MSGPACK_CONTENT_TYPE}, {JSON_CONTENT_TYPE};q=0.9"
 _PROTECTED_HEADERS = frozenset({"x-onyx-key", "x-onyx-secret"})
+# logged instead of the body of a secrets request or response
+_SENSITIVE_BODY = b"<redacted: secrets body>"
 
 
 class _Unset:
@@ -68,9 +81,10 @@ class CallOptions:
 class _Prepared:
     request: Request
     url: str
-    headers: dict[str, str]
-    content: bytes | None
-    timeout: Any
+    # kept out of repr: the headers carry the credentials, the content may carry a secret
+    headers: dict[str, str] = field(repr=False)
+    content: bytes | None = field(repr=False)
+    timeout: Any = None
 
 
 class _TransportCore:
@@ -97,6 +111,9 @@ class _TransportCore:
             if name.lower() not in _PROTECTED_HEADERS:
                 headers[name] = value
         headers["Accept"] = _MSGPACK_ACCEPT if msgpack else JSON_CONTENT_TYPE
+        for name, value in request.headers:
+            if name.lower() not in _PROTECTED_HEADERS:
+                headers[name] = value
         content: bytes | None = None
         if request.has_body:
             if msgpack:
@@ -111,9 +128,8 @@ class _TransportCore:
         timeout: Any = httpx.USE_CLIENT_DEFAULT
         if not isinstance(options.timeout, _Unset):
             timeout = options.timeout
-        return _Prepared(
-            request, build_url(self.config.base_url, request), headers, content, timeout
-        )
+        base_url = self.config.ai_base_url if request.service == "ai" else self.config.base_url
+        return _Prepared(request, build_url(base_url, request), headers, content, timeout)
 
     def before_send(self, prepared: _Prepared) -> None:
         if self.log_requests:
@@ -122,7 +138,9 @@ class _TransportCore:
                 prepared.request.method,
                 prepared.url,
                 prepared.headers,
-                prepared.content,
+                _SENSITIVE_BODY
+                if prepared.request.sensitive and prepared.content
+                else prepared.content,
             )
 
     def after_receive(
@@ -140,10 +158,27 @@ class _TransportCore:
                 prepared.url,
                 raw.status,
                 raw.headers,
-                raw.content,
+                _SENSITIVE_BODY if prepared.request.sensitive and raw.content else raw.content,
                 time.perf_counter() - started,
             )
         return raw
+
+    def stream_failed(self, prepared: _Prepared, response: httpx.Response, started: float) -> None:
+        """Raise the typed error for a streaming response that did not succeed (body read)."""
+        self.decode(prepared, self.after_receive(prepared, response, started))
+        raise AssertionError("a non-2xx response decoded without an error")  # pragma: no cover
+
+    def stream_opened(self, prepared: _Prepared, response: httpx.Response, started: float) -> None:
+        if self.log_responses:
+            log_response(
+                self.redactor,
+                prepared.request.method,
+                prepared.url,
+                response.status_code,
+                {name.lower(): value for name, value in response.headers.items()},
+                b"<stream>",
+                time.perf_counter() - started,
+            )
 
     def map_error(self, prepared: _Prepared, exc: Exception) -> OnyxConnectionError:
         where = f"{prepared.request.method} {prepared.url.split('?', 1)[0]}"
@@ -228,6 +263,69 @@ class SyncTransport(_TransportCore):
             raise self.map_error(prepared, exc) from exc
         return self.after_receive(prepared, response, started)
 
+    @contextmanager
+    def open_lines(self, request: Request, options: CallOptions) -> Iterator[Iterator[str]]:
+        """Send ``request`` once (never retried) and give its body as text lines.
+
+        A non-2xx status raises its typed error before any line is read; transport failures while
+        reading become :class:`OnyxConnectionError`. The response is closed on exit.
+        """
+        prepared = self.prepare(request, options)
+        self.before_send(prepared)
+        started = time.perf_counter()
+        try:
+            with self.client.stream(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=prepared.timeout,
+            ) as response:
+                if not 200 <= response.status_code < 300:
+                    response.read()
+                    self.stream_failed(prepared, response, started)
+                self.stream_opened(prepared, response, started)
+                yield response.iter_lines()
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+
+    def open_stream(
+        self, request: Request, options: CallOptions, *, read_timeout: float | None
+    ) -> StreamConnection:
+        """Send ``request`` once and return its open body (a live query stream).
+
+        A non-2xx status raises its typed error; ``read_timeout`` bounds the silence between two
+        chunks. The caller closes the connection; :meth:`StreamConnection.abort` may be called
+        from any thread to unblock a pending read at once.
+        """
+        prepared = self.prepare(request, options)
+        self.before_send(prepared)
+        started = time.perf_counter()
+        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
+        try:
+            sent = self.client.build_request(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=timeout,
+            )
+            response = self.client.send(sent, stream=True)
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+        try:
+            if not 200 <= response.status_code < 300:
+                response.read()
+                self.stream_failed(prepared, response, started)
+        except _HTTPX_ERRORS as exc:
+            response.close()
+            raise self.map_error(prepared, exc) from exc
+        except BaseException:
+            response.close()
+            raise
+        self.stream_opened(prepared, response, started)
+        return StreamConnection(self, prepared, response)
+
     def close(self) -> None:
         """Close the pool (only if the SDK created it)."""
         if not self.closed:
@@ -294,12 +392,139 @@ class AsyncTransport(_TransportCore):
             raise self.map_error(prepared, exc) from exc
         return self.after_receive(prepared, response, started)
 
+    @asynccontextmanager
+    async def open_lines(
+        self, request: Request, options: CallOptions
+    ) -> AsyncIterator[AsyncIterator[str]]:
+        """Send ``request`` once (never retried) and give its body as text lines (see sync)."""
+        prepared = self.prepare(request, options)
+        self.before_send(prepared)
+        started = time.perf_counter()
+        try:
+            async with self.client.stream(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=prepared.timeout,
+            ) as response:
+                if not 200 <= response.status_code < 300:
+                    await response.aread()
+                    self.stream_failed(prepared, response, started)
+                self.stream_opened(prepared, response, started)
+                yield response.aiter_lines()
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+
+    async def open_stream(
+        self, request: Request, options: CallOptions, *, read_timeout: float | None
+    ) -> AsyncStreamConnection:
+        """Send ``request`` once and return its open body (see the sync version); cancel the
+        task reading it to stop at once."""
+        prepared = self.prepare(request, options)
+        self.before_send(prepared)
+        started = time.perf_counter()
+        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
+        try:
+            sent = self.client.build_request(
+                prepared.request.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.content,
+                timeout=timeout,
+            )
+            response = await self.client.send(sent, stream=True)
+        except _HTTPX_ERRORS as exc:
+            raise self.map_error(prepared, exc) from exc
+        try:
+            if not 200 <= response.status_code < 300:
+                await response.aread()
+                self.stream_failed(prepared, response, started)
+        except _HTTPX_ERRORS as exc:
+            await response.aclose()
+            raise self.map_error(prepared, exc) from exc
+        except BaseException:
+            await response.aclose()
+            raise
+        self.stream_opened(prepared, response, started)
+        return AsyncStreamConnection(self, prepared, response)
+
     async def aclose(self) -> None:
         """Close the pool (only if the SDK created it)."""
         if not self.closed:
             self.closed = True
             if self.owns_client:
                 await self.client.aclose()
+
+
+class StreamConnection:
+    """An open streaming response of a :class:`SyncTransport`."""
+
+    def __init__(self, core: _TransportCore, prepared: _Prepared, response: httpx.Response) -> None:
+        self._core = core
+        self._prepared = prepared
+        self._response = response
+        self._chunks = response.iter_bytes()
+        self._aborted = threading.Event()
+
+    @property
+    def content_type(self) -> str:
+        return str(self._response.headers.get("content-type", ""))
+
+    def read(self) -> bytes:
+        """The next chunk of the body, ``b""`` at its end."""
+        try:
+            return next(self._chunks, b"")
+        except _HTTPX_ERRORS as exc:
+            raise self._core.map_error(self._prepared, exc) from exc
+
+    def abort(self) -> None:
+        """Unblock a read in another thread now: shut the socket down (thread-safe)."""
+        if self._aborted.is_set():
+            return
+        self._aborted.set()
+        stream = self._response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+            closer = getattr(self._chunks, "close", None)
+            if closer is not None:
+                closer()
+        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+            self._response.close()
+
+
+class AsyncStreamConnection:
+    """An open streaming response of an :class:`AsyncTransport`."""
+
+    def __init__(self, core: _TransportCore, prepared: _Prepared, response: httpx.Response) -> None:
+        self._core = core
+        self._prepared = prepared
+        self._response = response
+        self._chunks = response.aiter_bytes()
+
+    @property
+    def content_type(self) -> str:
+        return str(self._response.headers.get("content-type", ""))
+
+    async def read(self) -> bytes:
+        """The next chunk of the body, ``b""`` at its end."""
+        try:
+            return await anext(self._chunks, b"")
+        except _HTTPX_ERRORS as exc:
+            raise self._core.map_error(self._prepared, exc) from exc
+
+    async def aclose(self) -> None:
+        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+            closer = getattr(self._chunks, "aclose", None)
+            if closer is not None:
+                await closer()
+        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+            await self._response.aclose()
 
 
 def merge_headers(

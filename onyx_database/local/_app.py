@@ -17,10 +17,13 @@ from urllib.parse import parse_qsl, unquote
 
 import anyio.to_thread
 
+from . import _documents as documents
 from . import _handlers as h
+from . import _secrets as secrets
 from ._codec import MAX_BODY, decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
+from ._streams import StreamHub, serve_stream
 
 __all__ = ["OnyxApp", "Settings"]
 
@@ -31,7 +34,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-_LATER = h.not_implemented
 _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
     ("GET", ("schemas", "history", "{db}"), h.schema_history),
     ("GET", ("schemas", "{db}", "history"), h.schema_history),
@@ -39,20 +41,30 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
     ("GET", ("schemas", "{db}"), h.schema_get),
     ("PUT", ("schemas", "{db}"), h.schema_put),
     ("GET", ("database", "{db}", "schema"), h.schema_get),
-    ("*", ("database", "{db}", "secret"), _LATER),
-    ("*", ("database", "{db}", "secret", "{key}"), _LATER),
+    ("GET", ("database", "{db}", "secret"), secrets.list_secrets),
+    ("POST", ("database", "{db}", "secret"), secrets.create_secret),
+    ("GET", ("database", "{db}", "secret", "{key}"), secrets.get_secret),
+    ("PUT", ("database", "{db}", "secret", "{key}"), secrets.put_secret),
+    ("DELETE", ("database", "{db}", "secret", "{key}"), secrets.delete_secret),
     ("PUT", ("data", "{db}", "query", "count", "{table}"), h.count),
-    ("PUT", ("data", "{db}", "query", "update", "{table}"), _LATER),
-    ("PUT", ("data", "{db}", "query", "delete", "{table}"), _LATER),
-    ("PUT", ("data", "{db}", "query", "stream", "{table}"), _LATER),
+    ("PUT", ("data", "{db}", "query", "update", "{table}"), h.update_query),
+    ("PUT", ("data", "{db}", "query", "delete", "{table}"), h.delete_query),
+    ("PUT", ("data", "{db}", "query", "stream", "{table}"), h.stream),
     ("PUT", ("data", "{db}", "query", "{table}"), h.query),
-    ("*", ("data", "{db}", "document"), _LATER),
-    ("*", ("data", "{db}", "document", "{id}"), _LATER),
-    ("POST", ("data", "{db}", "{table}", "fenced"), _LATER),
+    ("PUT", ("data", "{db}", "document"), documents.save_document),
+    ("GET", ("data", "{db}", "document"), documents.list_documents),
+    ("GET", ("data", "{db}", "document", "{id}"), documents.get_document),
+    ("DELETE", ("data", "{db}", "document", "{id}"), documents.delete_document),
+    ("POST", ("data", "{db}", "{table}", "fenced"), h.not_implemented),
     ("PUT", ("data", "{db}", "{table}"), h.save),
     ("POST", ("data", "{db}", "{table}"), h.insert),
     ("GET", ("data", "{db}", "{table}", "{pk}"), h.find),
     ("DELETE", ("data", "{db}", "{table}", "{pk}"), h.delete),
+    ("POST", ("v1", "chat", "completions"), h.ai_unavailable),
+    ("GET", ("v1", "models"), h.ai_unavailable),
+    ("GET", ("v1", "models", "{model}"), h.ai_unavailable),
+    ("POST", ("api", "script-approvals"), h.ai_unavailable),
+    ("POST", ("v1", "script", "approval"), h.ai_unavailable),
 ]
 
 
@@ -89,12 +101,18 @@ class OnyxApp:
     """The Onyx Local ASGI callable."""
 
     def __init__(
-        self, services: h.Services, settings: Settings, faults: Faults, log: RequestLog
+        self,
+        services: h.Services,
+        settings: Settings,
+        faults: Faults,
+        log: RequestLog,
+        streams: StreamHub | None = None,
     ) -> None:
         self.services = services
         self.settings = settings
         self.faults = faults
         self.log = log
+        self.streams = streams if streams is not None else StreamHub()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -162,6 +180,17 @@ class OnyxApp:
             body = decode_body(headers.get("content-type", ""), await _read_body(receive, headers))
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)
+            if handler is h.stream:
+                await serve_stream(
+                    ctx,
+                    self.services.storage.bus,
+                    self.streams,
+                    receive,
+                    send,
+                    packed=msgpack_reply,
+                    abort=_drop,
+                )
+                return
             reply = await anyio.to_thread.run_sync(handler, ctx)
         except ApiError as error:
             await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))

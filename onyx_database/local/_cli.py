@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
         "--latency", type=float, default=0.0, metavar="MS", help="delay every answer by MS ms"
     )
     parser.add_argument(
+        "--keep-alive",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="seconds between KEEP_ALIVE lines on idle query streams (15)",
+    )
+    parser.add_argument(
         "--test-hooks", action="store_true", help="enable fault injection (for test suites)"
     )
     parser.add_argument("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS")
@@ -42,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.tls_cert is None) != (args.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")
+    if args.keep_alive <= 0:
+        parser.error("--keep-alive must be > 0")
     server = LocalServer(
         args.data,
         host=args.host,
@@ -49,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         schema=args.schema,
         latency_ms=args.latency,
         test_hooks=args.test_hooks,
+        keep_alive_interval=args.keep_alive,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
     )

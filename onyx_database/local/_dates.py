@@ -15,6 +15,10 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 _KOTLIN = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2}):(\d{2}) ([AaPp][Mm])(?: (\S+))?)?$"
 )
+_JAVA_DATE = re.compile(
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) (\d{1,2}) "
+    r"(\d{1,2}):(\d{2}):(\d{2}) (\S+) (\d{4})$"
+)
 _OFFSET = re.compile(r"^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$")
 # The JVM prints short zone names; these are the ones a Kotlin client plausibly sends.
 _ZONE_NAMES: dict[str, int] = {
@@ -71,6 +75,25 @@ def _parse_kotlin(text: str) -> int | None:
     return _to_ms(moment)
 
 
+def _parse_java(text: str) -> int | None:
+    """``Date.toString()``: ``Wed Aug 27 04:56:33 UTC 2025`` (Kotlin stringifies update values)."""
+    match = _JAVA_DATE.match(text)
+    if match is None or match.group(1) not in _MONTHS:
+        return None
+    month_name, day, hour, minute, second, zone_name, year = match.groups()
+    zone = _zone(zone_name)
+    if zone is None:
+        return None
+    try:
+        moment = datetime(
+            int(year), _MONTHS.index(month_name) + 1, int(day), int(hour), int(minute),
+            int(second), tzinfo=zone,
+        )  # fmt: skip
+    except ValueError:
+        return None
+    return _to_ms(moment)
+
+
 def parse_timestamp(value: object) -> int | None:
     """Epoch milliseconds for an ISO string, ``yyyy-MM-dd``, Kotlin ``MM/dd/yyyy hh:mm:ss a z``
     or epoch millis (number or numeric string); ``None`` when the value is not a date.
@@ -96,6 +119,9 @@ def parse_timestamp(value: object) -> int | None:
     kotlin = _parse_kotlin(text)
     if kotlin is not None:
         return kotlin
+    java = _parse_java(text)
+    if java is not None:
+        return java
     iso = _FRACTION.sub(r"\1", text)
     if iso.endswith(("z", "Z")):
         iso = iso[:-1] + "+00:00"

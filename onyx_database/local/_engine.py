@@ -13,18 +13,25 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from ._errors import ApiError, bad_request
+from ._functions import Selection, apply_scalar, parse_selection
 from ._schema import Entity
 from ._values import FAILED, coerce_criterion, java_string
 
 __all__ = [
     "Compound",
     "Criterion",
+    "FullText",
     "Node",
     "Query",
+    "Runtime",
     "SortKey",
+    "check_selection",
+    "compare_nulls_first",
+    "criteria",
+    "extract",
     "matches",
     "parse_query",
     "partition_shortcut",
@@ -43,6 +50,9 @@ STRING_OPERATORS: Final = frozenset(
 )  # fmt: skip
 RANGES: Final = frozenset({"BETWEEN", "NOT_BETWEEN"})
 MEMBERSHIP: Final = frozenset({"IN", "NOT_IN"})
+ALIASES: Final = {"WITHIN": "IN", "NOT_WITHIN": "NOT_IN"}
+FULL_TEXT_FIELD: Final = "__full_text__"
+SCORE_FIELD: Final = "__score__"
 NULL_TESTS: Final = frozenset({"IS_NULL", "NOT_NULL"})
 LATER: Final = frozenset({"SEARCH", "SEARCH_CANDIDATES", "HNSW_CANDIDATES", "CANDIDATES"})
 MAX_REGEX: Final = 10_000
@@ -63,6 +73,34 @@ class Value:
 
     value: Any
     coerced: bool
+
+
+@dataclass(frozen=True)
+class FullText:
+    """A full-text criterion, already searched: the score of every hit by (partition, id text)."""
+
+    hits: Mapping[tuple[str, str], float]
+    id_attribute: str
+    id_type: str
+    partition_attribute: str
+    partition_type: str | None
+
+    def score(self, record: Mapping[str, Any]) -> float | None:
+        """The record's score, or ``None`` when the search did not hit it."""
+        partition = ""
+        if self.partition_attribute and record.get(self.partition_attribute) is not None:
+            partition = java_string(record[self.partition_attribute], self.partition_type)
+        return self.hits.get((partition, java_string(record.get(self.id_attribute), self.id_type)))
+
+
+class Runtime(Protocol):
+    """What parsing needs from the executor: sub-queries and full-text searches."""
+
+    def subquery(self, raw: Mapping[str, Any]) -> list[Any]: ...
+
+    def full_text(
+        self, entity: Entity, text: str, min_score: float | None
+    ) -> Mapping[tuple[str, str], float]: ...
 
 
 @dataclass(frozen=True)
@@ -87,6 +125,7 @@ class SortKey:
     path: tuple[str, ...]
     attr_type: str | None
     descending: bool
+    selection: Selection | None = None  # a function or aggregate expression
 
 
 @dataclass(frozen=True)
@@ -99,25 +138,20 @@ class Query:
     fields: tuple[str, ...] | None
     distinct: bool
     partition: str | None
+    selections: tuple[Selection, ...] = ()
+    group_by: tuple[Selection, ...] = ()
+    resolvers: tuple[str, ...] = ()
 
 
 # -- parsing ---------------------------------------------------------------------------------
 def _resolve_path(entity: Entity, field: object) -> tuple[tuple[str, ...], str | None]:
     if not isinstance(field, str) or not field:
         raise bad_request("criteria field must be a non-empty string")
-    if field == "__full_text__":
-        raise ApiError(
-            501, "NOT_IMPLEMENTED", "full-text search is not supported by Onyx Local yet"
-        )
     path = tuple(field.split("."))
     attribute = entity.attributes.get(path[0])
     if attribute is None:
         if path[0] in entity.resolvers:
-            raise ApiError(
-                501,
-                "NOT_IMPLEMENTED",
-                f"resolver paths ({field}) are not supported by Onyx Local yet",
-            )
+            return path, None
         raise bad_request(
             f"Entity attribute does not exist: {path[0]} not found on entity {entity.name}"
         )
@@ -148,17 +182,44 @@ def _compile_regex(pattern: str) -> re.Pattern[str]:
         raise bad_request(f"Invalid regular expression {pattern!r}: {error}") from None
 
 
-def _criterion(entity: Entity, raw: object) -> Criterion:
+def _full_text(entity: Entity, operator: str, value: object, runtime: Runtime | None) -> Criterion:
+    if operator != "MATCHES":
+        raise bad_request(f"{FULL_TEXT_FIELD} only supports MATCHES, got {operator}")
+    if isinstance(value, str):
+        value = {"queryText": value}
+    if not isinstance(value, Mapping) or not isinstance(value.get("queryText"), str | None):
+        raise bad_request(f"{FULL_TEXT_FIELD} MATCHES needs {{queryText, minScore}} as its value")
+    min_score = value.get("minScore")
+    if min_score is not None and (
+        isinstance(min_score, bool) or not isinstance(min_score, int | float)
+    ):
+        raise bad_request("minScore must be a number or null")
+    if runtime is None:
+        raise ApiError(501, "NOT_IMPLEMENTED", "full-text search is not available here")
+    hits = runtime.full_text(
+        entity, value.get("queryText") or "", None if min_score is None else float(min_score)
+    )
+    partition_type = entity.attributes[entity.partition].type if entity.partition else None
+    search = FullText(
+        hits, entity.identifier, entity.id_attribute.type, entity.partition, partition_type
+    )
+    return Criterion((FULL_TEXT_FIELD,), None, "FULL_TEXT", search)
+
+
+def _criterion(entity: Entity, raw: object, runtime: Runtime | None) -> Criterion:
     if not isinstance(raw, Mapping):
         raise bad_request("criteria must be an object with field, operator and value")
     operator = raw.get("operator")
     if not isinstance(operator, str):
         raise bad_request("criteria operator must be a string")
     operator = operator.upper()
+    operator = ALIASES.get(operator, operator)
     if operator in LATER:
         raise ApiError(
             501, "NOT_IMPLEMENTED", f"operator {operator} is not supported by Onyx Local yet"
         )
+    if raw.get("field") == FULL_TEXT_FIELD:
+        return _full_text(entity, operator, raw.get("value"), runtime)
     path, attr_type = _resolve_path(entity, raw.get("field"))
     value = raw.get("value")
     if operator in NULL_TESTS:
@@ -182,9 +243,9 @@ def _criterion(entity: Entity, raw: object) -> Criterion:
         )
     if operator in MEMBERSHIP:
         if isinstance(value, Mapping):
-            raise ApiError(
-                501, "NOT_IMPLEMENTED", "sub-queries in IN are not supported by Onyx Local yet"
-            )
+            if runtime is None:
+                raise ApiError(501, "NOT_IMPLEMENTED", "sub-queries are not available here")
+            value = runtime.subquery(value)
         if not isinstance(value, list):
             raise bad_request(
                 f"{operator} needs a list value "
@@ -194,7 +255,7 @@ def _criterion(entity: Entity, raw: object) -> Criterion:
     raise bad_request(f"Unknown query operator {operator!r}")
 
 
-def parse_condition(entity: Entity, raw: object) -> Node | None:
+def parse_condition(entity: Entity, raw: object, runtime: Runtime | None = None) -> Node | None:
     """The condition tree of a request (``None`` when there is none)."""
     if raw is None:
         return None
@@ -202,7 +263,7 @@ def parse_condition(entity: Entity, raw: object) -> Node | None:
         raise bad_request("conditions must be an object")
     kind = raw.get("conditionType")
     if kind == "SingleCondition" or (kind is None and "criteria" in raw):
-        return _criterion(entity, raw.get("criteria"))
+        return _criterion(entity, raw.get("criteria"), runtime)
     if kind == "CompoundCondition" or (kind is None and "conditions" in raw):
         operator = raw.get("operator", "AND")
         if not isinstance(operator, str) or operator.upper() not in ("AND", "OR"):
@@ -212,7 +273,7 @@ def parse_condition(entity: Entity, raw: object) -> Node | None:
             children = []
         if not isinstance(children, list):
             raise bad_request("compound conditions must be a list")
-        parsed = [parse_condition(entity, child) for child in children]
+        parsed = [parse_condition(entity, child, runtime) for child in children]
         return Compound(operator.upper(), tuple(c for c in parsed if c is not None))
     raise bad_request(f"unknown conditionType {kind!r}")
 
@@ -226,17 +287,50 @@ def _sort(entity: Entity, raw: object) -> tuple[SortKey, ...]:
     for item in raw:
         if not isinstance(item, Mapping):
             raise bad_request("sort items must be objects with field and order")
-        path, attr_type = _resolve_path(entity, item.get("field"))
+        field = item.get("field")
+        selection = None
+        if isinstance(field, str) and "(" in field:
+            selection = check_selection(entity, field)
+            path, attr_type = selection.path, _type_of(entity, selection.path)
+        elif field == SCORE_FIELD:
+            path, attr_type = (SCORE_FIELD,), None
+        else:
+            path, attr_type = _resolve_path(entity, field)
         direction = item.get("order", item.get("direction"))
         if direction is None:
             direction = "ASC"
         if not isinstance(direction, str) or direction.upper() not in ("ASC", "DESC"):
             raise bad_request(f"sort order must be ASC or DESC, got {direction!r}")
-        keys.append(SortKey(path, attr_type, direction.upper() == "DESC"))
+        keys.append(SortKey(path, attr_type, direction.upper() == "DESC", selection))
     return tuple(keys)
 
 
-def parse_query(entity: Entity, body: object, partition_param: str | None) -> Query:
+def _type_of(entity: Entity, path: tuple[str, ...]) -> str | None:
+    attribute = entity.attributes.get(path[0])
+    return attribute.type if attribute is not None and len(path) == 1 else None
+
+
+def check_selection(entity: Entity, text: str) -> Selection:
+    """A selection (plain path or function) whose attribute exists on the entity."""
+    selection = parse_selection(text)
+    if selection.path in (("*",), (SCORE_FIELD,)) and selection.function in (None, "count"):
+        return selection
+    _resolve_path(entity, ".".join(selection.path))
+    return selection
+
+
+def _strings(body: Mapping[str, Any], key: str) -> list[str]:
+    raw = body.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(f, str) for f in raw):
+        raise bad_request(f"{key} must be a list of strings")
+    return list(raw)
+
+
+def parse_query(
+    entity: Entity, body: object, partition_param: str | None, runtime: Runtime | None = None
+) -> Query:
     """Validate a SelectQuery body (every key optional) against an entity."""
     if body is None:
         body = {}
@@ -247,25 +341,16 @@ def parse_query(entity: Entity, body: object, partition_param: str | None) -> Qu
         raise bad_request("limit must be an integer")
     if isinstance(limit, int) and limit < 0:
         limit = None
-    fields = body.get("fields")
-    if fields is not None:
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            raise bad_request("fields must be a list of strings")
-        if not fields:
-            fields = None
-        else:
-            for name in fields:
-                if "(" in name:
-                    raise ApiError(
-                        501,
-                        "NOT_IMPLEMENTED",
-                        f"query functions ({name}) are not supported by Onyx Local yet",
-                    )
-                if name != "*":
-                    _resolve_path(entity, name)
-    for later in ("groupBy", "resolvers"):
-        if body.get(later):
-            raise ApiError(501, "NOT_IMPLEMENTED", f"{later} is not supported by Onyx Local yet")
+    fields = _strings(body, "fields")
+    selections = tuple(check_selection(entity, name) for name in fields)
+    group_by = tuple(check_selection(entity, name) for name in _strings(body, "groupBy"))
+    for group in group_by:
+        if group.is_aggregate:
+            raise bad_request(f"cannot group by an aggregate: {group.text!r}")
+    resolvers = tuple(_strings(body, "resolvers"))
+    for name in resolvers:
+        if name.split(".")[0] not in entity.resolvers:
+            raise bad_request(f"Resolver {name.split('.')[0]!r} is not defined on {entity.name}")
     distinct = body.get("distinct")
     if distinct is not None and not isinstance(distinct, bool):
         raise bad_request("distinct must be a boolean")
@@ -275,12 +360,15 @@ def parse_query(entity: Entity, body: object, partition_param: str | None) -> Qu
     if partition in (None, ""):
         partition = partition_param or None
     return Query(
-        conditions=parse_condition(entity, body.get("conditions")),
+        conditions=parse_condition(entity, body.get("conditions"), runtime),
         sort=_sort(entity, body.get("sort")),
         limit=limit,
         fields=tuple(fields) if fields else None,
         distinct=bool(distinct),
         partition=None if partition is None else str(partition),
+        selections=selections,
+        group_by=group_by,
+        resolvers=resolvers,
     )
 
 
@@ -476,6 +564,8 @@ def _step(value: Any, segment: str) -> Any:
 
 
 def _test(criterion: Criterion, record: Mapping[str, Any]) -> bool:
+    if isinstance(criterion.value, FullText):
+        return criterion.value.score(record) is not None
     value, fans_out = _extract(record, criterion.path)
     if fans_out:
         return any(_test_value(criterion, item) for item in value)
@@ -509,6 +599,8 @@ def matches(node: Node | None) -> Callable[[Mapping[str, Any]], bool]:
 # -- sort --------------------------------------------------------------------------------------
 def _sort_value(record: Mapping[str, Any], key: SortKey) -> Any:
     value, _ = _extract(record, key.path)
+    if key.selection is not None and not key.selection.is_aggregate:
+        return apply_scalar(key.selection, value, key.attr_type)
     return value
 
 
@@ -539,3 +631,18 @@ def sort_records(
         return (left[0] > right[0]) - (left[0] < right[0])
 
     return sorted(rows, key=functools.cmp_to_key(compare))
+
+
+def extract(record: Mapping[str, Any], path: Sequence[str]) -> tuple[Any, bool]:
+    """The value at a path and whether it fans out over a list (the engine's walk, section 3.4)."""
+    return _extract(record, path)
+
+
+def criteria(node: Node | None) -> list[Criterion]:
+    """Every criterion of a condition tree."""
+    return list(_walk(node))
+
+
+def compare_nulls_first(a: Any, b: Any) -> int:
+    """The sort order: null below everything, incomparable values tie."""
+    return _null_first(a, b)

@@ -6,6 +6,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
+from ._streams import StreamHub
+
 __all__ = ["Fault", "Faults", "RequestLog"]
 
 
@@ -31,12 +33,14 @@ class Faults:
 
     >>> server.faults.fail_next(2, status=503, retry_after=0.1, method="GET")  # doctest: +SKIP
     >>> server.faults.drop_next(1, path_contains="/query/")  # doctest: +SKIP
+    >>> server.faults.cut_streams()  # doctest: +SKIP
     """
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, streams: StreamHub | None = None) -> None:
         self._enabled = enabled
         self._lock = threading.Lock()
         self._rules: list[Fault] = []
+        self._streams = streams if streams is not None else StreamHub()
 
     @property
     def enabled(self) -> bool:
@@ -69,10 +73,24 @@ class Faults:
         """Close the connection of the next ``n`` matching requests without any HTTP answer."""
         self._arm(Fault("drop", n, method=method, path_contains=path_contains))
 
+    def cut_streams(self) -> int:
+        """Abort the connection of every open query stream (no clean end); returns how many."""
+        if not self._enabled:
+            raise RuntimeError("fault injection needs LocalServer(..., test_hooks=True)")
+        return self._streams.cut_all()
+
+    def close_streams_immediately(self, enabled: bool = True) -> None:
+        """Make the stream route end every stream right after its headers (a clean, empty
+        body) until turned off."""
+        if not self._enabled:
+            raise RuntimeError("fault injection needs LocalServer(..., test_hooks=True)")
+        self._streams.close_immediately = enabled
+
     def clear(self) -> None:
-        """Disarm every fault."""
+        """Disarm every fault (streams are served normally again)."""
         with self._lock:
             self._rules.clear()
+        self._streams.close_immediately = False
 
     def take(self, method: str, paths: tuple[str, ...]) -> Fault | None:
         """The first armed fault for this request, consuming one of its uses."""

@@ -7,23 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-import orjson
-
+from ._cascade import delete_cascade, parse_cascade, save_cascade, split_top_level
 from ._dates import format_iso
-from ._engine import (
-    Query,
-    matches,
-    parse_query,
-    partition_shortcut,
-    pushdown_equalities,
-    sort_records,
-)
 from ._errors import ApiError, bad_request, not_found
+from ._executor import Executor, Reader, table_not_found
 from ._paging import PageTokens
-from ._records import prepare, render
+from ._records import coerce_updates, prepare, render
 from ._schema import Entity, SchemaInvalid, normalize_document, validate_document
 from ._storage import Conflict, Storage
-from ._values import CoercionError, coerce_for_save, to_wire
+from ._values import CoercionError, coerce_for_save
 
 __all__ = ["Context", "Reply", "Services", "publish"]
 
@@ -52,10 +44,7 @@ class Context:
         name = self.params["table"]
         entity = self.services.storage.schema.entity(name)
         if entity is None:
-            # A distinct code lets clients tell "no such table" from "no such record".
-            raise ApiError(
-                404, "TABLE_NOT_FOUND", f"Table {name!r} is not defined in the published schema"
-            )
+            raise table_not_found(name)
         return entity
 
 
@@ -74,23 +63,37 @@ def not_implemented(ctx: Context) -> Reply:
 
 
 # -- entities ----------------------------------------------------------------------------------
-def _save(ctx: Context, *, insert: bool) -> Reply:
-    entity = ctx.entity()
-    if ctx.query.get("relationships"):
-        raise ApiError(501, "NOT_IMPLEMENTED", "cascade saves are not supported by Onyx Local yet")
-    body = ctx.body
-    single = not isinstance(body, list)
-    items = [body] if single else body
+def _executor(ctx: Context, reader: Reader | None = None) -> Executor:
+    storage = ctx.services.storage
+    return Executor(storage.schema, reader if reader is not None else storage)
+
+
+def _prepare_all(
+    entity: Entity, items: list[Any], single: bool
+) -> tuple[list[dict[str, Any]], ApiError | None]:
     prepared: list[dict[str, Any]] = []
-    failure: ApiError | None = None
     for position, item in enumerate(items):
         try:
             prepared.append(prepare(entity, item))
         except ApiError as error:
             if not single:
                 error.message = f"{error.message} (item {position})"
-            failure = error
-            break
+            return prepared, error
+    return prepared, None
+
+
+def _save(ctx: Context, *, insert: bool) -> Reply:
+    entity = ctx.entity()
+    body = ctx.body
+    single = not isinstance(body, list)
+    items = [body] if single else body
+    status = 201 if insert else 200
+    specs = parse_cascade(ctx.query.get("relationships", ""))
+    if specs:
+        saved = save_cascade(ctx.services.storage, entity, items, specs, insert=insert)
+        rendered = [render(entity, record) for record in saved]
+        return Reply(rendered[0] if single else rendered, status)
+    prepared, failure = _prepare_all(entity, items, single)
     try:
         saved = ctx.services.storage.write(entity, prepared, insert=insert)
     except Conflict as conflict:
@@ -98,7 +101,7 @@ def _save(ctx: Context, *, insert: bool) -> Reply:
     if failure is not None:
         raise failure
     rendered = [render(entity, record) for record in saved]
-    return Reply(rendered[0] if single else rendered, 201 if insert else 200)
+    return Reply(rendered[0] if single else rendered, status)
 
 
 def save(ctx: Context) -> Reply:
@@ -128,78 +131,49 @@ def _partition_param(ctx: Context, entity: Entity) -> str:
     return ctx.query.get("partition", "") if entity.partition else ""
 
 
+def name_list(raw: str) -> list[str]:
+    """``a,b``, Kotlin's ``[a, b]`` and per-item encoded forms of a list of names."""
+    text = raw.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [unquote(item).strip() for item in split_top_level(text) if item.strip()]
+
+
 def find(ctx: Context) -> Reply:
     entity = ctx.entity()
-    if ctx.query.get("resolvers"):
-        raise ApiError(501, "NOT_IMPLEMENTED", "resolvers are not supported by Onyx Local yet")
+    names = name_list(ctx.query.get("resolvers", ""))
+    for name in names:
+        if name.split(".")[0] not in entity.resolvers:
+            raise bad_request(f"Resolver {name.split('.')[0]!r} is not defined on {entity.name}")
     partition = _partition_param(ctx, entity)
     for key in _key_candidates(ctx, entity):
         record = ctx.services.storage.find(entity, partition, key)
         if record is not None:
-            return Reply(render(entity, record))
+            wire = render(entity, record)
+            if names:
+                _executor(ctx).attach(entity, wire, record, names)
+            return Reply(wire)
     raise not_found(f"{entity.name} {ctx.params['pk']!r} not found")
 
 
 def delete(ctx: Context) -> Reply:
     entity = ctx.entity()
-    if ctx.query.get("relationships"):
-        raise ApiError(
-            501, "NOT_IMPLEMENTED", "cascade deletes are not supported by Onyx Local yet"
-        )
+    names = name_list(ctx.query.get("relationships", ""))
+    for name in names:
+        if name not in entity.resolvers:
+            raise bad_request(
+                f"Invalid cascade relationship {name!r}: not a resolver of {entity.name}"
+            )
     partition = _partition_param(ctx, entity)
+    representation = "return=representation" in ctx.headers.get("prefer", "").lower()
     for key in _key_candidates(ctx, entity):
-        record = ctx.services.storage.delete(entity, partition, key)
-        if record is not None:
-            if "return=representation" in ctx.headers.get("prefer", "").lower():
-                return Reply(render(entity, record))
-            return Reply(True)
+        deleted = delete_cascade(ctx.services.storage, entity, partition, key, names)
+        if deleted is not None:
+            return Reply(deleted if representation else True)
     raise not_found(f"{entity.name} {ctx.params['pk']!r} not found")
 
 
 # -- queries -----------------------------------------------------------------------------------
-def _run(ctx: Context, entity: Entity, query: Query) -> list[dict[str, Any]]:
-    """Matching rows, sorted, projected and de-duplicated (limit not applied)."""
-    scope = query.partition if entity.partition else None
-    if scope is None:
-        scope = partition_shortcut(entity, query.conditions)
-    rows = ctx.services.storage.fetch(entity, scope, pushdown_equalities(query.conditions))
-    predicate = matches(query.conditions)
-    rows = sort_records(entity, [row for row in rows if predicate(row[1])], query.sort)
-    if query.fields is None:
-        return [render(entity, record) for _, record in rows]
-    projected = [_project(entity, record, query.fields) for _, record in rows]
-    if query.distinct:
-        seen: set[bytes] = set()
-        unique = []
-        for row in projected:
-            fingerprint = orjson.dumps(row, option=orjson.OPT_SORT_KEYS)
-            if fingerprint not in seen:
-                seen.add(fingerprint)
-                unique.append(row)
-        projected = unique
-    return projected
-
-
-def _project(entity: Entity, record: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for selection in fields:
-        if selection == "*":
-            out.update(render(entity, record))
-            continue
-        path = selection.split(".")
-        value: Any = record.get(path[0])
-        if len(path) == 1:
-            out[selection] = to_wire(entity.attributes[path[0]].type, value)
-            continue
-        for segment in path[1:]:
-            if isinstance(value, list):
-                value = [v.get(segment) if isinstance(v, Mapping) else None for v in value]
-                break
-            value = value.get(segment) if isinstance(value, Mapping) else None
-        out[selection] = value
-    return out
-
-
 def _page_size(ctx: Context) -> int:
     raw = ctx.query.get("pageSize")
     if raw in (None, ""):
@@ -213,17 +187,44 @@ def _page_size(ctx: Context) -> int:
     return size
 
 
+def _search_all(ctx: Context, executor: Executor) -> list[Any]:
+    """``query/ALL``: every SEARCHABLE table in schema order, each capped by the limit."""
+    body = ctx.body if isinstance(ctx.body, Mapping) else {}
+    limit = body.get("limit")
+    per_table = (
+        limit if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0 else 100
+    )
+    rows: list[Any] = []
+    for entity in ctx.services.storage.schema.entities.values():
+        if not entity.searchable:
+            continue
+        scoped = {
+            k: v for k, v in body.items() if k not in ("table", "fields", "groupBy", "resolvers")
+        }
+        parsed = executor.parse(entity, scoped, ctx.query.get("partition"))
+        found = executor.select(entity, parsed)[:per_table]
+        rows += [
+            {"id": record.get(entity.identifier), "entityType": entity.name, "entity": record}
+            for record in found
+        ]
+    return rows
+
+
 def query(ctx: Context) -> Reply:
-    entity = ctx.entity()
     size = _page_size(ctx)
-    parsed = parse_query(entity, ctx.body, ctx.query.get("partition"))
+    executor = _executor(ctx)
     tokens = ctx.services.tokens
-    digest = tokens.digest(entity.name, ctx.body, ctx.query.get("partition"))
+    digest = tokens.digest(ctx.params["table"], ctx.body, ctx.query.get("partition"))
     token = ctx.query.get("nextPage")
     offset = tokens.offset(token, digest) if token else 0
-    rows = _run(ctx, entity, parsed)
-    if parsed.limit is not None:
-        rows = rows[: parsed.limit]
+    if ctx.params["table"] == "ALL" and ctx.services.storage.schema.entity("ALL") is None:
+        rows = _search_all(ctx, executor)
+    else:
+        entity = ctx.entity()
+        parsed = executor.parse(entity, ctx.body, ctx.query.get("partition"))
+        rows = executor.select(entity, parsed)
+        if parsed.limit is not None:
+            rows = rows[: parsed.limit]
     page = rows[offset : offset + size]
     following = offset + size
     next_token = tokens.issue(following, digest) if following < len(rows) else None
@@ -232,8 +233,61 @@ def query(ctx: Context) -> Reply:
 
 def count(ctx: Context) -> Reply:
     entity = ctx.entity()
-    parsed = parse_query(entity, ctx.body, ctx.query.get("partition"))
-    return Reply(len(_run(ctx, entity, parsed)))
+    executor = _executor(ctx)
+    parsed = executor.parse(entity, ctx.body, ctx.query.get("partition"))
+    if parsed.selections or parsed.group_by:
+        return Reply(len(executor.select(entity, parsed)))
+    return Reply(len(executor.matching(entity, parsed)))
+
+
+def update_query(ctx: Context) -> Reply:
+    entity = ctx.entity()
+    body = ctx.body if ctx.body is not None else {}
+    if not isinstance(body, Mapping):
+        raise bad_request("the update body must be a JSON object")
+    updates = coerce_updates(entity, body.get("updates"))
+    select = {k: v for k, v in body.items() if k not in ("updates", "type", "fields", "groupBy")}
+    storage = ctx.services.storage
+    with storage.writing() as writer:
+        executor = Executor(storage.schema, writer)
+        parsed = executor.parse(entity, select, ctx.query.get("partition"))
+        rows = executor.matching(entity, parsed)
+        if parsed.limit is not None:
+            rows = rows[: parsed.limit]
+        for partition, record in rows:
+            stored = {name: record.get(name) for name in entity.attributes}
+            writer.put(entity, {**stored, **updates}, moved_from=partition)
+    return Reply(len(rows))
+
+
+def delete_query(ctx: Context) -> Reply:
+    entity = ctx.entity()
+    storage = ctx.services.storage
+    with storage.writing() as writer:
+        executor = Executor(storage.schema, writer)
+        parsed = executor.parse(entity, ctx.body, ctx.query.get("partition"))
+        if parsed.conditions is None:
+            scope = parsed.partition if entity.partition else None
+            return Reply(writer.truncate(entity, scope))
+        rows = executor.matching(entity, parsed)
+        if parsed.limit is not None:
+            rows = rows[: parsed.limit]
+        for partition, record in rows:
+            writer.remove(entity, partition, record.get(entity.identifier))
+    return Reply(len(rows))
+
+
+def ai_unavailable(ctx: Context) -> Reply:
+    raise ApiError(
+        501,
+        "AI_NOT_AVAILABLE",
+        "Onyx Local has no language model; point ai_base_url at Onyx Cloud",
+    )
+
+
+def stream(ctx: Context) -> Reply:
+    """A marker: the app serves streams itself (see ``_streams.serve_stream``)."""
+    raise ApiError(500, "INTERNAL", "the stream route is served by the app")
 
 
 # -- schema ------------------------------------------------------------------------------------

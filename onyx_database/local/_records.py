@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from ._errors import bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
 
-__all__ = ["prepare", "render"]
+__all__ = ["coerce_updates", "prepare", "render"]
 
 
 def prepare(entity: Entity, item: object) -> dict[str, Any]:
@@ -49,3 +52,39 @@ def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
         if name != identifier:
             out[name] = to_wire(entity.attributes[name].type, record.get(name))
     return out
+
+
+def coerce_updates(entity: Entity, raw: object) -> dict[str, Any]:
+    """The ``updates`` of an UpdateQuery, validated and coerced before any row is touched.
+
+    Kotlin sends every value as a string (``"30"``, ``"true"``, ``Date.toString()``), so strings
+    are parsed into the attribute's type; JSON text is accepted for embedded attributes.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise bad_request("updates must be an object of attribute: value")
+    updates: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name.lower() == entity.identifier.lower():
+            raise bad_request(f"Cannot update the entity's identifier : {entity.identifier}")
+        attribute = entity.attributes.get(name)
+        if attribute is None:
+            raise bad_request(
+                f"Entity attribute does not exist: {name} not found on entity {entity.name}"
+            )
+        if value is None:
+            if not attribute.nullable:
+                raise unprocessable(f"Attribute must not be null : {name}")
+            updates[name] = None
+            continue
+        if attribute.type in ("EmbeddedObject", "EmbeddedList") and isinstance(value, str):
+            with contextlib.suppress(orjson.JSONDecodeError):
+                value = orjson.loads(value)
+        try:
+            updates[name] = coerce_for_save(attribute.type, value)
+        except CoercionError as error:
+            raise unprocessable(
+                f"Attribute type mismatch, {error} for attribute {name} of {entity.name}"
+            ) from None
+    return updates

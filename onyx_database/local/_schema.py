@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from ._script import ArrayLiteral, Call, Chain, ScriptError, parse_script
 
 __all__ = [
     "ATTRIBUTE_TYPES",
@@ -65,6 +67,8 @@ class Entity:
     partition: str
     indexes: tuple[str, ...]
     resolvers: tuple[str, ...]
+    resolver_scripts: dict[str, str] = field(default_factory=dict)
+    searchable: bool = False
 
     @property
     def id_attribute(self) -> Attribute:
@@ -184,10 +188,49 @@ def _check_resolver(where: str, item: object, declared: dict[str, str], errors: 
     if not isinstance(item, Mapping) or not _valid_name(item.get("name")):
         errors.append(f"{where}: resolver {item!r} needs a valid name")
         return
-    if not isinstance(item.get("resolver"), str):
+    script = item.get("resolver")
+    if not isinstance(script, str):
         errors.append(f"{where}: resolver '{item.get('name')}' needs resolver script text")
+    else:
+        try:
+            parse_script(script)
+        except ScriptError as error:
+            errors.append(f"{where}: resolver '{item.get('name')}': {error}")
     if item.get("name") in declared:
         errors.append(f"{where}: resolver '{item.get('name')}' collides with an attribute")
+
+
+def _script_tables(node: object) -> list[str]:
+    if isinstance(node, Chain):
+        found = [node.table]
+        for step in node.steps:
+            for arg in step.args:
+                found += _script_tables(arg)
+        return found
+    if isinstance(node, Call):
+        found = []
+        for arg in (*node.args, *(other for _, other in node.chained)):
+            found += _script_tables(arg)
+        return found
+    if isinstance(node, ArrayLiteral):
+        return [t for item in node.items for t in _script_tables(item)]
+    return []
+
+
+def _check_resolver_tables(raw: Mapping[str, Any], names: set[str], errors: list[str]) -> None:
+    for item in raw.get("resolvers") or []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("resolver"), str):
+            continue
+        try:
+            tree = parse_script(item["resolver"])
+        except ScriptError:
+            continue
+        for table in _script_tables(tree):
+            if table not in names:
+                errors.append(
+                    f"Entity '{raw.get('name')}': resolver '{item.get('name')}' reads table "
+                    f"{table!r}, which the schema does not define"
+                )
 
 
 def validate_document(doc: object) -> list[str]:
@@ -206,6 +249,10 @@ def validate_document(doc: object) -> list[str]:
             if name.lower() in seen:
                 errors.append(f"Entity '{name}': duplicate entity name")
             seen.add(name.lower())
+    names = {r.get("name") for r in entities if isinstance(r, Mapping)}
+    for raw in entities:
+        if isinstance(raw, Mapping) and isinstance(raw.get("resolvers"), list):
+            _check_resolver_tables(raw, {n for n in names if isinstance(n, str)}, errors)
     return errors
 
 
@@ -256,5 +303,8 @@ def parse_schema(doc: Mapping[str, Any]) -> Schema:
             partition=raw.get("partition") or "",
             indexes=indexes,
             resolvers=tuple(r["name"] for r in raw.get("resolvers", [])),
+            resolver_scripts={r["name"]: r["resolver"] for r in raw.get("resolvers", [])},
+            searchable=raw.get("type") == "SEARCHABLE"
+            or any(i.get("type") == "LUCENE" for i in raw.get("indexes", [])),
         )
     return Schema(entities)

@@ -18,11 +18,13 @@ from typing import Any
 import uvicorn
 
 from ._app import OnyxApp, Settings
+from ._changes import ChangeBus
 from ._faults import Faults, RequestLog
 from ._handlers import Services, publish
 from ._paging import PageTokens
 from ._schema import SchemaInvalid
 from ._storage import Storage
+from ._streams import StreamHub
 
 __all__ = ["CONFIG_FILE", "DATABASE_FILE", "LocalServer"]
 
@@ -61,8 +63,11 @@ class LocalServer:
     'http://127.0.0.1:54321'
 
     ``test_hooks=True`` enables :attr:`faults` (503s with ``Retry-After``, dropped
-    connections) and :attr:`changes` recording; ``latency_ms`` delays every answer without
-    blocking other requests. ``tls_cert`` and ``tls_key`` (PEM files) serve HTTPS instead of HTTP.
+    connections, cut streams) and :attr:`changes` recording; ``keep_alive_interval`` is the
+    seconds between ``KEEP_ALIVE`` lines on idle query streams and ``stream_buffer`` the events a
+    stream may have pending before a slow consumer is cut off; ``latency_ms`` delays every
+    answer without blocking other requests. ``tls_cert`` and ``tls_key`` (PEM files) serve
+    HTTPS instead of HTTP.
     """
 
     def __init__(
@@ -75,6 +80,7 @@ class LocalServer:
         latency_ms: float = 0,
         test_hooks: bool = False,
         keep_alive_interval: float = 15.0,
+        stream_buffer: int = 10_000,
         tls_cert: str | Path | None = None,
         tls_key: str | Path | None = None,
     ) -> None:
@@ -82,16 +88,19 @@ class LocalServer:
         self.host = host
         self._requested_port = port
         self._schema = schema
-        self.keep_alive_interval = keep_alive_interval
+        self._streams = StreamHub(
+            keep_alive_interval=keep_alive_interval, buffer_size=stream_buffer
+        )
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("HTTPS needs both tls_cert and tls_key")
         self.tls_cert = None if tls_cert is None else Path(tls_cert)
         self.tls_key = None if tls_key is None else Path(tls_key)
-        self._faults = Faults(enabled=test_hooks)
+        self._faults = Faults(enabled=test_hooks, streams=self._streams)
         self._log = RequestLog()
         self._settings = Settings(api_key="", api_secret="", latency_ms=float(latency_ms))
         self._credentials: dict[str, str] = {}
         self._storage: Storage | None = None
+        self._changes = ChangeBus()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -106,7 +115,7 @@ class LocalServer:
             raise RuntimeError("the server is already running")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._load_credentials()
-        storage = Storage(self.data_dir / DATABASE_FILE)
+        storage = Storage(self.data_dir / DATABASE_FILE, self._changes)
         self._storage = storage
         try:
             if self._schema is not None:
@@ -135,7 +144,8 @@ class LocalServer:
         self._port = int(sock.getsockname()[1])
         key = hashlib.sha256(b"onyx-local-pages:" + self.api_secret.encode()).digest()
         services = Services(storage, self.database_id, PageTokens(key))
-        app = OnyxApp(services, self._settings, self._faults, self._log)
+        app = OnyxApp(services, self._settings, self._faults, self._log, self._streams)
+        self._streams.reopen()
         config = uvicorn.Config(
             app,
             log_config=None,
@@ -175,6 +185,7 @@ class LocalServer:
         """Stop serving, release the port and close the database."""
         server, thread = self._server, self._thread
         if server is not None and thread is not None:
+            self._streams.end_all()  # open streams would hold the graceful shutdown
             server.should_exit = True
             thread.join(timeout=10)
             if thread.is_alive():
@@ -272,12 +283,53 @@ class LocalServer:
         return self._faults
 
     @property
+    def changes(self) -> ChangeBus:
+        """The change bus every committed write publishes to, in commit order.
+
+        >>> sub = server.changes.subscribe("User")  # doctest: +SKIP
+        >>> [(e.action, e.entity["id"]) for e in sub.drain()]  # doctest: +SKIP
+        """
+        return self._changes
+
+    @property
     def latency_ms(self) -> float:
         return self._settings.latency_ms
 
     @latency_ms.setter
     def latency_ms(self, value: float) -> None:
         self._settings.latency_ms = float(value)
+
+    @property
+    def keep_alive_interval(self) -> float:
+        """Seconds between ``KEEP_ALIVE`` lines on idle streams (changeable while running)."""
+        return self._streams.keep_alive_interval
+
+    @keep_alive_interval.setter
+    def keep_alive_interval(self, value: float) -> None:
+        if value <= 0:
+            raise ValueError("keep_alive_interval must be > 0")
+        self._streams.keep_alive_interval = float(value)
+
+    @property
+    def stream_buffer(self) -> int:
+        """Events one stream may have pending before it is ended as too slow."""
+        return self._streams.buffer_size
+
+    @stream_buffer.setter
+    def stream_buffer(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("stream_buffer must be >= 1")
+        self._streams.buffer_size = int(value)
+
+    @property
+    def open_streams(self) -> int:
+        """Query streams open right now."""
+        return self._streams.open_count
+
+    @property
+    def stream_connections(self) -> int:
+        """Query streams accepted since start (200 answers, including ones closed at once)."""
+        return self._streams.connections
 
     def request_count(self, method: str, path: str) -> int:
         """Requests received for ``method`` (``"*"`` for any) and ``path``: concrete

@@ -18,10 +18,20 @@ from typing import Any
 
 import orjson
 
+from ._changes import ChangeBus, ChangeEvent
+from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._values import from_storage, java_string, to_storage
 
-__all__ = ["Conflict", "Storage", "partition_of"]
+__all__ = [
+    "Conflict",
+    "Storage",
+    "Writer",
+    "fts_column",
+    "fts_rebuild",
+    "fts_table",
+    "partition_of",
+]
 
 _COLUMN_TYPES = {
     "String": "TEXT", "Char": "TEXT", "EmbeddedObject": "TEXT", "EmbeddedList": "TEXT",
@@ -34,6 +44,11 @@ _META_SQL = (
     " created_at INTEGER NOT NULL, published_at INTEGER, doc TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS _onyx_sequence ("
     " tbl TEXT NOT NULL, part TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (tbl, part))",
+    "CREATE TABLE IF NOT EXISTS _onyx_document ("
+    " document_id TEXT PRIMARY KEY, path TEXT, mime_type TEXT, content BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS _onyx_secret ("
+    " key TEXT PRIMARY KEY, value TEXT NOT NULL, purpose TEXT, updated_at INTEGER NOT NULL)",
 )
 
 
@@ -66,8 +81,9 @@ class Storage:
     run concurrently with each other and with the writer (WAL).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, bus: ChangeBus | None = None) -> None:
         self._path = path
+        self.bus = bus if bus is not None else ChangeBus()
         self._write_lock = threading.Lock()
         self._pool_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
@@ -104,17 +120,6 @@ class Storage:
         finally:
             with self._pool_lock:
                 self._idle.append(conn)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._write_lock:
-            self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                self._writer.execute("ROLLBACK")
-                raise
-            self._writer.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection (the WAL is checkpointed by the last one)."""
@@ -229,6 +234,10 @@ class Storage:
                 f"CREATE INDEX IF NOT EXISTS {_q(prefix + name)} ON {_q(table)} "
                 f"({_q(PARTITION_COLUMN)}, {_q(name)})"
             )
+        if entity.searchable:
+            fts_rebuild(conn, entity)
+        else:
+            conn.execute(f"DROP TABLE IF EXISTS {_q(fts_table(entity))}")
 
     def _rebuild(self, conn: sqlite3.Connection, entity: Entity, old_columns: list[str]) -> None:
         """A new identifier means a new primary key: copy the rows into a fresh table."""
@@ -248,46 +257,228 @@ class Storage:
         conn.execute(f"ALTER TABLE {_q(scratch)} RENAME TO {_q(table)}")
 
     # -- rows ----------------------------------------------------------------------------------
-    @staticmethod
-    def _select(entity: Entity) -> str:
-        cols = ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
-        return f"SELECT {cols} FROM {_q(entity.name)}"
-
-    @staticmethod
-    def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-        record = {
-            a.name: from_storage(a.type, value)
-            for a, value in zip(entity.attributes.values(), row[1:], strict=True)
-        }
-        return str(row[0]), record
-
     def fetch(
         self, entity: Entity, partition: str | None, equals: Sequence[tuple[str, Any]] = ()
     ) -> list[tuple[str, dict[str, Any]]]:
         """Rows of a table as ``(partition, record)``, prefiltered by partition and equalities."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if partition is not None:
-            clauses.append(f"{_q(PARTITION_COLUMN)} = ?")
-            params.append(partition)
-        for name, value in equals:
-            clauses.append(f"{_q(name)} = ?")
-            params.append(to_storage(entity.attributes[name].type, value))
-        sql = self._select(entity)
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
         with self._reader() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [self._decode(entity, row) for row in rows]
+            return _fetch(conn, entity, partition, equals)
 
     def find(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         """One record by partition and identifier."""
         rows = self.fetch(entity, partition, [(entity.identifier, key)])
         return rows[0][1] if rows else None
 
-    def _next_sequence(
-        self, conn: sqlite3.Connection, entity: Entity, partition: str, explicit: int | None
-    ) -> int:
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """One transaction: everything done through the writer commits together or not at all.
+
+        Its change events are published after ``COMMIT`` (still under the write lock, so in
+        commit order); a transaction that raises publishes nothing.
+        """
+        with self._write_lock:
+            self._writer.execute("BEGIN IMMEDIATE")
+            writer = Writer(self, self._writer)
+            try:
+                yield writer
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            self._writer.execute("COMMIT")
+            if writer.events:
+                self.bus.publish(writer.events)
+
+    def write(
+        self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
+    ) -> list[dict[str, Any]]:
+        """Save records in order, filling generated ids; returns them as stored.
+
+        With ``insert`` an existing id raises :class:`Conflict` after the earlier records were
+        committed (inserts run sequentially, like the cloud's).
+        """
+        saved: list[dict[str, Any]] = []
+        conflict: Conflict | None = None
+        with self.writing() as writer:
+            for index, record in enumerate(records):
+                try:
+                    saved.append(writer.put(entity, record, insert=insert))
+                except Conflict as error:
+                    error.index = index
+                    conflict = error
+                    break
+        if conflict is not None:
+            raise conflict
+        return saved
+
+    def delete(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        """Remove one record; returns it, or ``None`` when it did not exist."""
+        with self.writing() as writer:
+            return writer.remove(entity, partition, key)
+
+    def reset(self) -> None:
+        """Empty every table of the published schema in every partition; keep the schema.
+
+        Documents and secrets are kept too; no change events are published."""
+        with self.writing() as writer:
+            for entity in self._schema.entities.values():
+                writer.truncate(entity, None)
+            writer.conn.execute("DELETE FROM _onyx_sequence")
+
+    def search(self, entity: Entity, expression: str) -> list[tuple[str, str, float]]:
+        """Full-text hits ``(partition, id text, score)``; raises ``sqlite3.OperationalError``
+        when FTS5 rejects the expression."""
+        with self._reader() as conn:
+            return _search(conn, entity, expression)
+
+    # -- documents and secrets ---------------------------------------------------------------
+    def write_meta(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement on the ``_onyx_document`` / ``_onyx_secret`` tables; the row count."""
+        with self._write_lock:
+            return int(self._writer.execute(sql, params).rowcount)
+
+    def read_meta(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query on the ``_onyx_document`` / ``_onyx_secret`` tables."""
+        with self._reader() as conn:
+            return [tuple(row) for row in conn.execute(sql, params).fetchall()]
+
+
+def _select(entity: Entity) -> str:
+    cols = ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
+    return f"SELECT {cols} FROM {_q(entity.name)}"
+
+
+def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    record = {
+        a.name: from_storage(a.type, value)
+        for a, value in zip(entity.attributes.values(), row[1:], strict=True)
+    }
+    return str(row[0]), record
+
+
+def _fetch(
+    conn: sqlite3.Connection,
+    entity: Entity,
+    partition: str | None,
+    equals: Sequence[tuple[str, Any]] = (),
+) -> list[tuple[str, dict[str, Any]]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if partition is not None:
+        clauses.append(f"{_q(PARTITION_COLUMN)} = ?")
+        params.append(partition)
+    for name, value in equals:
+        clauses.append(f"{_q(name)} = ?")
+        params.append(to_storage(entity.attributes[name].type, value))
+    sql = _select(entity)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return [_decode(entity, row) for row in conn.execute(sql, params).fetchall()]
+
+
+def _search(
+    conn: sqlite3.Connection, entity: Entity, expression: str
+) -> list[tuple[str, str, float]]:
+    table = _q(fts_table(entity))
+    rows = conn.execute(
+        f"SELECT part, key, -bm25({table}) FROM {table} WHERE {table} MATCH ?", (expression,)
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), float(r[2])) for r in rows]
+
+
+def fts_table(entity: Entity) -> str:
+    """The FTS5 table that indexes a SEARCHABLE entity."""
+    return f"_onyx_fts_{entity.name}"
+
+
+def fts_column(attribute: str) -> str:
+    """The FTS5 column holding one attribute's text (for ``field:term`` queries)."""
+    return f"a_{attribute}"
+
+
+def _text_pieces(value: Any, attr_type: str | None = None) -> list[str]:
+    """An attribute value as indexable text: maps give ``key value`` pairs, lists their items."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        pieces = []
+        for key, item in value.items():
+            pieces.append(str(key))
+            pieces += _text_pieces(item)
+        return pieces
+    if isinstance(value, list):
+        return [piece for item in value for piece in _text_pieces(item)]
+    return [java_string(value, attr_type)]
+
+
+def _fts_create_sql(entity: Entity) -> str:
+    columns = ["part UNINDEXED", "key UNINDEXED", "content"]
+    columns += [_q(fts_column(name)) for name in entity.attributes]
+    return (
+        f"CREATE VIRTUAL TABLE {_q(fts_table(entity))} USING fts5({', '.join(columns)},"
+        " tokenize = 'unicode61 remove_diacritics 0')"
+    )
+
+
+def _fts_insert(
+    conn: sqlite3.Connection, entity: Entity, partition: str, record: Mapping[str, Any]
+) -> None:
+    key = java_string(record.get(entity.identifier), entity.id_attribute.type)
+    content = [key, partition] if partition else [key]
+    per_attribute = []
+    for name, attribute in entity.attributes.items():
+        pieces = _text_pieces(record.get(name), attribute.type)
+        if name != entity.identifier:
+            content += pieces
+        per_attribute.append(" ".join(pieces))
+    marks = ", ".join("?" * (3 + len(per_attribute)))
+    conn.execute(
+        f"INSERT INTO {_q(fts_table(entity))} VALUES ({marks})",
+        [partition, key, " ".join(content), *per_attribute],
+    )
+
+
+def _fts_delete(conn: sqlite3.Connection, entity: Entity, partition: str, key: Any) -> None:
+    conn.execute(
+        f"DELETE FROM {_q(fts_table(entity))} WHERE part = ? AND key = ?",
+        (partition, java_string(key, entity.id_attribute.type)),
+    )
+
+
+def fts_rebuild(conn: sqlite3.Connection, entity: Entity) -> None:
+    """(Re)create the full-text index of a SEARCHABLE entity from its rows."""
+    conn.execute(f"DROP TABLE IF EXISTS {_q(fts_table(entity))}")
+    conn.execute(_fts_create_sql(entity))
+    for partition, record in _fetch(conn, entity, None):
+        _fts_insert(conn, entity, partition, record)
+
+
+class Writer:
+    """The write operations of one :meth:`Storage.writing` transaction.
+
+    Every operation keeps the full-text index in sync and records its change event.
+    """
+
+    def __init__(self, storage: Storage, conn: sqlite3.Connection) -> None:
+        self.storage = storage
+        self.conn = conn
+        self.events: list[ChangeEvent] = []
+
+    def fetch(
+        self, entity: Entity, partition: str | None, equals: Sequence[tuple[str, Any]] = ()
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Like :meth:`Storage.fetch`, inside this transaction."""
+        return _fetch(self.conn, entity, partition, equals)
+
+    def find(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        rows = self.fetch(entity, partition, [(entity.identifier, key)])
+        return rows[0][1] if rows else None
+
+    def search(self, entity: Entity, expression: str) -> list[tuple[str, str, float]]:
+        """Like :meth:`Storage.search`, inside this transaction."""
+        return _search(self.conn, entity, expression)
+
+    def _next_sequence(self, entity: Entity, partition: str, explicit: int | None) -> int:
+        conn = self.conn
         row = conn.execute(
             "SELECT last FROM _onyx_sequence WHERE tbl = ? AND part = ?", (entity.name, partition)
         ).fetchone()
@@ -308,72 +499,87 @@ class Storage:
         )
         return value
 
-    def write(
-        self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
-    ) -> list[dict[str, Any]]:
-        """Save records in order, filling generated ids; returns them as stored.
+    def put(
+        self,
+        entity: Entity,
+        original: Mapping[str, Any],
+        *,
+        insert: bool = False,
+        moved_from: str | None = None,
+    ) -> dict[str, Any]:
+        """Save one prepared record (generating its id); returns it as stored.
 
-        With ``insert`` an existing id raises :class:`Conflict` after the earlier records were
-        committed (inserts run sequentially, like the cloud's).
+        ``insert`` raises :class:`Conflict` when the id exists. ``moved_from`` is the partition
+        the record lived in before an update changed its partition field: it is removed there
+        and the move is one UPDATE event.
         """
-        saved: list[dict[str, Any]] = []
-        verb = "INSERT" if insert else "INSERT OR REPLACE"
-        names = list(entity.attributes)
-        sql = (
-            f"{verb} INTO {_q(entity.name)} ({_q(PARTITION_COLUMN)}, "
-            f"{', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * (len(names) + 1))})"
-        )
-        conflict: Conflict | None = None
-        with self._transaction() as conn:
-            for index, original in enumerate(records):
-                record = dict(original)
-                partition = partition_of(entity, record)
-                key = record.get(entity.identifier)
-                if entity.generator == "Sequence":
-                    explicit = None if key in (None, 0) else int(key)
-                    record[entity.identifier] = self._next_sequence(
-                        conn, entity, partition, explicit
-                    )
-                elif entity.generator == "UUID" and key in (None, ""):
-                    record[entity.identifier] = str(uuid.uuid4())
-                params = [partition] + [
-                    to_storage(entity.attributes[n].type, record.get(n)) for n in names
-                ]
-                try:
-                    conn.execute(sql, params)
-                except sqlite3.IntegrityError:
-                    conflict = Conflict(
-                        index,
-                        f"{entity.name} with {entity.identifier} "
-                        f"{record[entity.identifier]!r} already exists"
-                        + (f" in partition {partition!r}" if partition else ""),
-                    )
-                    break
-                saved.append(record)
-        if conflict is not None:
-            raise conflict
-        return saved
-
-    def delete(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
-        """Remove one record; returns it, or ``None`` when it did not exist."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                self._select(entity)
-                + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
-                (partition, to_storage(entity.id_attribute.type, key)),
-            ).fetchone()
-            if row is None:
-                return None
-            conn.execute(
-                f"DELETE FROM {_q(entity.name)} WHERE {_q(PARTITION_COLUMN)} = ?"
-                f" AND {_q(entity.identifier)} = ?",
-                (partition, to_storage(entity.id_attribute.type, key)),
+        record = dict(original)
+        partition = partition_of(entity, record)
+        key = record.get(entity.identifier)
+        if entity.generator == "Sequence":
+            explicit = None if key in (None, 0) else int(key)
+            record[entity.identifier] = self._next_sequence(entity, partition, explicit)
+        elif entity.generator == "UUID" and key in (None, ""):
+            record[entity.identifier] = str(uuid.uuid4())
+        key = record[entity.identifier]
+        previous = self.find(entity, partition, key)
+        if previous is not None and insert:
+            raise Conflict(
+                0,
+                f"{entity.name} with {entity.identifier} {key!r} already exists"
+                + (f" in partition {partition!r}" if partition else ""),
             )
-        return self._decode(entity, row)[1]
+        if moved_from is not None and moved_from != partition:
+            previous = self._delete_row(entity, moved_from, key)
+        names = list(entity.attributes)
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO {_q(entity.name)} ({_q(PARTITION_COLUMN)}, "
+            f"{', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * (len(names) + 1))})",
+            [partition] + [to_storage(entity.attributes[n].type, record.get(n)) for n in names],
+        )
+        if entity.searchable:
+            _fts_delete(self.conn, entity, partition, key)
+            _fts_insert(self.conn, entity, partition, record)
+        self.events.append(
+            ChangeEvent(
+                entity.name,
+                "CREATE" if previous is None else "UPDATE",
+                render(entity, record),
+                partition,
+                None if previous is None else render(entity, previous),
+                record,
+                previous,
+            )
+        )
+        return record
 
-    def reset(self) -> None:
-        """Empty every table of the published schema in every partition; keep the schema."""
-        with self._transaction() as conn:
-            for entity in self._schema.entities.values():
-                conn.execute(f"DELETE FROM {_q(entity.name)}")
-            conn.execute("DELETE FROM _onyx_sequence")
+    def _delete_row(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        stored = to_storage(entity.id_attribute.type, key)
+        where = f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?"
+        row = self.conn.execute(_select(entity) + where, (partition, stored)).fetchone()
+        if row is None:
+            return None
+        self.conn.execute(f"DELETE FROM {_q(entity.name)}" + where, (partition, stored))
+        if entity.searchable:
+            _fts_delete(self.conn, entity, partition, key)
+        return _decode(entity, row)[1]
+
+    def remove(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        """Delete one record; returns it, or ``None`` when it did not exist."""
+        record = self._delete_row(entity, partition, key)
+        if record is not None:
+            self.events.append(
+                ChangeEvent(entity.name, "DELETE", render(entity, record), partition, None, record)
+            )
+        return record
+
+    def truncate(self, entity: Entity, partition: str | None) -> int:
+        """Empty a table (or one partition of it) without change events; returns the count."""
+        where, params = "", []
+        if partition is not None:
+            where, params = f" WHERE {_q(PARTITION_COLUMN)} = ?", [partition]
+        cursor = self.conn.execute(f"DELETE FROM {_q(entity.name)}" + where, params)
+        if entity.searchable:
+            fts_where = "" if partition is None else " WHERE part = ?"
+            self.conn.execute(f"DELETE FROM {_q(fts_table(entity))}" + fts_where, params)
+        return int(cursor.rowcount)

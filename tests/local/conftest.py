@@ -148,3 +148,23 @@ def api(local_server: LocalServer) -> Iterator[Api]:
     headers = {"x-onyx-key": local_server.api_key, "x-onyx-secret": local_server.api_secret}
     with httpx.Client(base_url=local_server.url, headers=headers, timeout=10) as client:
         yield Api(local_server, client)
+
+
+EXAMPLE_SCHEMA = Path(__file__).resolve().parents[2] / "example_projects" / "onyx.schema.json"
+
+
+@pytest.fixture(scope="session")
+def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """Onyx Local with the example projects' schema (resolvers, SEARCHABLE tables)."""
+    data_dir: Path = tmp_path_factory.mktemp("onyx-example")
+    with LocalServer(data_dir, schema=EXAMPLE_SCHEMA, test_hooks=True) as server:
+        yield server
+
+
+@pytest.fixture
+def ex(example_server: LocalServer) -> Iterator[Api]:
+    """A raw client on the example-schema server, data reset first."""
+    example_server.reset_data()
+    headers = {"x-onyx-key": example_server.api_key, "x-onyx-secret": example_server.api_secret}
+    with httpx.Client(base_url=example_server.url, headers=headers, timeout=10) as client:
+        yield Api(example_server, client)

@@ -31,8 +31,8 @@ def test_credentials_file_is_private_and_canonical(tmp_path: Path) -> None:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         stored = json.loads(path.read_text())
         assert stored == server.config()
-        assert set(stored) == {"databaseId", "baseUrl", "apiKey", "apiSecret"}
-        assert stored["baseUrl"] == server.url
+        assert set(stored) == {"databaseId", "baseUrl", "aiBaseUrl", "apiKey", "apiSecret"}
+        assert stored["baseUrl"] == stored["aiBaseUrl"] == server.url
         assert server.url.startswith("http://127.0.0.1:")
 
 

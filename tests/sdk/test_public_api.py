@@ -18,6 +18,17 @@ PUBLIC = {
     "not_between", "not_contains", "not_contains_ignore_case", "not_in", "not_like",
     "not_matches", "not_null", "not_starts_with", "onyx", "resolve_config", "starts_with",
     "to_wire",
+    # sub-queries and full-text search
+    "within", "not_within", "search",
+    # selections (sum/min/max/format shadow builtins, as in the official SDK; _ aliases are safe)
+    "avg", "count", "format", "format_", "lower", "max", "max_", "median", "min", "min_",
+    "percentile", "replace", "std", "substring", "sum", "sum_", "upper", "variance",
+    # cascade, documents, schema diff, AI
+    "CascadeRelationshipBuilder", "CascadeWriter", "AsyncCascadeWriter", "Document",
+    "SchemaDiff", "OnyxAI", "AsyncOnyxAI", "ChatStream", "AsyncChatStream",
+    # live query streams
+    "StreamEvent", "StreamHandle", "EventIterator", "AsyncEventStream", "AsyncStreamHandle",
+    "ReconnectPolicy", "OnyxStreamError",
 }  # fmt: skip
 
 
@@ -58,6 +69,8 @@ MODULES = [
     "onyx_database._serialize", "onyx_database._codec", "onyx_database._conditions",
     "onyx_database._query", "onyx_database._request", "onyx_database._retry",
     "onyx_database._logging", "onyx_database._facade", "onyx_database",
+    "onyx_database._selections", "onyx_database._cascade", "onyx_database._data_apis",
+    "onyx_database._ai", "onyx_database._stream_protocol",
 ]  # fmt: skip
 
 
@@ -70,6 +83,7 @@ def test_docstring_examples_run(module_name: str) -> None:
 
 
 SANS_IO = [
+    "_stream_protocol",
     "_serialize",
     "_codec",
     "_conditions",
@@ -78,6 +92,11 @@ SANS_IO = [
     "_retry",
     "_flows",
     "_logging",
+    "_selections",
+    "_cascade",
+    "_data_apis",
+    "_ai",
+    "_ai_client",
 ]
 
 
@@ -94,3 +113,17 @@ def test_the_core_does_no_io(module_name: str) -> None:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             imported.add(node.module.split(".")[0])
     assert imported.isdisjoint({"httpx", "anyio", "asyncio", "socket", "time", "urllib3"})
+
+
+def test_sync_and_async_clients_have_the_same_method_names() -> None:
+    def names(cls: type) -> set[str]:
+        return {name for name in dir(cls) if not name.startswith("_")}
+
+    sync_only = {"close"}
+    async_only = {"aclose"}
+    assert names(onyx_database.OnyxDatabase) - sync_only == (
+        names(onyx_database.AsyncOnyxDatabase) - async_only
+    )
+    assert names(onyx_database.QueryBuilder) == names(onyx_database.AsyncQueryBuilder)
+    assert names(onyx_database.CascadeWriter) == names(onyx_database.AsyncCascadeWriter)
+    assert names(onyx_database.OnyxAI) == names(onyx_database.AsyncOnyxAI)

@@ -1,0 +1,339 @@
+"""Schema document → intermediate form (tables and fields with Python names and types)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from onyx_database._schema_diff import read_entities
+
+from ._names import class_name, dedupe, field_name
+
+__all__ = [
+    "TIMESTAMP_MODES",
+    "FieldSpec",
+    "ModelSpec",
+    "PackageSpec",
+    "TimestampMode",
+    "build_package_spec",
+    "normalize_schema",
+    "python_type",
+    "resolver_target",
+    "revision_id",
+]
+
+TimestampMode = Literal["datetime", "string", "number"]
+FieldKind = Literal["attribute", "resolver"]
+TIMESTAMP_MODES: tuple[TimestampMode, ...] = ("datetime", "string", "number")
+
+_TIMESTAMP_TYPES = {"datetime": "AwareDatetime", "string": "str", "number": "float"}
+
+# Cloud type names and the lower-case aliases the official CLI accepts, case-insensitively.
+_TYPES: dict[str, str] = {
+    "string": "str",
+    "text": "str",
+    "uuid": "str",
+    "char": "str",
+    "boolean": "bool",
+    "bool": "bool",
+    "byte": "int",
+    "short": "int",
+    "int": "int",
+    "integer": "int",
+    "long": "int",
+    "float": "float",
+    "double": "float",
+    "decimal": "float",
+    "number": "float",
+    "timestamp": "@timestamp",
+    "date": "@timestamp",
+    "datetime": "@timestamp",
+    "timestamptz": "@timestamp",
+    "embeddedobject": "dict[str, Any]",
+    "json": "dict[str, Any]",
+    "object": "dict[str, Any]",
+    "record": "dict[str, Any]",
+    "map": "dict[str, Any]",
+    "embeddedlist": "list[Any]",
+}
+
+_GENERATED_IDS = {"uuid", "sequence"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One model field: an attribute of the table or a resolver."""
+
+    wire_name: str
+    python_name: str
+    annotation: str
+    required: bool
+    kind: FieldKind = "attribute"
+    schema_type: str = ""
+
+    @property
+    def aliased(self) -> bool:
+        return self.python_name != self.wire_name
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One table: its wire name, class name, identifier, partition and fields (in output order)."""
+
+    table: str
+    class_name: str
+    identifier: str | None
+    partition: str | None
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Class names of other models its resolver annotations mention."""
+        return tuple(
+            sorted({f.annotation for f in self.fields if f.kind == "resolver"} - {"Any | None"})
+        )
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """Everything the renderer needs; built by :func:`build_package_spec`."""
+
+    models: tuple[ModelSpec, ...]
+    revision_id: str | None
+    schema_hash: str
+    timestamps: TimestampMode
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def model(self, table: str) -> ModelSpec:
+        for spec in self.models:
+            if spec.table == table:
+                return spec
+        raise KeyError(table)
+
+
+def revision_id(doc: Mapping[str, Any]) -> str | None:
+    """``meta.revisionId`` or a top-level ``revisionId`` of a schema document, if any."""
+    meta = doc.get("meta")
+    for source in (meta if isinstance(meta, Mapping) else {}, doc):
+        value = source.get("revisionId")
+        if isinstance(value, str | int) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def normalize_schema(
+    doc: Mapping[str, Any], *, tables: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The canonical, stably ordered form of a schema document.
+
+    Reads every accepted shape, drops ``entityText`` everywhere, keeps unknown keys, sorts
+    entities by name (and indexes, resolvers and triggers by name; attributes: the identifier
+    first, then by name). ``tables`` keeps only those entities. Top-level ``databaseId``,
+    ``revisionDescription`` and ``meta`` are kept.
+
+    >>> normalize_schema({"entities": [{"name": "B"}, {"name": "A", "entityText": "x"}]})
+    {'entities': [{'name': 'A'}, {'name': 'B'}]}
+    """
+    wanted = None if tables is None else set(tables)
+    entities = []
+    for entity in read_entities(doc):
+        if wanted is not None and entity["name"] not in wanted:
+            continue
+        out = dict(entity)
+        ident = out.get("identifier")
+        id_name = ident.get("name") if isinstance(ident, Mapping) else None
+        if isinstance(out.get("attributes"), list):
+            out["attributes"] = sorted(
+                (a for a in out["attributes"] if isinstance(a, Mapping)),
+                key=lambda a: (a.get("name") != id_name, str(a.get("name"))),
+            )
+        for section in ("indexes", "resolvers", "triggers"):
+            if isinstance(out.get(section), list):
+                out[section] = sorted(
+                    (i for i in out[section] if isinstance(i, Mapping)),
+                    key=lambda i: str(i.get("name")),
+                )
+        entities.append(out)
+    entities.sort(key=lambda e: e["name"])
+    result: dict[str, Any] = {}
+    for key in ("databaseId", "revisionDescription"):
+        if isinstance(doc.get(key), str):
+            result[key] = doc[key]
+    if isinstance(doc.get("meta"), Mapping):
+        result["meta"] = dict(doc["meta"])
+    result["entities"] = entities
+    return result
+
+
+def python_type(schema_type: Any, timestamps: TimestampMode = "datetime") -> str | None:
+    """The annotation for a schema attribute type, or ``None`` for an unknown type.
+
+    >>> python_type("Long"), python_type("Timestamp"), python_type("timestamp", "string")
+    ('int', 'AwareDatetime', 'str')
+    """
+    mapped = _TYPES.get(str(schema_type).strip().lower())
+    if mapped == "@timestamp":
+        return _TIMESTAMP_TYPES[timestamps]
+    return mapped
+
+
+_RESOLVER = re.compile(
+    r"""^\s*(?:return\s+)?db\s*\.\s*from\s*\(\s*(?P<q>["'])(?P<table>[^"'\\]+)(?P=q)\s*\)"""
+    r"""(?P<body>.*)\.\s*(?P<end>list|firstOrNull)\s*\(\s*\)\s*;?\s*$""",
+    re.DOTALL,
+)
+
+
+def _balanced(text: str) -> bool:
+    depth, quote, escaped = 0, "", False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == ";":
+            return False
+    return depth == 0 and not quote
+
+
+def resolver_target(script: Any) -> tuple[str, bool] | None:
+    """``(table, many)`` when a resolver script is a plain ``db.from("T")…list()`` or
+    ``…firstOrNull()`` chain, else ``None``.
+
+    >>> resolver_target('db.from("Role").where(eq("id", this.roleId)).firstOrNull()')
+    ('Role', False)
+    >>> resolver_target('db.from("Role").list().values("id")') is None
+    True
+    """
+    if not isinstance(script, str):
+        return None
+    match = _RESOLVER.match(script)
+    if match is None or not _balanced(match.group("body")):
+        return None
+    return match.group("table"), match.group("end") == "list"
+
+
+def _schema_hash(entities: list[dict[str, Any]]) -> str:
+    text = json.dumps(entities, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def build_package_spec(
+    doc: Mapping[str, Any],
+    *,
+    tables: Iterable[str] | None = None,
+    timestamps: TimestampMode = "datetime",
+) -> PackageSpec:
+    """Build the intermediate form of a schema document (any accepted shape).
+
+    ``tables`` limits the output to those tables (unknown names raise ``ValueError``).
+    Pure and deterministic: the same document and options give an equal spec.
+    """
+    if timestamps not in TIMESTAMP_MODES:
+        raise ValueError(f"timestamps must be one of {', '.join(TIMESTAMP_MODES)}: {timestamps!r}")
+    wanted = None if tables is None else list(dict.fromkeys(tables))
+    normalized = normalize_schema(doc, tables=wanted)
+    entities = normalized["entities"]
+    if wanted is not None:
+        missing = sorted(set(wanted) - {e["name"] for e in entities})
+        if missing:
+            raise ValueError(f"unknown table(s): {', '.join(missing)}")
+    warnings: list[str] = []
+    used_classes: set[str] = set()
+    class_names = {e["name"]: dedupe(class_name(e["name"]), used_classes) for e in entities}
+    models = [
+        _model_spec(entity, class_names[entity["name"]], class_names, timestamps, warnings)
+        for entity in entities
+    ]
+    return PackageSpec(
+        models=tuple(models),
+        revision_id=revision_id(doc),
+        schema_hash=_schema_hash(entities),
+        timestamps=timestamps,
+        warnings=tuple(warnings),
+    )
+
+
+def _model_spec(
+    entity: Mapping[str, Any],
+    name: str,
+    class_names: Mapping[str, str],
+    timestamps: TimestampMode,
+    warnings: list[str],
+) -> ModelSpec:
+    table = entity["name"]
+    ident = entity.get("identifier")
+    id_name = ident.get("name") if isinstance(ident, Mapping) else None
+    id_name = id_name if isinstance(id_name, str) and id_name else None
+    generator = str(ident.get("generator") or "") if isinstance(ident, Mapping) else ""
+    partition = entity.get("partition")
+    partition = partition.strip() if isinstance(partition, str) and partition.strip() else None
+
+    raw: list[tuple[str, str, bool, FieldKind, str]] = []  # wire, annotation, required, kind, type
+    seen: set[str] = set()
+    for attr in entity.get("attributes") or []:
+        wire = attr.get("name")
+        if not isinstance(wire, str) or not wire or wire in seen:
+            continue
+        seen.add(wire)
+        schema_type = str(attr.get("type") or "")
+        base = python_type(schema_type, timestamps)
+        if base is None:
+            warnings.append(f"{table}.{wire}: unknown type {schema_type!r}, typed as Any")
+            base = "Any"
+        nullable = bool(attr.get("isNullable"))
+        generated = wire == id_name and generator.strip().lower() in _GENERATED_IDS
+        required = not nullable and not generated
+        annotation = base if required else f"{base} | None"
+        raw.append((wire, annotation, required, "attribute", schema_type))
+    for resolver in entity.get("resolvers") or []:
+        wire = resolver.get("name")
+        if not isinstance(wire, str) or not wire or wire in seen:
+            continue
+        seen.add(wire)
+        target = resolver_target(resolver.get("resolver"))
+        if target is not None and target[0] in class_names:
+            model = class_names[target[0]]
+            annotation = f"list[{model}] | None" if target[1] else f"{model} | None"
+        else:
+            annotation = "Any | None"
+        raw.append((wire, annotation, False, "resolver", ""))
+
+    # Safe wire names are kept; the others get a name no kept one uses. A field named like a
+    # model class would hide that class from the annotations of its own class body.
+    classes = set(class_names.values())
+
+    def keeps(wire: str) -> bool:
+        return field_name(wire) == wire and wire not in classes
+
+    used = {wire for wire, *_ in raw if keeps(wire)} | classes
+    fields = []
+    for wire, annotation, required, kind, schema_type in raw:
+        if keeps(wire):
+            python = wire
+        else:
+            candidate = field_name(wire)
+            python = dedupe(candidate if candidate != wire else wire + "_", used)
+        fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type))
+    return ModelSpec(
+        table=table,
+        class_name=name,
+        identifier=id_name,
+        partition=partition,
+        fields=tuple(fields),
+    )
