@@ -2,7 +2,9 @@
 
 One Onyx Local (its own process). For each client a *subscriber* process opens a keep-alive
 stream on ``User`` with an ``on_item_added`` callback that counts events: this SDK (JSON and
-MessagePack) and the official 2.5.2 SDK (its default MessagePack stream). This process then writes
+MessagePack) and the official 2.5.2 SDK in JSON mode. (Its default MessagePack stream hands the
+response to ``msgpack.Unpacker(file)``, which blocks until a whole read buffer fills, so a quiet
+stream delivers nothing at all: the probe below never arrives.) This process then writes
 10,000 users in batches of 500 with plain httpx and measures from the first write until the
 subscriber has seen the 10,000th event (CLOCK_MONOTONIC is shared by processes on Linux).
 
@@ -52,7 +54,7 @@ print(json.dumps({{"end": seen.get("end"), "events": seen["bench"]}}), flush=Tru
 SUBSCRIBER_OFFICIAL = """
 import json, sys, threading, time
 from onyx_database import onyx
-db = onyx.init()
+db = onyx.init(wire_format="json")
 total = {total}
 seen = {{"bench": 0, "ready": False}}
 done = threading.Event()
@@ -106,7 +108,9 @@ def _run(
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the subscriber never saw a probe")
                 probe += 1
-                writer.put(f"/data/{db}/User", json=_user(f"probe{probe}")).raise_for_status()
+                writer.put(
+                    f"/data/{db}/User", json=_user(f"probe{args.run}-{probe}")
+                ).raise_for_status()
                 try:
                     if lines.get(timeout=0.2).strip() == "ready":
                         break
@@ -145,7 +149,7 @@ def main() -> None:
             runs = [
                 ("this SDK (JSON lines)", sys.executable, SUBSCRIBER_OURS, "json"),
                 ("this SDK (MessagePack)", sys.executable, SUBSCRIBER_OURS, "msgpack"),
-                ("official 2.5.2 (MessagePack)", OFFICIAL_PYTHON, SUBSCRIBER_OFFICIAL, ""),
+                ("official 2.5.2 (JSON lines)", OFFICIAL_PYTHON, SUBSCRIBER_OFFICIAL, ""),
             ]
             for index, (name, python, template, wire) in enumerate(runs):
                 args.run = index

@@ -523,6 +523,7 @@ class Writer:
             record[entity.identifier] = str(uuid.uuid4())
         key = record[entity.identifier]
         previous = self.find(entity, partition, key)
+        replaces = previous is not None
         if previous is not None and insert:
             raise Conflict(
                 0,
@@ -538,7 +539,8 @@ class Writer:
             [partition] + [to_storage(entity.attributes[n].type, record.get(n)) for n in names],
         )
         if entity.searchable:
-            _fts_delete(self.conn, entity, partition, key)
+            if replaces:  # a new key has no index row; the lookup scans the FTS table
+                _fts_delete(self.conn, entity, partition, key)
             _fts_insert(self.conn, entity, partition, record)
         self.events.append(
             ChangeEvent(
