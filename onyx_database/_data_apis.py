@@ -13,6 +13,7 @@ import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from ._codec import decode_body
 from ._errors import OnyxDecodeError, OnyxUsageError
@@ -339,6 +340,20 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
     """A :class:`Document` from the answer to ``GET .../document/{id}``: the JSON OnyxDocument
     (base64 ``content``), or the raw bytes with their Content-Type."""
     content_type = response.content_type
+    if "x-onyx-document-id" in response.headers:
+        # Raw content (Onyx Cloud and Onyx Local): metadata travels in headers.
+        def header(name: str) -> str | None:
+            value = response.headers.get(f"x-onyx-document-{name}")
+            return unquote(value) if value else None
+
+        return Document(
+            document_id=header("id") or document_id,
+            data=response.content,
+            mime_type=content_type,
+            path=header("path"),
+            created=header("created"),
+            updated=header("updated"),
+        )
     media = (content_type or "").split(";", 1)[0].strip().lower()
     body = None
     if media == "application/json" or media.endswith("+json"):

@@ -69,6 +69,9 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
 
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
+    if len(segments) > 4 and segments[0] == "data" and segments[2] == "document":
+        # The official Python SDK sends document ids unencoded: "notes/a.txt" spans segments.
+        segments = [*segments[:3], "/".join(segments[3:])]
     allowed = False
     for route_method, pattern, handler in _ROUTES:
         if len(pattern) != len(segments):
@@ -194,6 +197,10 @@ class OnyxApp:
             reply = await anyio.to_thread.run_sync(handler, ctx)
         except ApiError as error:
             await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            return
+        if reply.raw is not None:
+            extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
+            await _respond(send, reply.status, reply.raw, reply.content_type, extra)
             return
         payload, content_type = encode(
             reply.value, msgpack_reply=msgpack_reply and reply.negotiable

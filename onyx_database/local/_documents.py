@@ -1,9 +1,10 @@
 # ruff: noqa: S608  (the only interpolated SQL text is the constant column list)
 """Documents: ``PUT|GET|DELETE /data/{db}/document[/{id}]``, content stored as raw bytes.
 
-Save answers the document without its content (``content: ""``); get answers the JSON document
-with the content base64-encoded. ``width``/``height`` (image resize hints) are accepted and
-ignored: the stored bytes come back unchanged.
+Save answers the document without its content (``content: ""``); get answers the decoded raw
+content with the stored ``mimeType`` as its Content-Type (as Onyx Cloud does), and the metadata in
+``x-onyx-document-*`` headers (values percent-encoded). ``width``/``height`` (image resize hints)
+are accepted and ignored: the stored bytes come back unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import binascii
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from ._dates import format_iso, parse_timestamp
 from ._errors import bad_request, not_found
@@ -78,7 +80,18 @@ def _find(ctx: Context) -> tuple[Any, ...]:
 
 
 def get_document(ctx: Context) -> Reply:
-    return Reply(_json(_find(ctx), with_content=True), negotiable=False)
+    document_id, path, mime_type, content, created, updated = _find(ctx)
+    headers = [("x-onyx-document-id", quote(document_id, safe=""))]
+    if path is not None:
+        headers.append(("x-onyx-document-path", quote(path, safe="")))
+    headers.append(("x-onyx-document-created", format_iso(created)))
+    headers.append(("x-onyx-document-updated", format_iso(updated)))
+    media = mime_type if mime_type and _printable_header(mime_type) else "application/octet-stream"
+    return Reply(None, raw=bytes(content), content_type=media, headers=tuple(headers))
+
+
+def _printable_header(value: str) -> bool:
+    return value.isascii() and value.isprintable()
 
 
 def delete_document(ctx: Context) -> Reply:

@@ -50,6 +50,7 @@ STRING_OPERATORS: Final = frozenset(
 )  # fmt: skip
 RANGES: Final = frozenset({"BETWEEN", "NOT_BETWEEN"})
 MEMBERSHIP: Final = frozenset({"IN", "NOT_IN"})
+_INTEGER_TYPES: Final = frozenset({"Byte", "Short", "Int", "Long"})
 ALIASES: Final = {"WITHIN": "IN", "NOT_WITHIN": "NOT_IN"}
 FULL_TEXT_FIELD: Final = "__full_text__"
 SCORE_FIELD: Final = "__score__"
@@ -251,8 +252,25 @@ def _criterion(entity: Entity, raw: object, runtime: Runtime | None) -> Criterio
                 f"{operator} needs a list value "
                 "(Invalid Data Type to be used for comparison operator)"
             )
-        return Criterion(path, attr_type, operator, tuple(_value(attr_type, v) for v in value))
+        return Criterion(
+            path,
+            attr_type,
+            operator,
+            tuple(_value(attr_type, _member(attr_type, v)) for v in value),
+        )
     raise bad_request(f"Unknown query operator {operator!r}")
+
+
+def _member(attr_type: str | None, value: object) -> object:
+    """IN elements are converted to the record's type: 3.7 against an Int column is 3."""
+    if (
+        attr_type in _INTEGER_TYPES
+        and isinstance(value, float)
+        and math.isfinite(value)
+        and not value.is_integer()
+    ):
+        return math.trunc(value)
+    return value
 
 
 def parse_condition(entity: Entity, raw: object, runtime: Runtime | None = None) -> Node | None:

@@ -53,6 +53,10 @@ class Reply:
     value: Any
     status: int = 200
     negotiable: bool = True
+    # Raw answers (document content) bypass encoding: bytes, their media type, extra headers.
+    raw: bytes | None = None
+    content_type: str = "application/octet-stream"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 Handler = Callable[[Context], Reply]

@@ -30,9 +30,10 @@ def test_document_round_trip_is_byte_exact(api: Api) -> None:
     assert saved.json()["documentId"] == "logo.png"
     got = api.client.get(api.data("document/logo.png"), params={"width": 64, "height": 64})
     assert got.status_code == 200
-    assert base64.b64decode(got.json()["content"]) == BLOB
-    assert got.json()["mimeType"] == "image/png"
-    assert got.json()["path"] == "/brand/logo.png"
+    assert got.content == BLOB  # the decoded raw content, as Onyx Cloud answers
+    assert got.headers["content-type"] == "image/png"
+    assert got.headers["x-onyx-document-id"] == "logo.png"
+    assert got.headers["x-onyx-document-path"] == "%2Fbrand%2Flogo.png"
     listed = api.client.get(api.data("document")).json()
     assert [d["documentId"] for d in listed] == ["logo.png"]
     assert api.client.delete(api.data("document/logo.png")).json() is True
@@ -49,7 +50,18 @@ def test_document_client_variants(api: Api) -> None:
     }  # fmt: skip
     saved = api.client.put(api.data("document"), json=kotlin).json()
     assert saved["created"] == "2025-08-27T04:56:33.000Z"
-    assert base64.b64decode(api.client.get(api.data("document/g")).json()["content"]) == b"go"
+    assert api.client.get(api.data("document/g")).content == b"go"
+
+
+def test_document_id_with_slashes_sent_unencoded(api: Api) -> None:
+    # The official Python SDK puts ids in the path raw: /document/notes/a.txt
+    body = {"documentId": "notes/a.txt", "content": base64.b64encode(b"nested").decode()}
+    assert api.client.put(api.data("document"), json=body).status_code == 200
+    got = api.client.get(api.data("document/notes/a.txt"))
+    assert got.content == b"nested"
+    assert got.headers["x-onyx-document-id"] == "notes%2Fa.txt"
+    assert api.client.delete(api.data("document/notes/a.txt")).json() is True
+    assert api.client.get(api.data("document/notes%2Fa.txt")).status_code == 404
 
 
 def test_bad_document_is_400(api: Api) -> None:

@@ -26,12 +26,7 @@ SCHEMA = ROOT / "example_projects" / "onyx.schema.json"
 pytestmark = pytest.mark.official
 
 # Features whose server side has not landed in Onyx Local yet.
-PENDING: dict[str, str] = {
-    "documents": "engine-semantics §1: GET /document/{id} returns the decoded raw content; "
-    "Onyx Local answers the JSON metadata with base64 content",
-    "documents_nested_id": "official 2.5.2 sends a document id containing '/' unencoded "
-    "(/document/notes/official.txt); Onyx Local routes document/{id} as one path segment",
-}
+PENDING: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

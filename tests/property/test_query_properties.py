@@ -231,9 +231,9 @@ REGEXES = [
     "\\w{3} \\w{3} .*",
 ]
 
-FRACTIONAL_IN = False
-"""Fractional IN/NOT_IN elements on Int/Long attributes are left out of the random criteria:
-Onyx Local does not truncate them (see ``test_in_truncates_fractional_elements``)."""
+FRACTIONAL_IN = True
+"""Whether fractional IN/NOT_IN elements on Int/Long attributes are generated (they are
+truncated to the record type, engine-semantics §3.5; see the test below)."""
 
 COMPARISONS = [
     "EQUAL",
@@ -435,11 +435,6 @@ def test_single_criteria_match_the_reference(
         assert got == expected, leaf
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine-semantics §3.5: IN elements are converted to the record's type (3.7 against "
-    "an Int record is 3, a match); Onyx Local compares 0.5 with 0 numerically and finds nothing",
-)
 def test_in_truncates_fractional_elements(server: LocalServer, db: OnyxDatabase) -> None:
     server.reset_data()
     records = [{"id": "0", "s": None, "i": 0, "l": None, "d": None, "b": None, "t": None}]
