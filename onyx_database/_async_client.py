@@ -119,19 +119,8 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         reconnect: ReconnectPolicy | None,
         idle_timeout: float | None,
     ) -> StreamSetup:
-        config = self._database.config
-        request = self._stream_request(
-            include_query_results=include_query_results,
-            keep_alive=keep_alive,
-            msgpack=config.wire_format == "msgpack",
-        )
-        return StreamSetup.make(
-            request,
-            self._spec,
-            keep_alive=keep_alive,
-            reconnect=reconnect,
-            idle_timeout=idle_timeout,
-            debug=config.debug,
+        return StreamSetup.for_builder(
+            self, self._database.config, include_query_results, keep_alive, reconnect, idle_timeout
         )
 
     def stream(

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from ._config import ResolvedConfig
 from ._errors import OnyxDecodeError, OnyxUsageError
 from ._flows import Emit
-from ._query import QuerySpec, decode_records
+from ._query import BaseQueryBuilder, QuerySpec, decode_records
 from ._request import Request
 from ._stream_protocol import (
     DELETE,
@@ -95,6 +96,30 @@ class StreamSetup:
             idle_timeout,
             spec.listeners or StreamListeners(),
             debug or stream_debug_enabled(),
+        )
+
+    @staticmethod
+    def for_builder(
+        builder: BaseQueryBuilder[Any],
+        config: ResolvedConfig,
+        include_query_results: bool,
+        keep_alive: bool,
+        reconnect: ReconnectPolicy | None,
+        idle_timeout: float | None,
+    ) -> StreamSetup:
+        """The setup of a stream of ``builder``'s query (shared by the sync and async builders)."""
+        request = builder._stream_request(
+            include_query_results=include_query_results,
+            keep_alive=keep_alive,
+            msgpack=config.wire_format == "msgpack",
+        )
+        return StreamSetup.make(
+            request,
+            builder.spec,
+            keep_alive=keep_alive,
+            reconnect=reconnect,
+            idle_timeout=idle_timeout,
+            debug=config.debug,
         )
 
     def flow(self) -> Any:

@@ -10,7 +10,7 @@ import orjson
 
 from ._errors import ApiError, bad_request
 
-__all__ = ["MAX_BODY", "MSGPACK", "decode_body", "encode", "wants_msgpack"]
+__all__ = ["MAX_BODY", "MSGPACK", "check_document", "decode_body", "encode", "wants_msgpack"]
 
 MSGPACK: Final = "application/vnd.msgpack"
 MAX_BODY: Final = 64 * 1024 * 1024
@@ -26,7 +26,7 @@ def _no_duplicates(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
     return result
 
 
-def _check(document: Any) -> None:
+def check_document(document: Any) -> None:
     """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers."""
     stack: list[tuple[Any, int]] = [(document, 1)]
     nodes = 0
@@ -79,7 +79,7 @@ def decode_body(content_type: str, raw: bytes) -> Any:
             document = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise bad_request(f"malformed JSON body: {error.msg}") from None
-    _check(document)
+    check_document(document)
     return document
 
 

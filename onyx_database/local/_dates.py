@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["format_iso", "format_java", "parse_timestamp"]
+__all__ = ["format_iso", "format_java", "parse_timestamp", "representable"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
@@ -39,6 +39,8 @@ def _zone(name: str) -> tzinfo | None:
     if offset:
         sign = -1 if offset.group(1) == "-" else 1
         minutes = int(offset.group(2)) * 60 + int(offset.group(3) or 0)
+        if minutes >= 24 * 60:  # timezone() only takes offsets strictly inside one day
+            return None
         return timezone(sign * timedelta(minutes=minutes))
     try:
         return ZoneInfo(name)
@@ -46,11 +48,17 @@ def _zone(name: str) -> tzinfo | None:
         return None
 
 
-def _to_ms(moment: datetime) -> int:
+def representable(ms: int) -> bool:
+    """Whether epoch milliseconds fall in years 1-9999 (what ``datetime`` can format)."""
+    return _MIN_MS <= ms <= _MAX_MS
+
+
+def _to_ms(moment: datetime) -> int | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    ms = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    return ms if representable(ms) else None  # "0001-01-01T00:00+14:00" is in year 0 UTC
 
 
 def _parse_kotlin(text: str) -> int | None:
@@ -104,7 +112,7 @@ def parse_timestamp(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if _MIN_MS <= value <= _MAX_MS else None
+        return value if representable(value) else None
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None

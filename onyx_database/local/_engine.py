@@ -575,8 +575,9 @@ def _extract(record: Mapping[str, Any], path: Sequence[str]) -> tuple[Any, bool]
 def _step(value: Any, segment: str) -> Any:
     if isinstance(value, Mapping):
         return value.get(segment)
-    if isinstance(value, list) and segment.isdigit():
-        index = int(segment)
+    # ASCII only: "²" is a digit to isdigit() but not to int(); 19+ digits are out of range.
+    if isinstance(value, list) and segment.isascii() and segment.isdigit():
+        index = int(segment) if len(segment) < 19 else len(value)
         return value[index] if index < len(value) else None
     return None
 

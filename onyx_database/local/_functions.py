@@ -98,7 +98,8 @@ def _java_replacement(replacement: str) -> Callable[[re.Match[str]], str]:
         if group is not None:
             pieces.append(literal)
             literal = ""
-            pieces.append(int(group.group(1)))
+            digits = group.group(1)
+            pieces.append(int(digits) if len(digits) < 10 else 2**31)  # no such group: 400
             position += len(group.group(0))
             continue
         literal += char
@@ -297,6 +298,14 @@ def _percentile_of(raw: str) -> float:
     return value
 
 
+def _sum(numbers: Sequence[float]) -> float:
+    """``math.fsum``, or infinity where its intermediate sums overflow."""
+    try:
+        return math.fsum(numbers)
+    except OverflowError:
+        return sum(numbers)
+
+
 def _numeric(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return 0.0
@@ -310,7 +319,7 @@ def cast_back(number: float | None, attr_type: str | None, sample: Any) -> Any:
     integral = attr_type in _INTEGER_TYPES or (
         attr_type not in _FLOAT_TYPES and isinstance(sample, int) and not isinstance(sample, bool)
     )
-    if integral and math.isfinite(number):
+    if integral and math.isfinite(number) and -(2**63) <= number < 2**63:
         return int(number)
     return float(number)
 
@@ -358,12 +367,12 @@ def aggregate(
         return None, None
     numbers = [_numeric(v) for v in values]
     if name == "sum":
-        return cast_back(math.fsum(numbers), attr_type, sample), None
+        return cast_back(_sum(numbers), attr_type, sample), None
     if name == "avg":
-        return cast_back(math.fsum(numbers) / count, attr_type, sample), None
+        return cast_back(_sum(numbers) / count, attr_type, sample), None
     if name in ("std", "variance"):
-        mean = math.fsum(numbers) / count
-        variance = max(math.fsum(n * n for n in numbers) / count - mean * mean, 0.0)
+        mean = _sum(numbers) / count
+        variance = max(_sum([n * n for n in numbers]) / count - mean * mean, 0.0)
         return (variance if name == "variance" else math.sqrt(variance)), None
     present = sorted(_numeric(v) for v in values if v is not None)
     if not present:

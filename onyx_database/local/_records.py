@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from ._codec import check_document
 from ._errors import bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
@@ -81,6 +82,7 @@ def coerce_updates(entity: Entity, raw: object) -> dict[str, Any]:
         if attribute.type in ("EmbeddedObject", "EmbeddedList") and isinstance(value, str):
             with contextlib.suppress(orjson.JSONDecodeError):
                 value = orjson.loads(value)
+            check_document(value)  # JSON text inside the body gets the body's limits
         try:
             updates[name] = coerce_for_save(attribute.type, value)
         except CoercionError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +87,11 @@ def _valid_name(value: object) -> bool:
     return isinstance(value, str) and len(value) <= _MAX_NAME and bool(_NAME.fullmatch(value))
 
 
+def _one_of(value: object, options: Collection[str]) -> bool:
+    """Membership that is safe for any JSON value (lists and objects are unhashable)."""
+    return isinstance(value, str) and value in options
+
+
 def _check_entity(raw: object, index: int, errors: list[str]) -> None:
     if not isinstance(raw, Mapping):
         errors.append(f"entities[{index}] must be an object")
@@ -100,7 +105,7 @@ def _check_entity(raw: object, index: int, errors: list[str]) -> None:
         errors.append(f"Entity '{name}': the name is reserved")
     where = f"Entity '{name}'"
     entity_type = raw.get("type")
-    if entity_type is not None and entity_type not in ENTITY_TYPES:
+    if entity_type is not None and not _one_of(entity_type, ENTITY_TYPES):
         errors.append(f"{where}: type {entity_type!r} must be DEFAULT or SEARCHABLE")
     attributes = raw.get("attributes")
     declared: dict[str, str] = {}
@@ -122,7 +127,7 @@ def _check_entity(raw: object, index: int, errors: list[str]) -> None:
             continue
         folded.add(attr_name.lower())
         attr_type = attribute.get("type")
-        if attr_type not in ATTRIBUTE_TYPES:
+        if not _one_of(attr_type, ATTRIBUTE_TYPES):
             errors.append(
                 f"{where}: attribute '{attr_name}' has unknown type {attr_type!r} "
                 f"(expected one of {', '.join(sorted(ATTRIBUTE_TYPES))})"
@@ -138,7 +143,7 @@ def _check_entity(raw: object, index: int, errors: list[str]) -> None:
     else:
         id_name = identifier.get("name")
         generator = identifier.get("generator", "None")
-        if id_name not in declared:
+        if not _one_of(id_name, declared):
             errors.append(f"{where}: identifier '{id_name}' is not declared in attributes")
         if generator not in GENERATORS:
             errors.append(
@@ -153,7 +158,7 @@ def _check_entity(raw: object, index: int, errors: list[str]) -> None:
             if generator == "UUID" and id_type != "String":
                 errors.append(f"{where}: UUID identifier '{id_name}' must be of type String")
     partition = raw.get("partition")
-    if partition not in (None, "") and partition not in declared:
+    if partition not in (None, "") and not _one_of(partition, declared):
         errors.append(f"{where}: partition attribute {partition!r} is not declared in attributes")
     for key, checker in (("indexes", _check_index), ("resolvers", _check_resolver)):
         items = raw.get(key)
@@ -168,7 +173,7 @@ def _check_entity(raw: object, index: int, errors: list[str]) -> None:
     if triggers is not None and not isinstance(triggers, list):
         errors.append(f"{where}: triggers must be a list")
     for trigger in triggers if isinstance(triggers, list) else []:
-        if not isinstance(trigger, Mapping) or trigger.get("event") not in TRIGGER_EVENTS:
+        if not isinstance(trigger, Mapping) or not _one_of(trigger.get("event"), TRIGGER_EVENTS):
             errors.append(f"{where}: trigger {trigger!r} has an unknown event")
 
 
@@ -178,9 +183,9 @@ def _check_index(where: str, index: object, declared: dict[str, str], errors: li
         return
     index_type = index.get("type", "DEFAULT")
     name = index.get("name")
-    if index_type not in INDEX_TYPES:
+    if not _one_of(index_type, INDEX_TYPES):
         errors.append(f"{where}: index {name!r} has unknown type {index_type!r}")
-    if index_type == "DEFAULT" and name not in declared:
+    if index_type == "DEFAULT" and not _one_of(name, declared):
         errors.append(f"{where}: index {name!r} does not name a declared attribute")
 
 
@@ -249,10 +254,12 @@ def validate_document(doc: object) -> list[str]:
             if name.lower() in seen:
                 errors.append(f"Entity '{name}': duplicate entity name")
             seen.add(name.lower())
-    names = {r.get("name") for r in entities if isinstance(r, Mapping)}
+    tables = {
+        r["name"] for r in entities if isinstance(r, Mapping) and isinstance(r.get("name"), str)
+    }
     for raw in entities:
         if isinstance(raw, Mapping) and isinstance(raw.get("resolvers"), list):
-            _check_resolver_tables(raw, {n for n in names if isinstance(n, str)}, errors)
+            _check_resolver_tables(raw, tables, errors)
     return errors
 
 

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import orjson
 
-from ._dates import format_iso, format_java, parse_timestamp
+from ._dates import format_iso, format_java, parse_timestamp, representable
 
 __all__ = [
     "FAILED",
@@ -175,7 +175,8 @@ def to_wire(attr_type: str, value: Any) -> Any:
     if value is None:
         return None
     if attr_type == "Timestamp" and isinstance(value, int):
-        return format_iso(value)
+        # An aggregate (sum) can leave the dates datetime knows: answer the number then.
+        return format_iso(value) if representable(value) else value
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
