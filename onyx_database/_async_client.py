@@ -171,7 +171,7 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         """
         db = self._database
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
-        return AsyncStreamHandle(setup, db._transport, db._call)
+        return db._transport.track(AsyncStreamHandle(setup, db._transport, db._call))
 
 
 class AsyncOnyxDatabase(DatabaseCore):

@@ -433,7 +433,7 @@ class QueryBuilder(BaseQueryBuilder[T]):
         """
         db = self._database
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
-        return StreamHandle(setup, db._transport, db._call)
+        return db._transport.track(StreamHandle(setup, db._transport, db._call))
 
     def events(
         self,
@@ -451,7 +451,7 @@ class QueryBuilder(BaseQueryBuilder[T]):
         """
         db = self._database
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
-        return EventIterator(setup, db._transport, db._call)
+        return db._transport.track(EventIterator(setup, db._transport, db._call))
 
     def stream_callbacks(
         self,

@@ -15,11 +15,12 @@ import random
 import socket
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import aclosing, asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import httpx
@@ -87,6 +88,9 @@ class _Prepared:
     timeout: Any = None
 
 
+_S = TypeVar("_S")
+
+
 class _TransportCore:
     """Everything both transports share; no I/O."""
 
@@ -101,6 +105,13 @@ class _TransportCore:
         self.log_responses = config.response_logging_enabled or config.debug
         self.owns_client = owns_client
         self.closed = False
+        # Live streams opened through this pool; closing the client stops them.
+        self.live_streams: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def track(self, stream: _S) -> _S:
+        """Remember a live stream (anything with ``cancel()``) so ``close`` can stop it."""
+        self.live_streams.add(stream)
+        return stream
 
     def prepare(self, request: Request, options: CallOptions) -> _Prepared:
         if self.closed:
@@ -327,9 +338,17 @@ class SyncTransport(_TransportCore):
         return StreamConnection(self, prepared, response)
 
     def close(self) -> None:
-        """Close the pool (only if the SDK created it)."""
+        """Stop every live stream opened through this pool, then close the pool (only if the
+        SDK created it)."""
         if not self.closed:
             self.closed = True
+            streams = list(self.live_streams)
+            for stream in streams:
+                stream.cancel()
+            for stream in streams:
+                join = getattr(stream, "join", None)
+                if join is not None:
+                    join(1.0)
             if self.owns_client:
                 self.client.close()
 
@@ -450,9 +469,15 @@ class AsyncTransport(_TransportCore):
         return AsyncStreamConnection(self, prepared, response)
 
     async def aclose(self) -> None:
-        """Close the pool (only if the SDK created it)."""
+        """Stop every live callback stream opened through this pool, then close the pool (only
+        if the SDK created it)."""
         if not self.closed:
             self.closed = True
+            streams = list(self.live_streams)
+            for stream in streams:
+                stream.cancel()
+            for stream in streams:
+                await stream.join(1.0)
             if self.owns_client:
                 await self.client.aclose()
 
