@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bootstrap
 
-PACKAGES = ["onyx_database"]
+PACKAGES = ["onyx_database", "onyx_django", "onyx_flask"]
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,195 @@
+"""``settings.ONYX`` aliases → one pooled :class:`~onyx_database.OnyxDatabase` per alias.
+
+Shaped like Django's ``django.db.connections``::
+
+    # settings.py
+    ONYX = {
+        "default": {"base_url": "http://127.0.0.1:8787", "database_id": "...",
+                    "api_key": "...", "api_secret": "..."},
+        "analytics": {"database_id": "analytics-db"},   # key and secret from env / files
+    }
+
+    from onyx_django import connections, db
+    connections["analytics"].from_table("Event").count()
+    db.save("User", {"id": "u1"})                        # the "default" alias
+
+Each alias's options go to the SDK's explicit config layer; the environment and config files fill
+the gaps. The pooled client is created lazily, once per process (a forked child makes its own).
+``connections[alias]`` hands out a light ``with_options()`` view of that pool for the current
+thread or task; views are dropped on ``request_finished``. No TCP connection is opened per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+from asgiref.local import Local
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+import onyx_database
+from onyx_database import AsyncOnyxDatabase, OnyxDatabase
+
+__all__ = ["DEFAULT_ALIAS", "ConnectionHandler", "connections", "db"]
+
+DEFAULT_ALIAS = "default"
+
+
+def onyx_settings() -> dict[str, dict[str, Any]]:
+    """``settings.ONYX`` validated for shape (``{"default": {}}`` when it is not set)."""
+    raw: object = getattr(django_settings, "ONYX", None)
+    if raw is None:
+        return {DEFAULT_ALIAS: {}}
+    if not isinstance(raw, Mapping):
+        raise ImproperlyConfigured(
+            f"settings.ONYX must be a dict of aliases, got {type(raw).__name__}"
+        )
+    aliases: dict[str, dict[str, Any]] = {}
+    for alias, options in raw.items():
+        if not isinstance(alias, str) or not isinstance(options, Mapping):
+            raise ImproperlyConfigured(
+                f"settings.ONYX[{alias!r}] must be a dict of SDK options, got "
+                f"{type(options).__name__}"
+            )
+        aliases[alias] = dict(options)
+    return aliases
+
+
+class ConnectionHandler:
+    """Lazily creates and caches one pooled client per ``settings.ONYX`` alias.
+
+    ``connections["default"]`` is a per-thread/per-task view of the pool;
+    ``connections.pool("default")`` the pooled client itself.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools: dict[str, OnyxDatabase] = {}
+        self._pid = os.getpid()
+        self._local = Local()
+        self._async_pools: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, AsyncOnyxDatabase]
+        ] = weakref.WeakKeyDictionary()
+
+    # -- the pooled clients ------------------------------------------------------------------
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:
+            # Sockets inherited across fork() must not be shared: forget, never close, them.
+            self._pools = {}
+            self._local = Local()
+            self._async_pools = weakref.WeakKeyDictionary()
+            self._pid = os.getpid()
+
+    def settings(self, alias: str) -> dict[str, Any]:
+        """The SDK options of ``alias``; :class:`ImproperlyConfigured` for an unknown alias."""
+        aliases = onyx_settings()
+        if alias not in aliases:
+            raise ImproperlyConfigured(
+                f"The Onyx alias {alias!r} is not in settings.ONYX (aliases: {', '.join(aliases)})"
+            )
+        return aliases[alias]
+
+    def pool(self, alias: str = DEFAULT_ALIAS) -> OnyxDatabase:
+        """The process's pooled client of ``alias``, created on first use."""
+        self._check_fork()
+        existing = self._pools.get(alias)
+        if existing is not None:
+            return existing
+        with self._lock:
+            existing = self._pools.get(alias)
+            if existing is None:
+                existing = onyx_database.init(**self.settings(alias))
+                self._pools[alias] = existing
+            return existing
+
+    def async_pool(self, alias: str = DEFAULT_ALIAS) -> AsyncOnyxDatabase:
+        """The async client of ``alias`` for the running event loop (one per alias per loop,
+        since an ``httpx.AsyncClient`` belongs to one loop). Close with :meth:`aclose_all`."""
+        self._check_fork()
+        loop = asyncio.get_running_loop()
+        clients = self._async_pools.setdefault(loop, {})
+        client = clients.get(alias)
+        if client is None:
+            client = onyx_database.init_async(**self.settings(alias))
+            clients[alias] = client
+        return client
+
+    async def aclose_all(self) -> None:
+        """Close the running event loop's async clients (e.g. at ASGI lifespan shutdown)."""
+        clients = self._async_pools.pop(asyncio.get_running_loop(), {})
+        for client in clients.values():
+            await client.aclose()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(onyx_settings())
+
+    def initialized(self) -> list[str]:
+        """Aliases whose pooled client exists in this process."""
+        self._check_fork()
+        return sorted(self._pools)
+
+    # -- per-request views -------------------------------------------------------------------
+
+    def _views(self) -> dict[str, OnyxDatabase]:
+        views = getattr(self._local, "views", None)
+        if views is None:
+            views = {}
+            self._local.views = views
+        return cast("dict[str, OnyxDatabase]", views)
+
+    def __getitem__(self, alias: str) -> OnyxDatabase:
+        """A light view of ``alias``'s pool for this thread or task (same one until released)."""
+        self._check_fork()
+        views = self._views()
+        view = views.get(alias)
+        if view is None:
+            view = self.pool(alias).with_options()
+            views[alias] = view
+        return view
+
+    def has_view(self, alias: str = DEFAULT_ALIAS) -> bool:
+        """Whether this thread or task holds a view of ``alias`` right now."""
+        return alias in self._views()
+
+    def release_views(self, **_signal_kwargs: Any) -> None:
+        """Drop this thread's or task's views (connected to ``request_finished``)."""
+        self._local.views = {}
+
+    def close_all(self, **_signal_kwargs: Any) -> None:
+        """Close every pooled client (the next use creates a new one)."""
+        with self._lock:
+            pools, self._pools = self._pools, {}
+        self._local.views = {}
+        for client in pools.values():
+            client.close()
+
+    def setting_changed(self, *, setting: str, **_signal_kwargs: Any) -> None:
+        """Receiver of Django's ``setting_changed``: ``override_settings(ONYX=...)`` reconnects."""
+        if setting == "ONYX":
+            self.close_all()
+
+
+class _DefaultProxy:
+    """Forwards attribute access to ``connections["default"]`` (like ``django.db.connection``)."""
+
+    def __init__(self, handler: ConnectionHandler) -> None:
+        object.__setattr__(self, "_handler", handler)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handler[DEFAULT_ALIAS], name)
+
+    def __repr__(self) -> str:
+        return f"<onyx_django.db proxy to {self._handler[DEFAULT_ALIAS]!r}>"
+
+
+connections = ConnectionHandler()
+"""The process's handler; ``connections["analytics"]`` is that alias's client view."""
+
+db = cast("OnyxDatabase", _DefaultProxy(connections))
+"""The ``"default"`` alias's client (a proxy to ``connections["default"]``)."""

@@ -1,0 +1,39 @@
+"""``manage.py onyx_gen``: ``onyx-py gen`` (typed pydantic models) with an alias's config.
+
+``python manage.py onyx_gen --database default --out myapp/onyx_models --check``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from onyx_database.codegen._commands import main_gen
+
+from ..._connections import DEFAULT_ALIAS
+from .._onyx_py import run_onyx_py
+
+
+class Command(BaseCommand):
+    help = "Generate typed pydantic models from the Onyx schema (onyx-py gen)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--database", default=DEFAULT_ALIAS, help="settings.ONYX alias")
+        parser.add_argument("--source", choices=("auto", "api", "file"), default="auto")
+        parser.add_argument("--schema", metavar="PATH", help="schema file")
+        parser.add_argument("--out", "-o", metavar="DIR", help="package directory to write")
+        parser.add_argument("--tables", metavar="A,B", help="only these tables")
+        parser.add_argument("--check", action="store_true", help="exit 1 when files are stale")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        argv = ["--source", options["source"]]
+        for flag in ("schema", "out", "tables"):
+            if options[flag]:
+                argv += [f"--{flag}", str(options[flag])]
+        if options["check"]:
+            argv.append("--check")
+        if options["verbosity"] == 0:
+            argv.append("--quiet")
+        run_onyx_py(main_gen, argv, options["database"], self.stdout, self.stderr)

@@ -1,0 +1,29 @@
+"""Flask integration for Onyx Cloud Database (and Onyx Local).
+
+::
+
+    from flask import Flask
+    from onyx_flask import Onyx
+
+    onyx = Onyx()
+
+    def create_app():
+        app = Flask(__name__)
+        app.config["ONYX"] = {"database_id": "db", "api_key": "k", "api_secret": "s"}
+        onyx.init_app(app)
+
+        @app.get("/users/<user_id>")
+        def user(user_id):
+            return onyx.get_or_404("User", user_id)
+
+        return app
+
+See ``docs/flask.md``.
+"""
+
+from __future__ import annotations
+
+from ._extension import FLAT_CONFIG_KEYS, Onyx
+from ._pagination import Pagination
+
+__all__ = ["FLAT_CONFIG_KEYS", "Onyx", "Pagination"]
