@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
+from onyx_database._config import ResolvedConfig
 from onyx_database._schema_diff import SchemaDiff, diff_schemas, strip_entity_text
 
 from . import TIMESTAMP_MODES, check_package, generate_package, normalize_schema, write_package
@@ -78,10 +79,22 @@ def _explicit(args: argparse.Namespace) -> dict[str, Any]:
     return explicit
 
 
+_BASE_FIELDS = ("database_id", "base_url", "api_key", "api_secret", "ai_base_url", "partition")
+
+
 def _resolve(args: argparse.Namespace) -> Any:
     from onyx_database._config import ConfigResolver
 
-    return ConfigResolver().resolve_uncached(_explicit(args))
+    explicit: dict[str, Any] = {}
+    base = getattr(args, "base_config", None)
+    if base is not None:
+        # A framework integration's resolved settings form the explicit layer; flags win.
+        explicit = {name: getattr(base, name) for name in _BASE_FIELDS}
+        explicit = {name: value for name, value in explicit.items() if value is not None}
+        if getattr(args, "database_id", None) and args.database_id != base.database_id:
+            explicit = {}  # another database: never reuse this one's key and secret
+    explicit.update(_explicit(args))
+    return ConfigResolver().resolve_uncached(explicit)
 
 
 @contextmanager
@@ -514,6 +527,7 @@ def _run(
     command: Callable[[argparse.Namespace, Output], int],
     stdout: IO[str] | None,
     stderr: IO[str] | None,
+    config: Any = None,
 ) -> int:
     from onyx_database import (
         OnyxConfigError,
@@ -530,6 +544,7 @@ def _run(
             args = parser.parse_args(list(argv))
         except SystemExit as exit_:  # --help
             return int(exit_.code or 0) if isinstance(exit_.code, int | None) else EXIT_USAGE
+        args.base_config = config
         return command(args, out)
     except CommandError as exc:
         message = str(exc)
@@ -550,18 +565,31 @@ def _run(
 
 
 def main_gen(
-    argv: Sequence[str], *, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+    argv: Sequence[str],
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    config: ResolvedConfig | None = None,
 ) -> int:
-    """``onyx-py gen [options]``; returns the exit code."""
-    return _run(_gen_parser(), argv, _gen, stdout, stderr)
+    """``onyx-py gen [options]``; returns the exit code.
+
+    ``config`` (a resolved configuration, e.g. a Django alias or a Flask app's settings) is the
+    explicit layer of the config chain; ``--config``/``--database-id``/``--base-url`` win over it.
+    """
+    return _run(_gen_parser(), argv, _gen, stdout, stderr, config)
 
 
 def main_schema(
-    argv: Sequence[str], *, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+    argv: Sequence[str],
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    config: ResolvedConfig | None = None,
 ) -> int:
-    """``onyx-py schema <get|publish|validate|diff|info|history> [options]``."""
+    """``onyx-py schema <get|publish|validate|diff|info|history> [options]`` (``config`` as in
+    :func:`main_gen`)."""
 
     def dispatch(args: argparse.Namespace, out: Output) -> int:
         return _SCHEMA_COMMANDS[args.command](args, out)
 
-    return _run(_schema_parser(), argv, dispatch, stdout, stderr)
+    return _run(_schema_parser(), argv, dispatch, stdout, stderr, config)

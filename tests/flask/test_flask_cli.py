@@ -60,3 +60,19 @@ def test_group_is_registered_only_when_asked(make_app: object, onyx_options: dic
         assert "onyx" not in app.cli.commands
     finally:
         onyx.close(app)
+
+
+def test_app_settings_win_over_the_environment_in_commands(
+    app_and_onyx: tuple[Flask, Onyx], monkeypatch: object
+) -> None:
+    import pytest
+
+    app, onyx = app_and_onyx
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    # A stale key in the environment for the same database must not replace the app's key.
+    monkeypatch.setenv("ONYX_DATABASE_ID", onyx.config(app).database_id)
+    monkeypatch.setenv("ONYX_DATABASE_API_KEY", "stale-key")
+    monkeypatch.setenv("ONYX_DATABASE_API_SECRET", "stale-secret")
+    result = app.test_cli_runner().invoke(args=["onyx", "schema", "get", "--print"])
+    assert result.exit_code == 0, result.output
+    assert "User" in {entity["name"] for entity in json.loads(result.stdout)["entities"]}
