@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ._connections import DEFAULT_ALIAS, ConnectionHandler, connections, db
 from ._errors import MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
+from ._listen import listen
 from ._lookups import LOOKUPS
 from ._queryset import OnyxManager, OnyxModelOptions, OnyxQuerySet, manager_for
 
@@ -33,5 +34,6 @@ __all__ = [
     "OnyxQuerySet",
     "connections",
     "db",
+    "listen",
     "manager_for",
 ]

@@ -25,5 +25,14 @@ from __future__ import annotations
 
 from ._extension import FLAT_CONFIG_KEYS, Onyx
 from ._pagination import Pagination
+from .signals import onyx_signals, record_created, record_deleted, record_updated
 
-__all__ = ["FLAT_CONFIG_KEYS", "Onyx", "Pagination"]
+__all__ = [
+    "FLAT_CONFIG_KEYS",
+    "Onyx",
+    "Pagination",
+    "onyx_signals",
+    "record_created",
+    "record_deleted",
+    "record_updated",
+]

@@ -1,9 +1,10 @@
 """``flask onyx gen`` and ``flask onyx schema ...``: the ``onyx-py`` commands, with the app's
-Onyx configuration."""
+Onyx configuration; ``flask onyx listen``: the change-stream bridge in the foreground."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -11,6 +12,9 @@ from flask.cli import AppGroup
 
 from onyx_database import ResolvedConfig
 from onyx_database.codegen._commands import main_gen, main_schema
+
+if TYPE_CHECKING:
+    from ._extension import Onyx
 
 __all__ = ["onyx_cli"]
 
@@ -38,14 +42,38 @@ def schema_command(args: tuple[str, ...]) -> None:
     _run(main_schema, list(args), _config())
 
 
-def _config() -> ResolvedConfig:
+@onyx_cli.command("listen")
+@click.argument("tables", nargs=-1, required=True)
+@click.option("--max-events", type=click.IntRange(min=1), help="Stop after this many events.")
+@click.option("--timeout", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+def listen_command(tables: tuple[str, ...], max_events: int | None, timeout: float | None) -> None:
+    """Send the onyx_flask.signals for live changes of TABLES, printing one line per event,
+    until Ctrl-C / SIGTERM, --max-events or --timeout."""
+    from ._listen import run_listen
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    extension = _extension()
+    run_listen(
+        app,
+        lambda table: extension.listen(table, app=app),
+        list(dict.fromkeys(tables)),
+        max_events=max_events,
+        timeout=timeout,
+    )
+
+
+def _extension() -> Onyx:
     from ._extension import Onyx
 
     state = current_app.extensions.get("onyx")
     extension = getattr(state, "extension", None)
     if not isinstance(extension, Onyx):
         raise click.UsageError("this app has no Onyx extension; call Onyx(app) or init_app(app)")
-    return extension.config(current_app)
+    return extension
+
+
+def _config() -> ResolvedConfig:
+    return _extension().config(current_app)
 
 
 def _run(main: Callable[..., int], argv: list[str], config: ResolvedConfig | None) -> None:

@@ -11,7 +11,14 @@ from typing import Any, TypeVar, overload
 
 from flask import Flask, abort, current_app, g
 
-from onyx_database import OnyxConfigError, OnyxDatabase, QueryBuilder, ResolvedConfig
+from onyx_database import (
+    Condition,
+    OnyxConfigError,
+    OnyxDatabase,
+    QueryBuilder,
+    ResolvedConfig,
+    StreamHandle,
+)
 from onyx_database._config import _SPELLING_TO_FIELD, ConfigResolver
 
 from ._pagination import Pagination, paginate_query
@@ -219,9 +226,24 @@ class Onyx:
             view.close()  # a view's close() never closes the shared pool
 
     def close(self, app: Flask | None = None) -> None:
-        """Close the connection pool of ``app`` (default: the current app). Idempotent; the next
-        use opens a new pool. Also runs at interpreter exit."""
+        """Close the connection pool of ``app`` (default: the current app), cancelling its
+        :meth:`listen` streams. Idempotent; the next use opens a new pool. Also runs at
+        interpreter exit."""
         self._state(app).close()
+
+    def listen(
+        self, table: str | type[Any], *, where: Condition | None = None, app: Flask | None = None
+    ) -> StreamHandle:
+        """Bridge a live stream of ``table`` (a name or a model class) to the blinker signals in
+        :mod:`onyx_flask.signals`: each ``CREATE`` / ``UPDATE`` / ``DELETE`` sends
+        ``record_created`` / ``record_updated`` / ``record_deleted`` inside an app context, with
+        ``app`` (default: the current app) as sender. Runs on the app's pooled client in a
+        background thread; returns its :class:`~onyx_database.StreamHandle`. Stream errors are
+        logged on ``app.logger``. :meth:`close` cancels it."""
+        from ._listen import start_listen
+
+        target = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
+        return start_listen(target, self.get_client(target), table, where)
 
     # -- helpers ---------------------------------------------------------------------------------
 

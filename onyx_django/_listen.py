@@ -1,0 +1,101 @@
+"""``listen()``: a live Onyx change stream whose events are sent as Django signals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db.models import Q
+
+from onyx_database import Condition, StreamHandle
+from onyx_database._query import table_name
+
+from ._connections import DEFAULT_ALIAS, connections
+from ._lookups import condition_for_kwargs, condition_for_q
+from .signals import SIGNALS
+
+__all__ = ["listen"]
+
+logger = logging.getLogger("onyx_django")
+
+Where = Condition | Q | Mapping[str, Any] | None
+EventCallback = Callable[[str, Any], object]
+ErrorCallback = Callable[[BaseException], object]
+
+
+def _condition(where: Where) -> Condition | None:
+    if where is None or isinstance(where, Condition):
+        return where
+    if isinstance(where, Q):
+        return condition_for_q(where)
+    if isinstance(where, Mapping):
+        return condition_for_kwargs(where)
+    raise TypeError(
+        f"where must be an Onyx condition, a Q or a dict of lookups, got {type(where).__name__}"
+    )
+
+
+def listen(
+    table_or_model: str | type[Any],
+    *,
+    alias: str = DEFAULT_ALIAS,
+    where: Where = None,
+    on_event: EventCallback | None = None,
+    on_error: ErrorCallback | None = None,
+) -> StreamHandle:
+    """Start a live stream on ``table_or_model`` that sends ``record_created`` /
+    ``record_updated`` / ``record_deleted`` (:mod:`onyx_django.signals`) for each change::
+
+        handle = listen(User, where={"isActive": True})     # or listen("User", alias="analytics")
+        ...
+        handle.cancel()
+
+    ``sender`` of the signals is ``table_or_model``; records are model instances when a model
+    class is given (a ``DELETE`` that carries only the key stays a dict). ``where`` is an Onyx
+    condition, a ``Q`` or a dict of ``filter()`` lookups. Receivers run in the stream's thread;
+    one that raises is logged on the ``onyx_django`` logger and does not stop the stream.
+    ``on_event(action, record)`` is called after the signal. Errors that stop the stream (auth,
+    unknown table, invalid query) are logged on ``onyx_django`` and passed to ``on_error``;
+    dropped connections reconnect by the SDK's policy. Events committed while disconnected
+    are not replayed.
+    """
+    table = table_name(table_or_model)
+    condition = _condition(where)
+
+    def send(action: str) -> Callable[[Any], None]:
+        signal = SIGNALS[action]
+
+        def callback(record: Any) -> None:
+            results = signal.send_robust(
+                sender=table_or_model, record=record, table=table, alias=alias, action=action
+            )
+            for receiver, result in results:
+                if isinstance(result, BaseException):
+                    logger.error(
+                        "onyx_django: receiver %r of %s on %s failed",
+                        receiver,
+                        action,
+                        table,
+                        exc_info=result,
+                    )
+            if on_event is not None:
+                on_event(action, record)
+
+        return callback
+
+    def error(exc: BaseException) -> None:
+        logger.error("onyx_django: stream on %s (alias %r) stopped: %s", table, alias, exc)
+        if on_error is not None:
+            on_error(exc)
+
+    query = connections.pool(alias).from_table(table_or_model)
+    if condition is not None:
+        query = query.where(condition)
+    return (
+        query.on_item_added(send("CREATE"))
+        .on_item_updated(send("UPDATE"))
+        .on_item_deleted(send("DELETE"))
+        .on_error(error)
+        .stream(include_query_results=False, keep_alive=True)
+    )

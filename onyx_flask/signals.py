@@ -1,0 +1,37 @@
+"""Blinker signals of the Onyx Flask extension, sent by the change-stream bridge.
+
+:meth:`Onyx.listen <onyx_flask.Onyx.listen>` (and ``flask onyx listen``) subscribes to an
+Onyx live query and sends one of these signals per change, inside an app context, with the Flask
+app as the sender and the keyword arguments ``record`` (the entity: a dict, or a model instance
+for a model class), ``table`` (the table name) and ``action`` (``"CREATE"``, ``"UPDATE"`` or
+``"DELETE"``)::
+
+    from onyx_flask.signals import record_created
+
+    @record_created.connect_via(app)
+    def welcome(sender, record, table, action, **extra):
+        ...
+
+Receivers run in the stream's background thread, one at a time, in commit order. A receiver
+that raises stops the stream (the error is logged on ``app.logger``).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+__all__ = ["onyx_signals", "record_created", "record_deleted", "record_updated"]
+
+onyx_signals = Namespace()
+"""The namespace of the signals below (separate from blinker's default namespace)."""
+
+record_created = onyx_signals.signal(
+    "record-created", doc="A record was created (a ``CREATE`` event of a live stream)."
+)
+record_updated = onyx_signals.signal(
+    "record-updated", doc="A record that matches the query was updated (``UPDATE``)."
+)
+record_deleted = onyx_signals.signal(
+    "record-deleted",
+    doc="A record was deleted, or updated so that it no longer matches the query (``DELETE``).",
+)
