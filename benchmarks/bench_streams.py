@@ -28,12 +28,12 @@ from typing import Any
 import httpx
 from _harness import OFFICIAL_PYTHON, ROOT, SEED_USER, onyx_local
 
-SUBSCRIBER_OURS = """
+# The subscriber both SDKs run: count CREATE events after a probe record signals readiness.
+_COUNTING = """
 import json, sys, threading, time
-import onyx_database as onyx
-db = onyx.init(wire_format={wire!r})
-total = {total}
-seen = {{"bench": 0, "ready": False}}
+{init}
+total = {{total}}
+seen = {{{{"bench": 0, "ready": False}}}}
 done = threading.Event()
 def added(entity):
     if entity["id"].startswith("probe"):
@@ -45,36 +45,24 @@ def added(entity):
     if seen["bench"] == total:
         seen["end"] = time.monotonic()
         done.set()
-handle = db.from_table("User").on_item_added(added).stream(keep_alive=True)
+handle = db.from_table("User").on_item_added(added).stream({stream_args})
 done.wait(600)
-handle.cancel()
-print(json.dumps({{"end": seen.get("end"), "events": seen["bench"]}}), flush=True)
+{cancel}
+print(json.dumps({{{{"end": seen.get("end"), "events": seen["bench"]}}}}), flush=True)
 """
 
-SUBSCRIBER_OFFICIAL = """
-import json, sys, threading, time
-from onyx_database import onyx
-db = onyx.init(wire_format="json")
-total = {total}
-seen = {{"bench": 0, "ready": False}}
-done = threading.Event()
-def added(entity):
-    if entity["id"].startswith("probe"):
-        if not seen["ready"]:
-            seen["ready"] = True
-            print("ready", flush=True)
-        return
-    seen["bench"] += 1
-    if seen["bench"] == total:
-        seen["end"] = time.monotonic()
-        done.set()
-handle = db.from_table("User").on_item_added(added).stream(
-    include_query_results=False, keep_alive=True
+SUBSCRIBER_OURS = _COUNTING.format(
+    init="import onyx_database as onyx\ndb = onyx.init(wire_format={wire!r})",
+    stream_args="keep_alive=True",
+    cancel="handle.cancel()",
 )
-done.wait(600)
-handle["cancel"]()
-print(json.dumps({{"end": seen.get("end"), "events": seen["bench"]}}), flush=True)
-"""
+
+# The official client's handle is a dict holding its cancel function.
+SUBSCRIBER_OFFICIAL = _COUNTING.format(
+    init='from onyx_database import onyx\ndb = onyx.init(wire_format="json")',
+    stream_args="include_query_results=False, keep_alive=True",
+    cancel='handle["cancel"]()',
+)
 
 
 def _user(user_id: str) -> dict[str, Any]:

@@ -53,8 +53,9 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
     ("PUT", ("data", "{db}", "query", "{table}"), h.query),
     ("PUT", ("data", "{db}", "document"), documents.save_document),
     ("GET", ("data", "{db}", "document"), documents.list_documents),
-    ("GET", ("data", "{db}", "document", "{id}"), documents.get_document),
-    ("DELETE", ("data", "{db}", "document", "{id}"), documents.delete_document),
+    # {id*} takes the rest of the path: the official Python SDK sends ids with "/" unencoded.
+    ("GET", ("data", "{db}", "document", "{id*}"), documents.get_document),
+    ("DELETE", ("data", "{db}", "document", "{id*}"), documents.delete_document),
     ("POST", ("data", "{db}", "{table}", "fenced"), h.not_implemented),
     ("PUT", ("data", "{db}", "{table}"), h.save),
     ("POST", ("data", "{db}", "{table}"), h.insert),
@@ -69,17 +70,17 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
 
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
-    if len(segments) > 4 and segments[0] == "data" and segments[2] == "document":
-        # The official Python SDK sends document ids unencoded: "notes/a.txt" spans segments.
-        segments = [*segments[:3], "/".join(segments[3:])]
     allowed = False
     for route_method, pattern, handler in _ROUTES:
-        if len(pattern) != len(segments):
+        candidate = segments
+        if pattern[-1].endswith("*}") and len(segments) > len(pattern):
+            candidate = [*segments[: len(pattern) - 1], "/".join(segments[len(pattern) - 1 :])]
+        if len(pattern) != len(candidate):
             continue
         params: dict[str, str] = {}
-        for part, segment in zip(pattern, segments, strict=True):
+        for part, segment in zip(pattern, candidate, strict=True):
             if part.startswith("{"):
-                params[part[1:-1]] = segment
+                params[part[1:-1].rstrip("*")] = segment
             elif part != segment:
                 break
         else:
