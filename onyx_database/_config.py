@@ -19,6 +19,7 @@ injectable, so tests never touch the real ones.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import logging
 import os
@@ -27,13 +28,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from ._errors import OnyxConfigError
 
 __all__ = [
     "CONFIG_OPTIONS",
     "ConfigResolver",
+    "RedactedOptions",
     "ResolvedConfig",
     "WireFormat",
     "clear_cache_config",
@@ -46,6 +48,7 @@ DEFAULT_BASE_URL = "https://api.onyx.dev"
 DEFAULT_AI_BASE_URL = "https://ai.onyx.dev"
 DEFAULT_MODEL = "onyx"
 DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_DEADLINE_SECONDS = 40.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_BACKOFF_SECONDS = 0.25
 DEFAULT_TTL_SECONDS = 300.0
@@ -60,10 +63,10 @@ class ResolvedConfig:
     ``sources`` names where each field came from: ``explicit``, ``env <NAME>``,
     ``ONYX_CONFIG_PATH <path>``, ``file <path>`` or ``default``.
 
-    >>> cfg = ResolvedConfig(database_id="db1", api_key="k", api_secret="s")
+    >>> cfg = ResolvedConfig(database_id="db1", api_key="key-1234", api_secret="s3cr3t")
     >>> cfg.base_url
     'https://api.onyx.dev'
-    >>> "s" in repr(cfg)
+    >>> "s3cr3t" in repr(cfg) or "key-1234" in repr(cfg)
     False
     """
 
@@ -75,6 +78,7 @@ class ResolvedConfig:
     default_model: str = DEFAULT_MODEL
     partition: str | None = None
     request_timeout_seconds: float | None = DEFAULT_TIMEOUT_SECONDS
+    request_deadline_seconds: float | None = DEFAULT_DEADLINE_SECONDS
     max_retries: int = DEFAULT_MAX_RETRIES
     retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS
     wire_format: WireFormat = "json"
@@ -95,6 +99,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "default_model": ("default_model", "defaultModel"),
     "partition": ("partition", "default_partition", "defaultPartition"),
     "request_timeout_seconds": ("request_timeout_seconds", "requestTimeoutSeconds"),
+    "request_deadline_seconds": ("request_deadline_seconds", "requestDeadlineSeconds"),
     "max_retries": ("max_retries", "maxRetries"),
     "retry_backoff_seconds": ("retry_backoff_seconds", "retryBackoffSeconds"),
     "wire_format": ("wire_format", "wireFormat"),
@@ -121,6 +126,7 @@ _ENV: dict[str, tuple[str, ...]] = {
     "default_model": ("ONYX_DEFAULT_MODEL",),
     "partition": ("ONYX_PARTITION",),
     "request_timeout_seconds": ("ONYX_REQUEST_TIMEOUT_SECONDS",),
+    "request_deadline_seconds": ("ONYX_REQUEST_DEADLINE_SECONDS",),
     "max_retries": ("ONYX_MAX_RETRIES",),
     "retry_backoff_seconds": ("ONYX_RETRY_BACKOFF_SECONDS",),
     "wire_format": ("ONYX_DATABASE_WIRE_FORMAT", "ONYX_WIRE_FORMAT"),
@@ -138,6 +144,7 @@ _DEFAULTS: dict[str, Any] = {
     "default_model": DEFAULT_MODEL,
     "partition": None,
     "request_timeout_seconds": DEFAULT_TIMEOUT_SECONDS,
+    "request_deadline_seconds": DEFAULT_DEADLINE_SECONDS,
     "max_retries": DEFAULT_MAX_RETRIES,
     "retry_backoff_seconds": DEFAULT_RETRY_BACKOFF_SECONDS,
     "wire_format": "json",
@@ -146,6 +153,54 @@ _DEFAULTS: dict[str, Any] = {
     "debug": False,
     "ttl_seconds": DEFAULT_TTL_SECONDS,
 }
+
+
+class RedactedOptions(dict[str, Any]):
+    """Config options whose ``repr`` masks the API key and secret, so that a traceback printed
+    with frame locals (Sentry, ``rich.traceback(show_locals=True)``, ``pytest --showlocals``)
+    never shows them. Behaves as a plain ``dict`` otherwise.
+
+    >>> RedactedOptions(api_key="key-12345", api_secret="s3cr3t", partition="p")
+    {'api_key': 'key-****', 'api_secret': '[REDACTED]', 'partition': 'p'}
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        def shown(key: Any, value: Any) -> str:
+            name = _SPELLING_TO_FIELD.get(key) if isinstance(key, str) else None
+            if name in _SECRET_FIELDS or name in _MASKED_FIELDS:
+                return repr(_display(str(name), value))
+            return repr(value)
+
+        return "{" + ", ".join(f"{key!r}: {shown(key, value)}" for key, value in self.items()) + "}"
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _clean_errors(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Raise a config error of ``function`` with nothing attached but its message.
+
+    The resolver's frames hold the raw key and secret in their locals (and a chained exception
+    may hold the file text), so the error leaves with no traceback below this wrapper, no
+    ``__cause__`` and no ``__context__``.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return function(*args, **kwargs)
+        except OnyxConfigError as exc:
+            error = exc
+        del args, kwargs
+        error.__traceback__ = None
+        error.__cause__ = None
+        error.__context__ = None
+        raise error
+
+    return wrapper
 
 
 def _clean(value: Any) -> Any:
@@ -244,12 +299,12 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             out[name] = str(out[name])
     if out.get("partition") is not None:
         out["partition"] = str(out["partition"])
-    timeout = out["request_timeout_seconds"]
-    if isinstance(timeout, str) and timeout.lower() in ("none", "off"):
-        out["request_timeout_seconds"] = None
-    elif timeout is not None:
-        seconds = float(_parse_number("request_timeout_seconds", timeout, float))
-        out["request_timeout_seconds"] = seconds or None
+    for name in ("request_timeout_seconds", "request_deadline_seconds"):
+        seconds = out[name]
+        if isinstance(seconds, str) and seconds.lower() in ("none", "off"):
+            out[name] = None
+        elif seconds is not None:
+            out[name] = float(_parse_number(name, seconds, float)) or None
     retries = _parse_number("max_retries", out["max_retries"], float)
     if retries != int(retries):
         raise OnyxConfigError(f"Config option 'max_retries' must be a whole number, got {retries}.")
@@ -331,6 +386,7 @@ class ConfigResolver:
         with self._lock:
             self._cache.clear()
 
+    @_clean_errors
     def resolve(self, explicit: Mapping[str, Any] | None = None) -> ResolvedConfig:
         """Resolve ``explicit`` through the chain; cached per explicit settings for the TTL."""
         explicit = dict(explicit or {})
@@ -348,6 +404,7 @@ class ConfigResolver:
             self._cache[key] = (now + config.ttl_seconds, config)
         return config
 
+    @_clean_errors
     def resolve_uncached(self, explicit: Mapping[str, Any] | None = None) -> ResolvedConfig:
         """Resolve without reading or filling the cache."""
         explicit_values, explicit_path = _normalize_explicit(dict(explicit or {}))
@@ -500,6 +557,7 @@ class ConfigResolver:
 _default_resolver = ConfigResolver()
 
 
+@_clean_errors
 def resolve_config(
     explicit: Mapping[str, Any] | None = None,
     *,

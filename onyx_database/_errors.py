@@ -7,7 +7,8 @@
     ├── OnyxSerializationError       a value cannot be encoded for the wire (also a TypeError)
     ├── OnyxUsageError               an invalid call or query chain, caught before sending
     ├── OnyxDecodeError              a successful response body could not be decoded
-    ├── OnyxBatchError               a chunked batch failed part way; says which chunks committed
+    ├── OnyxBatchError               a chunked batch failed part way: chunks committed, failed,
+    │                                unknown (may have been applied) and not sent, listed apart
     ├── OnyxHTTPError                the server answered with a non-2xx status
     │   ├── OnyxUnauthorizedError    401 / 403
     │   ├── OnyxNotFoundError        404
@@ -16,9 +17,15 @@
     │   ├── OnyxClientError          any other 4xx
     │   └── OnyxServerError          5xx
     └── OnyxConnectionError          no HTTP answer: refused, reset, DNS, protocol error
-        └── OnyxTimeoutError         the request timed out
+        └── OnyxTimeoutError         the request timed out, or the call's deadline passed
 
-Every message is built from server text and request metadata only: API secrets never appear.
+``outcome_unknown`` is ``True`` on an error raised after a write was sent and before its answer
+arrived (a reset or a read timeout): the write may have been applied. Every other error is a
+definite failure. See ``docs/reliability.md`` for making retries safe.
+
+Every message is built from server text and request metadata only: API keys and secrets never
+appear, and no exception carries one anywhere reachable from it (a transport failure is described
+in the message instead of being chained as ``__cause__``).
 """
 
 from __future__ import annotations
@@ -46,7 +53,13 @@ __all__ = [
 
 
 class OnyxError(Exception):
-    """Base class of every error raised by ``onyx_database``."""
+    """Base class of every error raised by ``onyx_database``.
+
+    ``outcome_unknown`` says whether the operation may have been applied although it failed
+    (``False`` unless a subclass says otherwise).
+    """
+
+    outcome_unknown: bool = False
 
 
 class OnyxConfigError(OnyxError):
@@ -70,10 +83,22 @@ class OnyxDecodeError(OnyxError):
 
 
 class OnyxBatchError(OnyxError):
-    """A chunked write failed part way.
+    """A chunked write failed part way; every chunk is in exactly one of these groups.
 
-    ``committed_chunks`` lists the indexes of chunks the server acknowledged, ``failed_chunk`` the
-    index of the chunk that failed, and ``__cause__`` the underlying error.
+    - ``committed_chunks``: acknowledged by the server (``committed_records`` records);
+    - ``failed_chunks``: answered with an error or never sent over the wire (not applied);
+    - ``unknown_chunks``: sent, but the answer was lost (a reset, a timeout): each may have been
+      applied, so ``outcome_unknown`` is ``True`` (``unknown_records`` records);
+    - not sent: the chunks after the failing one were never attempted; ``not_sent_from`` is the
+      first of them (``None`` when the failing chunk was the last).
+
+    ``failed_chunk`` is the index of the chunk that failed (in ``failed_chunks`` or
+    ``unknown_chunks``) and ``__cause__`` the error it got.
+
+    >>> error = OnyxBatchError("x", committed_chunks=[0], failed_chunk=1, chunk_size=2,
+    ...                        committed_records=2, outcome_unknown=True)
+    >>> error.unknown_chunks, error.failed_chunks, error.outcome_unknown
+    ([1], [], True)
     """
 
     def __init__(
@@ -84,12 +109,20 @@ class OnyxBatchError(OnyxError):
         failed_chunk: int,
         chunk_size: int,
         committed_records: int,
+        outcome_unknown: bool = False,
+        unknown_records: int = 0,
+        not_sent_from: int | None = None,
     ) -> None:
         super().__init__(message)
         self.committed_chunks = committed_chunks
         self.failed_chunk = failed_chunk
         self.chunk_size = chunk_size
         self.committed_records = committed_records
+        self.outcome_unknown = outcome_unknown
+        self.unknown_chunks = [failed_chunk] if outcome_unknown else []
+        self.failed_chunks = [] if outcome_unknown else [failed_chunk]
+        self.unknown_records = unknown_records if outcome_unknown else 0
+        self.not_sent_from = not_sent_from
 
 
 class OnyxHTTPError(OnyxError):
@@ -150,11 +183,20 @@ class OnyxServerError(OnyxHTTPError):
 
 
 class OnyxConnectionError(OnyxError):
-    """No HTTP answer was received (connection refused or reset, DNS failure, protocol error)."""
+    """No HTTP answer was received (connection refused or reset, DNS failure, protocol error).
+
+    ``outcome_unknown`` is ``True`` when the request was a write that had been sent: the server
+    may have applied it before the answer was lost. A refused connection is never unknown.
+    """
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
 
 
 class OnyxTimeoutError(OnyxConnectionError):
-    """The request did not complete within the configured timeout."""
+    """The request did not complete within its timeout, or the call's total deadline
+    (``request_deadline_seconds``, across retries) passed."""
 
 
 def http_error_for_status(status: int) -> type[OnyxHTTPError]:

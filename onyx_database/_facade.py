@@ -10,7 +10,7 @@ import httpx
 from . import _config
 from ._async_client import AsyncOnyxDatabase
 from ._client import OnyxDatabase
-from ._config import ResolvedConfig
+from ._config import RedactedOptions, ResolvedConfig
 from ._errors import OnyxConfigError
 
 __all__ = ["OnyxFacade", "init", "init_async", "onyx"]
@@ -55,6 +55,7 @@ def init(
     'db1'
     >>> db.close()
     """
+    options = RedactedOptions(options)  # this frame's locals show in tracebacks: mask the secret
     return OnyxDatabase(_resolve(config, options), transport=transport, http_client=http_client)
 
 
@@ -73,6 +74,7 @@ def init_async(
         async with init_async(database_id="db1") as db:
             rows = await db.from_table("User").list()
     """
+    options = RedactedOptions(options)  # this frame's locals show in tracebacks: mask the secret
     return AsyncOnyxDatabase(
         _resolve(config, options), transport=transport, http_client=http_client
     )

@@ -102,13 +102,20 @@ async def adrive(flow: Flow, perform: Callable[[Any], Awaitable[Any]]) -> AsyncG
 
 
 def retry_flow(
-    request: Request, policy: RetryPolicy, jitter: Callable[[], float]
+    request: Request,
+    policy: RetryPolicy,
+    jitter: Callable[[], float],
+    *,
+    deadline: float | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Generator[Any, Any, None]:
     """Send ``request`` until it gets a final answer, then emit that :class:`RawResponse`.
 
     The performer answers a Request with a RawResponse or raises
     :class:`~onyx_database.OnyxConnectionError`. Retries follow ``policy``: only idempotent
     requests, only on connection failures and 429/502/503/504, with backoff or ``Retry-After``.
+    With a ``deadline`` (a ``clock()`` reading), a retry whose wait would end past it is not made:
+    the last error or answer is final, so one call never outlives its deadline by a backoff.
     """
     retries = 0
     while True:
@@ -117,7 +124,10 @@ def retry_flow(
         except OnyxConnectionError as exc:
             if not policy.should_retry_error(idempotent=request.idempotent, retries_done=retries):
                 raise
-            yield Sleep(policy.delay(retries, jitter=jitter()), f"{type(exc).__name__}: {exc}")
+            delay = policy.delay(retries, jitter=jitter())
+            if _past(deadline, clock, delay):
+                raise
+            yield Sleep(delay, f"{type(exc).__name__}: {exc}")
         else:
             if not policy.should_retry_status(
                 response.status, idempotent=request.idempotent, retries_done=retries
@@ -126,8 +136,18 @@ def retry_flow(
                 return
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             delay = policy.delay(retries, retry_after=retry_after, jitter=jitter())
+            if _past(deadline, clock, delay):
+                yield Emit(response)
+                return
             yield Sleep(delay, f"HTTP {response.status}")
         retries += 1
+
+
+def _past(deadline: float | None, clock: Callable[[], float] | None, delay: float) -> bool:
+    """Whether waiting ``delay`` seconds from now would reach ``deadline``."""
+    if deadline is None or clock is None:
+        return False
+    return clock() + delay >= deadline
 
 
 def pages_flow(
@@ -162,12 +182,14 @@ def batch_flow(
     decoded answer together with its size as ``(size, answer)``.
 
     A failing chunk (serialization or HTTP) raises :class:`~onyx_database.OnyxBatchError` naming
-    the chunks already committed, with the original error as ``__cause__``. Chunks are built
-    lazily, so an iterable of any length is never held in memory at once.
+    the chunks committed, the one that failed (a definite failure, or an unknown outcome when its
+    answer was lost after sending) and where the unsent ones start, with the original error as
+    ``__cause__``. Chunks are built lazily, so an iterable of any length is never held in memory.
     """
     committed: list[int] = []
     committed_records = 0
-    for index, chunk in enumerate(_chunks(items, batch_size)):
+    chunks = _chunks(items, batch_size)
+    for index, chunk in enumerate(chunks):
         try:
             body = [
                 to_wire(entity, f"entities[{index * batch_size + offset}]")
@@ -175,19 +197,49 @@ def batch_flow(
             ]
             answer = yield make_request(body)
         except OnyxError as exc:
-            done = (
-                f"chunks {committed[0]}..{committed[-1]} ({committed_records} records) committed"
-                if committed
-                else "no chunk committed"
-            )
-            raise OnyxBatchError(
-                f"batch save failed at chunk {index} (records {index * batch_size}.."
-                f"{index * batch_size + len(chunk) - 1}); {done}: {exc}",
-                committed_chunks=list(committed),
-                failed_chunk=index,
-                chunk_size=batch_size,
-                committed_records=committed_records,
-            ) from exc
-        committed.append(index)
-        committed_records += len(chunk)
-        yield Emit((len(chunk), answer))
+            error = exc
+        else:
+            committed.append(index)
+            committed_records += len(chunk)
+            yield Emit((len(chunk), answer))
+            continue
+        more = next(chunks, None) is not None
+        raise _batch_error(error, index, chunk, batch_size, committed, committed_records, more)
+
+
+def _batch_error(
+    cause: OnyxError,
+    index: int,
+    chunk: list[Any],
+    batch_size: int,
+    committed: list[int],
+    committed_records: int,
+    more: bool,
+) -> OnyxBatchError:
+    first = index * batch_size
+    records = f"records {first}..{first + len(chunk) - 1}"
+    done = (
+        f"chunks {committed[0]}..{committed[-1]} ({committed_records} records) committed"
+        if committed
+        else "no chunk committed"
+    )
+    if cause.outcome_unknown:
+        state = (
+            f"outcome of chunk {index} ({records}) unknown: it was sent and its answer was lost, "
+            "so it may have been applied"
+        )
+    else:
+        state = f"chunk {index} ({records}) failed and was not applied"
+    rest = f"; chunks from {index + 1} on not sent" if more else ""
+    error = OnyxBatchError(
+        f"batch save failed: {state}; {done}{rest}: {cause}",
+        committed_chunks=list(committed),
+        failed_chunk=index,
+        chunk_size=batch_size,
+        committed_records=committed_records,
+        outcome_unknown=cause.outcome_unknown,
+        unknown_records=len(chunk),
+        not_sent_from=index + 1 if more else None,
+    )
+    error.__cause__ = cause
+    return error

@@ -8,16 +8,19 @@ Request/response logging is off by default. ``request_logging_enabled``,
     logging.basicConfig(level=logging.INFO)
 
 The API secret never appears (``[REDACTED]``) and the API key shows only its first 4 characters,
-in headers, URLs and bodies alike.
+in headers, URLs and bodies alike. The same holds for the lines of httpx's and httpcore's own
+loggers (``httpx`` logs every request URL at INFO): a filter on them masks the key and secret of
+every live client, wherever they occur in the message.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping
 from urllib.parse import quote
 
-__all__ = ["Redactor", "logger"]
+__all__ = ["Redactor", "install_library_log_filter", "logger"]
 
 logger = logging.getLogger("onyx_database")
 
@@ -32,7 +35,7 @@ class Redactor:
     'key-**** / [REDACTED]'
     """
 
-    __slots__ = ("_replacements",)
+    __slots__ = ("__weakref__", "_replacements")
 
     def __init__(self, api_key: str, api_secret: str) -> None:
         replacements: list[tuple[str, str]] = []
@@ -45,6 +48,8 @@ class Redactor:
         # longest first, so a value is never partly replaced by a shorter one it contains
         replacements.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._replacements = tuple(replacements)
+        if replacements:
+            _LIVE_REDACTORS.add(self)
 
     def text(self, value: str) -> str:
         """``value`` with the secret and key masked."""
@@ -77,6 +82,51 @@ class Redactor:
         if len(content) > _MAX_LOGGED_BODY:
             text += f"... <{len(content)} bytes in total>"
         return text
+
+
+_LIVE_REDACTORS: weakref.WeakSet[Redactor] = weakref.WeakSet()
+
+# httpx logs each request ("HTTP Request: GET <url> ...") on "httpx"; httpcore traces on its
+# submodule loggers. A filter runs only on the logger a record is created on, so each gets one.
+_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks the key and secret of every live :class:`Redactor` in a library's log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactors = list(_LIVE_REDACTORS)
+        if not redactors:
+            return True
+        message = record.getMessage()
+        cleaned = message
+        for redactor in redactors:
+            cleaned = redactor.text(cleaned)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_LIBRARY_FILTER = _RedactingFilter()
+
+
+def install_library_log_filter() -> None:
+    """Put the redacting filter on httpx's and httpcore's loggers (idempotent)."""
+    for name in _LIBRARY_LOGGERS:
+        library_logger = logging.getLogger(name)
+        if _LIBRARY_FILTER not in library_logger.filters:
+            library_logger.addFilter(_LIBRARY_FILTER)
+
+
+install_library_log_filter()
 
 
 def log_request(

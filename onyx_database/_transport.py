@@ -1,6 +1,11 @@
 """The only module that touches httpx: one pooled client per database object, headers, body
 encoding, logging with redaction, exception mapping, and the retry loop (driven from
-:func:`~onyx_database._flows.retry_flow`).
+:func:`~onyx_database._flows.retry_flow`) bounded by the call's total deadline.
+
+httpx exceptions never leave this module, not even as ``__cause__`` or ``__context__``: their
+``request.headers`` carry the API key and secret. They are described (redacted) in the message of
+the :class:`~onyx_database.OnyxConnectionError` raised instead, always outside the ``except``
+block that caught them.
 
 Pass your own httpx transport to ``init(transport=...)`` (``httpx.MockTransport``,
 ``httpx.HTTPTransport(retries=..., verify=...)``, a proxy) or a whole preconfigured client with
@@ -32,7 +37,7 @@ from ._codec import (
     encode_msgpack,
 )
 from ._config import ResolvedConfig
-from ._errors import OnyxConnectionError, OnyxTimeoutError, OnyxUsageError
+from ._errors import OnyxConnectionError, OnyxError, OnyxTimeoutError, OnyxUsageError
 from ._flows import Sleep, adrive, drive, retry_flow
 from ._logging import Redactor, log_request, log_response, logger
 from ._request import RawResponse, Request, build_url, decode_response
@@ -58,6 +63,19 @@ _MSGPACK_ACCEPT = f"{MSGPACK_CONTENT_TYPE}, {JSON_CONTENT_TYPE};q=0.9"
 _PROTECTED_HEADERS = frozenset({"x-onyx-key", "x-onyx-secret"})
 # logged instead of the body of a secrets request or response
 _SENSITIVE_BODY = b"<redacted: secrets body>"
+# failures that prove the request never reached the server: nothing can have been applied
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+    httpx.InvalidURL,
+)
+_MAY_HAVE_APPLIED = (
+    "; the request was sent and no answer came back, so the write may have been applied "
+    "(outcome_unknown=True; see docs/reliability.md on safe retries)"
+)
 
 
 class _Unset:
@@ -191,13 +209,55 @@ class _TransportCore:
                 time.perf_counter() - started,
             )
 
-    def map_error(self, prepared: _Prepared, exc: Exception) -> OnyxConnectionError:
+    def map_error(
+        self, prepared: _Prepared, exc: Exception, *, deadline_cut: bool = False
+    ) -> OnyxConnectionError:
+        """The SDK error for an httpx failure, described without chaining it (see the module).
+
+        ``deadline_cut``: the attempt's timeout had been shortened to what was left of the call's
+        deadline.
+        """
         where = f"{prepared.request.method} {prepared.url.split('?', 1)[0]}"
         detail = str(exc) or type(exc).__name__
-        message = self.redactor.text(f"{where}: {type(exc).__name__}: {detail}")
-        if isinstance(exc, httpx.TimeoutException):
-            return OnyxTimeoutError(message)
-        return OnyxConnectionError(message)
+        message = f"{where}: {type(exc).__name__}: {detail}"
+        timeout = isinstance(exc, httpx.TimeoutException)
+        if timeout and deadline_cut:
+            seconds = self.config.request_deadline_seconds
+            message += f" (the call's deadline of {seconds:g} s was reached)"
+        unknown = not prepared.request.idempotent and not isinstance(exc, _NOT_SENT)
+        if unknown:
+            message += _MAY_HAVE_APPLIED
+        message = self.redactor.text(message)
+        if timeout:
+            return OnyxTimeoutError(message, outcome_unknown=unknown)
+        return OnyxConnectionError(message, outcome_unknown=unknown)
+
+    def deadline(self) -> float | None:
+        """The ``time.monotonic()`` reading by which the call that starts now must end."""
+        seconds = self.config.request_deadline_seconds
+        return None if seconds is None else time.monotonic() + seconds
+
+    def attempt_timeout(self, prepared: _Prepared, deadline: float | None) -> tuple[Any, bool]:
+        """The httpx timeout of one attempt, and whether the deadline shortened it.
+
+        Raises :class:`OnyxTimeoutError` when the deadline has already passed."""
+        if deadline is None:
+            return prepared.timeout, False
+        left = deadline - time.monotonic()
+        if left <= 0:
+            seconds = self.config.request_deadline_seconds
+            raise OnyxTimeoutError(
+                self.redactor.text(
+                    f"{prepared.request.method} {prepared.url.split('?', 1)[0]}: the call's "
+                    f"deadline of {seconds:g} s passed before the request could be sent"
+                )
+            )
+        own = prepared.timeout
+        if own is httpx.USE_CLIENT_DEFAULT:
+            own = self.config.request_timeout_seconds
+        if own is None or own > left:
+            return left, True
+        return own, False
 
     def log_sleep(self, prepared: _Prepared, effect: Sleep) -> None:
         logger.log(
@@ -244,22 +304,28 @@ class SyncTransport(_TransportCore):
         )
 
     def send(self, request: Request, options: CallOptions) -> Any:
-        """Send ``request`` (retrying when allowed) and return the decoded body."""
+        """Send ``request`` (retrying when allowed, within the call's deadline) and return the
+        decoded body."""
         prepared = self.prepare(request, options)
+        deadline = self.deadline()
 
         def perform(effect: Any) -> Any:
             if isinstance(effect, Sleep):
                 self.log_sleep(prepared, effect)
                 time.sleep(effect.seconds)
                 return None
-            return self._send_once(prepared)
+            return self._send_once(prepared, deadline)
 
-        with closing(drive(retry_flow(request, self.policy, random.random), perform)) as answers:
+        flow = retry_flow(
+            request, self.policy, random.random, deadline=deadline, clock=time.monotonic
+        )
+        with closing(drive(flow, perform)) as answers:
             for raw in answers:
                 return self.decode(prepared, raw)
         raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
 
-    def _send_once(self, prepared: _Prepared) -> RawResponse:
+    def _send_once(self, prepared: _Prepared, deadline: float | None) -> RawResponse:
+        timeout, cut = self.attempt_timeout(prepared, deadline)
         self.before_send(prepared)
         started = time.perf_counter()
         try:
@@ -268,11 +334,13 @@ class SyncTransport(_TransportCore):
                 prepared.url,
                 headers=prepared.headers,
                 content=prepared.content,
-                timeout=prepared.timeout,
+                timeout=timeout,
             )
         except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
-        return self.after_receive(prepared, response, started)
+            error = self.map_error(prepared, exc, deadline_cut=cut)
+        else:
+            return self.after_receive(prepared, response, started)
+        raise error
 
     @contextmanager
     def open_lines(self, request: Request, options: CallOptions) -> Iterator[Iterator[str]]:
@@ -282,23 +350,47 @@ class SyncTransport(_TransportCore):
         reading become :class:`OnyxConnectionError`. The response is closed on exit.
         """
         prepared = self.prepare(request, options)
+        response = self._open(prepared, prepared.timeout)
+        try:
+            yield _mapped_lines(self, prepared, response.iter_lines())
+        finally:
+            with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+                response.close()
+
+    def _open(self, prepared: _Prepared, timeout: Any) -> httpx.Response:
+        """Send ``prepared`` and return its open, successful streaming response."""
         self.before_send(prepared)
         started = time.perf_counter()
         try:
-            with self.client.stream(
+            sent = self.client.build_request(
                 prepared.request.method,
                 prepared.url,
                 headers=prepared.headers,
                 content=prepared.content,
-                timeout=prepared.timeout,
-            ) as response:
-                if not 200 <= response.status_code < 300:
-                    response.read()
-                    self.stream_failed(prepared, response, started)
-                self.stream_opened(prepared, response, started)
-                yield response.iter_lines()
+                timeout=timeout,
+            )
+            response = self.client.send(sent, stream=True)
         except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
+            error: OnyxConnectionError | None = self.map_error(prepared, exc)
+        else:
+            error = None
+        if error is not None:
+            raise error
+        failure: OnyxError | None = None
+        try:
+            if not 200 <= response.status_code < 300:
+                response.read()
+                self.stream_failed(prepared, response, started)
+        except _HTTPX_ERRORS as exc:
+            failure = self.map_error(prepared, exc)
+        except BaseException:
+            response.close()
+            raise
+        if failure is not None:
+            response.close()
+            raise failure
+        self.stream_opened(prepared, response, started)
+        return response
 
     def open_stream(
         self, request: Request, options: CallOptions, *, read_timeout: float | None
@@ -310,32 +402,8 @@ class SyncTransport(_TransportCore):
         from any thread to unblock a pending read at once.
         """
         prepared = self.prepare(request, options)
-        self.before_send(prepared)
-        started = time.perf_counter()
         timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
-        try:
-            sent = self.client.build_request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-            response = self.client.send(sent, stream=True)
-        except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
-        try:
-            if not 200 <= response.status_code < 300:
-                response.read()
-                self.stream_failed(prepared, response, started)
-        except _HTTPX_ERRORS as exc:
-            response.close()
-            raise self.map_error(prepared, exc) from exc
-        except BaseException:
-            response.close()
-            raise
-        self.stream_opened(prepared, response, started)
-        return StreamConnection(self, prepared, response)
+        return StreamConnection(self, prepared, self._open(prepared, timeout))
 
     def close(self) -> None:
         """Stop every live stream opened through this pool, then close the pool (only if the
@@ -380,23 +448,28 @@ class AsyncTransport(_TransportCore):
         )
 
     async def send(self, request: Request, options: CallOptions) -> Any:
-        """Send ``request`` (retrying when allowed) and return the decoded body."""
+        """Send ``request`` (retrying when allowed, within the call's deadline) and return the
+        decoded body."""
         prepared = self.prepare(request, options)
+        deadline = self.deadline()
 
         async def perform(effect: Any) -> Any:
             if isinstance(effect, Sleep):
                 self.log_sleep(prepared, effect)
                 await anyio.sleep(effect.seconds)
                 return None
-            return await self._send_once(prepared)
+            return await self._send_once(prepared, deadline)
 
-        flow = retry_flow(request, self.policy, random.random)
+        flow = retry_flow(
+            request, self.policy, random.random, deadline=deadline, clock=time.monotonic
+        )
         async with aclosing(adrive(flow, perform)) as answers:
             async for raw in answers:
                 return self.decode(prepared, raw)
         raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
 
-    async def _send_once(self, prepared: _Prepared) -> RawResponse:
+    async def _send_once(self, prepared: _Prepared, deadline: float | None) -> RawResponse:
+        timeout, cut = self.attempt_timeout(prepared, deadline)
         self.before_send(prepared)
         started = time.perf_counter()
         try:
@@ -405,11 +478,13 @@ class AsyncTransport(_TransportCore):
                 prepared.url,
                 headers=prepared.headers,
                 content=prepared.content,
-                timeout=prepared.timeout,
+                timeout=timeout,
             )
         except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
-        return self.after_receive(prepared, response, started)
+            error = self.map_error(prepared, exc, deadline_cut=cut)
+        else:
+            return self.after_receive(prepared, response, started)
+        raise error
 
     @asynccontextmanager
     async def open_lines(
@@ -417,33 +492,17 @@ class AsyncTransport(_TransportCore):
     ) -> AsyncIterator[AsyncIterator[str]]:
         """Send ``request`` once (never retried) and give its body as text lines (see sync)."""
         prepared = self.prepare(request, options)
-        self.before_send(prepared)
-        started = time.perf_counter()
+        response = await self._open(prepared, prepared.timeout)
         try:
-            async with self.client.stream(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=prepared.timeout,
-            ) as response:
-                if not 200 <= response.status_code < 300:
-                    await response.aread()
-                    self.stream_failed(prepared, response, started)
-                self.stream_opened(prepared, response, started)
-                yield response.aiter_lines()
-        except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
+            yield _amapped_lines(self, prepared, response.aiter_lines())
+        finally:
+            with contextlib.suppress(*_HTTPX_ERRORS, OSError):
+                await response.aclose()
 
-    async def open_stream(
-        self, request: Request, options: CallOptions, *, read_timeout: float | None
-    ) -> AsyncStreamConnection:
-        """Send ``request`` once and return its open body (see the sync version); cancel the
-        task reading it to stop at once."""
-        prepared = self.prepare(request, options)
+    async def _open(self, prepared: _Prepared, timeout: Any) -> httpx.Response:
+        """Send ``prepared`` and return its open, successful streaming response."""
         self.before_send(prepared)
         started = time.perf_counter()
-        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
         try:
             sent = self.client.build_request(
                 prepared.request.method,
@@ -454,19 +513,35 @@ class AsyncTransport(_TransportCore):
             )
             response = await self.client.send(sent, stream=True)
         except _HTTPX_ERRORS as exc:
-            raise self.map_error(prepared, exc) from exc
+            error: OnyxConnectionError | None = self.map_error(prepared, exc)
+        else:
+            error = None
+        if error is not None:
+            raise error
+        failure: OnyxError | None = None
         try:
             if not 200 <= response.status_code < 300:
                 await response.aread()
                 self.stream_failed(prepared, response, started)
         except _HTTPX_ERRORS as exc:
-            await response.aclose()
-            raise self.map_error(prepared, exc) from exc
+            failure = self.map_error(prepared, exc)
         except BaseException:
             await response.aclose()
             raise
+        if failure is not None:
+            await response.aclose()
+            raise failure
         self.stream_opened(prepared, response, started)
-        return AsyncStreamConnection(self, prepared, response)
+        return response
+
+    async def open_stream(
+        self, request: Request, options: CallOptions, *, read_timeout: float | None
+    ) -> AsyncStreamConnection:
+        """Send ``request`` once and return its open body (see the sync version); cancel the
+        task reading it to stop at once."""
+        prepared = self.prepare(request, options)
+        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
+        return AsyncStreamConnection(self, prepared, await self._open(prepared, timeout))
 
     async def aclose(self) -> None:
         """Stop every live callback stream opened through this pool, then close the pool (only
@@ -501,7 +576,8 @@ class StreamConnection:
         try:
             return next(self._chunks, b"")
         except _HTTPX_ERRORS as exc:
-            raise self._core.map_error(self._prepared, exc) from exc
+            error = self._core.map_error(self._prepared, exc)
+        raise error
 
     def abort(self) -> None:
         """Unblock a read in another thread now: shut the socket down (thread-safe)."""
@@ -541,7 +617,8 @@ class AsyncStreamConnection:
         try:
             return await anext(self._chunks, b"")
         except _HTTPX_ERRORS as exc:
-            raise self._core.map_error(self._prepared, exc) from exc
+            error = self._core.map_error(self._prepared, exc)
+        raise error
 
     async def aclose(self) -> None:
         with contextlib.suppress(*_HTTPX_ERRORS, OSError):
@@ -550,6 +627,38 @@ class AsyncStreamConnection:
                 await closer()
         with contextlib.suppress(*_HTTPX_ERRORS, OSError):
             await self._response.aclose()
+
+
+def _mapped_lines(core: _TransportCore, prepared: _Prepared, lines: Iterator[str]) -> Iterator[str]:
+    """``lines`` with transport failures turned into SDK errors (raised outside the handler)."""
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except _HTTPX_ERRORS as exc:
+            error = core.map_error(prepared, exc)
+        else:
+            yield line
+            continue
+        raise error
+
+
+async def _amapped_lines(
+    core: _TransportCore, prepared: _Prepared, lines: AsyncIterator[str]
+) -> AsyncIterator[str]:
+    """The async :func:`_mapped_lines`."""
+    while True:
+        try:
+            line = await anext(lines)
+        except StopAsyncIteration:
+            return
+        except _HTTPX_ERRORS as exc:
+            error = core.map_error(prepared, exc)
+        else:
+            yield line
+            continue
+        raise error
 
 
 def merge_headers(

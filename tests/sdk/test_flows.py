@@ -136,6 +136,44 @@ def test_batch_flow_failure_names_committed_chunks() -> None:
     assert len(script.effects) == 3
 
 
+def test_batch_flow_lost_answer_is_an_unknown_chunk_not_a_failure() -> None:
+    cause = OnyxConnectionError("reset after sending", outcome_unknown=True)
+    script = Script("ok", cause)
+    flow = batch_flow(range(4), 2, lambda body: save_request("db", "T", body))
+    with pytest.raises(OnyxBatchError) as info:
+        list(drive(flow, script))
+    error = info.value
+    assert error.outcome_unknown
+    assert (error.committed_chunks, error.unknown_chunks, error.failed_chunks) == ([0], [1], [])
+    assert error.unknown_records == 2 and error.committed_records == 2
+    assert error.not_sent_from is None  # the unknown chunk was the last one
+    assert "may have been applied" in str(error) and "no chunk committed" not in str(error)
+
+
+def test_retry_flow_never_waits_past_the_deadline() -> None:
+    now = [0.0]
+
+    class Clocked(Script):
+        def __call__(self, effect: Any) -> Any:
+            if isinstance(effect, Sleep):
+                now[0] += effect.seconds
+            else:
+                now[0] += 1.0  # every attempt takes a second
+            return super().__call__(effect)
+
+    policy = RetryPolicy(max_retries=10, backoff_seconds=0.5)
+    errors = [OnyxConnectionError(f"refused {n}") for n in range(10)]
+    script = Clocked(*errors)
+    flow = retry_flow(READ, policy, lambda: 1.0, deadline=3.0, clock=lambda: now[0])
+    with pytest.raises(OnyxConnectionError, match="refused 1"):
+        list(drive(flow, script))
+    assert now[0] <= 3.0  # attempt (1 s), wait 0.5 s, attempt (1 s): a 1 s wait would pass 3 s
+    statuses = Clocked(*(RawResponse(503, {}) for _ in range(10)))
+    flow = retry_flow(READ, policy, lambda: 1.0, deadline=now[0] + 1.2, clock=lambda: now[0])
+    (last,) = drive(flow, statuses)
+    assert last.status == 503 and len(statuses.answers) == 9
+
+
 def test_batch_flow_serialization_failure_is_a_batch_error() -> None:
     script = Script("ok")
     flow = batch_flow([{"a": 1}, {"b": object()}], 1, lambda body: save_request("db", "T", body))

@@ -141,8 +141,35 @@ def test_httpx_exceptions_map_to_onyx_errors(
     recorder = Recorder(handler)
     with make_db(config, recorder) as db, pytest.raises(error_class) as info:
         db.find_by_id("User", "u1")
-    assert info.value.__cause__ is exc
+    # the httpx exception (its request carries the credentials) is described, never chained
+    assert info.value.__cause__ is None and info.value.__context__ is None
+    assert type(exc).__name__ in str(info.value)
+    assert not info.value.outcome_unknown  # a read: nothing to apply
     assert len(recorder.requests) == 3  # max_retries=2: reads are retried on connection errors
+
+
+@pytest.mark.parametrize(
+    ("exc", "unknown"),
+    [
+        (httpx.ConnectError("refused"), False),
+        (httpx.ConnectTimeout("slow"), False),
+        (httpx.PoolTimeout("busy"), False),
+        (httpx.ReadTimeout("slow"), True),
+        (httpx.ReadError("reset"), True),
+        (httpx.RemoteProtocolError("dropped"), True),
+        (httpx.WriteError("broken pipe"), True),
+    ],
+)
+def test_a_write_whose_answer_was_lost_says_it_may_have_been_applied(
+    config: ResolvedConfig, exc: Exception, unknown: bool
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    with make_db(config, Recorder(handler)) as db, pytest.raises(OnyxConnectionError) as info:
+        db.save("User", {"id": "u1"})
+    assert info.value.outcome_unknown is unknown
+    assert ("may have been applied" in str(info.value)) is unknown
 
 
 def test_writes_are_never_retried(config: ResolvedConfig) -> None:
@@ -194,6 +221,8 @@ def test_create_rejects_lists_and_batch_save_reports_chunks(config: ResolvedConf
         with pytest.raises(OnyxUsageError):
             db.batch_save("User", {"id": 1})
     assert info.value.committed_chunks == [0]
+    assert info.value.failed_chunks == [1] and info.value.unknown_chunks == []
+    assert info.value.not_sent_from == 2 and not info.value.outcome_unknown
     assert isinstance(info.value.__cause__, OnyxServerError)
     assert len(recorder.requests) == 2
 
