@@ -407,11 +407,15 @@ class AsyncOnyxDatabase(DatabaseCore):
             return invalid
         return _validation_result(answer)
 
-    async def update_schema(self, schema: Mapping[str, Any], *, publish: bool = False) -> Record:
-        """Save ``schema`` as a new revision (live with ``publish=True``)."""
-        answer: Record = apis.strip_entity_text(
-            await self._send(apis.update_schema_request(self.database_id, schema, publish=publish))
+    async def update_schema(
+        self, schema: Mapping[str, Any], *, publish: bool = False, allow_data_loss: bool = False
+    ) -> Record:
+        """Save ``schema`` as a new revision (live with ``publish=True``; see the sync client
+        for ``allow_data_loss``)."""
+        request = apis.update_schema_request(
+            self.database_id, schema, publish=publish, allow_data_loss=allow_data_loss
         )
+        answer: Record = apis.strip_entity_text(await self._send(request))
         return answer
 
     async def diff_schema(self, local: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:

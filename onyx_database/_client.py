@@ -763,14 +763,20 @@ class OnyxDatabase(DatabaseCore):
             return invalid
         return _validation_result(answer)
 
-    def update_schema(self, schema: Mapping[str, Any], *, publish: bool = False) -> Record:
+    def update_schema(
+        self, schema: Mapping[str, Any], *, publish: bool = False, allow_data_loss: bool = False
+    ) -> Record:
         """Save ``schema`` as a new revision, and make it live with ``publish=True``.
 
-        ``databaseId`` is set to this client's database. ``db.update_schema(doc, publish=True)``
+        ``databaseId`` is set to this client's database. Onyx Local refuses (409
+        ``SCHEMA_DATA_LOSS``) a publish that would drop, merge or null out stored values unless
+        ``allow_data_loss=True``; ``validate_schema`` lists them under ``dataLoss`` first.
+        ``db.update_schema(doc, publish=True)``
         """
-        answer: Record = apis.strip_entity_text(
-            self._send(apis.update_schema_request(self.database_id, schema, publish=publish))
+        request = apis.update_schema_request(
+            self.database_id, schema, publish=publish, allow_data_loss=allow_data_loss
         )
+        answer: Record = apis.strip_entity_text(self._send(request))
         return answer
 
     def diff_schema(self, local: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:

@@ -121,14 +121,21 @@ def validate_schema_request(database_id: str, schema: Any) -> Request:
     )
 
 
-def update_schema_request(database_id: str, schema: Any, *, publish: bool) -> Request:
-    """``PUT /schemas/{db}[?publish=true]``."""
+def update_schema_request(
+    database_id: str, schema: Any, *, publish: bool, allow_data_loss: bool = False
+) -> Request:
+    """``PUT /schemas/{db}[?publish=true][&allowDataLoss=true]``."""
     if not isinstance(publish, bool):
         raise OnyxUsageError(f"publish must be a bool, got {publish!r}")
+    if not isinstance(allow_data_loss, bool):
+        raise OnyxUsageError(f"allow_data_loss must be a bool, got {allow_data_loss!r}")
+    params: tuple[tuple[str, str], ...] = (("publish", "true"),) if publish else ()
+    if allow_data_loss:
+        params += (("allowDataLoss", "true"),)
     return Request(
         "PUT",
         ("schemas", database_id),
-        (("publish", "true"),) if publish else (),
+        params,
         body=schema_body(database_id, schema),
         negotiated=False,
     )

@@ -158,6 +158,12 @@ def _errors_of(payload: Any) -> list[str]:
 
 def _validate(db: Any, body: Mapping[str, Any]) -> list[str]:
     """Validation errors from the API (empty when valid)."""
+    return _check(db, body)[0]
+
+
+def _check(db: Any, body: Mapping[str, Any]) -> tuple[list[str], list[Mapping[str, Any]]]:
+    """Validation errors, and the stored data publishing would lose (Onyx Local's
+    ``dataLoss``; Onyx Cloud reports none)."""
     from onyx_database import OnyxHTTPError
 
     try:
@@ -171,17 +177,18 @@ def _validate(db: Any, body: Mapping[str, Any]) -> list[str]:
                 payload = json.loads(payload)
             except ValueError:
                 payload = None
-        return _errors_of(payload) or [exc.message or str(exc)]
+        return _errors_of(payload) or [exc.message or str(exc)], []
     if isinstance(result, Mapping):
         errors = _errors_of(result)
         if result.get("valid") is False and not errors:
             errors = ["Unknown validation error"]
-        return errors
+        losses = [item for item in result.get("dataLoss") or [] if isinstance(item, Mapping)]
+        return errors, losses
     valid = getattr(result, "valid", True)
     errors = [str(getattr(e, "message", e)) for e in getattr(result, "errors", None) or []]
     if valid is False and not errors:
         errors = ["Unknown validation error"]
-    return errors
+    return errors, []
 
 
 # -- gen ----------------------------------------------------------------
@@ -295,6 +302,11 @@ def _schema_parser() -> argparse.ArgumentParser:
     publish = sub.add_parser("publish", help="validate, then publish a schema file")
     publish.add_argument("file", nargs="?", default=DEFAULT_SCHEMA)
     publish.add_argument("--no-validate", action="store_true", help="skip the validate call")
+    publish.add_argument(
+        "--allow-data-loss",
+        action="store_true",
+        help="publish even when stored values would be dropped, merged or nulled out",
+    )
 
     validate = sub.add_parser("validate", help="validate a schema file with the API")
     validate.add_argument("file", nargs="?", default=DEFAULT_SCHEMA)
@@ -353,14 +365,42 @@ def _schema_validate(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _loss_rows(losses: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return [
+        (
+            str(loss.get("table")),
+            str(loss.get("attribute") or ""),
+            str(loss.get("change")),
+            f"{loss.get('records')} of {loss.get('totalRecords')}",
+        )
+        for loss in losses
+    ]
+
+
+def _report_losses(out: Output, losses: Sequence[Mapping[str, Any]], verdict: str) -> None:
+    for loss in losses:
+        out.error(f"- {loss.get('message')}")
+    out.error(verdict)
+
+
 def _schema_publish(args: argparse.Namespace, out: Output) -> int:
     body = _upsert_body(_read_json(args.file))
     with _client(args) as db:
         if not args.no_validate:
-            errors = _validate(db, body)
+            errors, losses = _check(db, body)
             if errors:
                 return _report_errors(out, args.file, errors)
-        _call(db, "update_schema", body, publish=True)
+            if losses:
+                out.error(f"Publishing {args.file} would lose stored data:")
+                if not args.allow_data_loss:
+                    verdict = "Nothing was published; rerun with --allow-data-loss to accept it."
+                    _report_losses(out, losses, verdict)
+                    return EXIT_DIFFERENT
+                _report_losses(out, losses, "Publishing anyway (--allow-data-loss).")
+        if args.allow_data_loss:
+            _call(db, "update_schema", body, publish=True, allow_data_loss=True)
+        else:
+            _call(db, "update_schema", body, publish=True)
         out.line(f"Schema published for database {db.database_id} from {args.file}.")
     return EXIT_OK
 
@@ -426,7 +466,8 @@ def _schema_diff(args: argparse.Namespace, out: Output) -> int:
     local = _read_json(args.file)
     with _client(args) as db:
         api = _call(db, "get_schema")
-    diff = diff_schemas(api, local)
+        diff = diff_schemas(api, local)
+        losses = _check(db, _upsert_body(local))[1] if diff else []
     fmt = "json" if args.json else args.format
     if fmt == "json":
         out.raw(diff.to_json() + "\n")
@@ -438,6 +479,15 @@ def _schema_diff(args: argparse.Namespace, out: Output) -> int:
             ("change", "table", "item", "detail"),
             _diff_rows(diff),
         )
+    if losses and fmt == "table":
+        out.table(
+            "Stored data that publishing would lose (publish refuses without --allow-data-loss)",
+            ("table", "attribute", "change", "records"),
+            _loss_rows(losses),
+        )
+    elif losses:
+        out.error("Publishing would lose stored data:")
+        _report_losses(out, losses, "schema publish refuses this without --allow-data-loss.")
     return EXIT_DIFFERENT if diff and args.exit_code else EXIT_OK
 
 

@@ -14,6 +14,7 @@ from ._executor import Executor, Reader, table_not_found
 from ._paging import PageTokens
 from ._records import coerce_updates, prepare, render
 from ._schema import Entity, SchemaInvalid, normalize_document, validate_document
+from ._schema_safety import ALLOW_PARAM, dry_run, refuse_data_loss
 from ._storage import Conflict, Storage
 from ._values import CoercionError, coerce_for_save
 
@@ -342,19 +343,24 @@ def _schema_errors(body: object) -> dict[str, Any]:
     }
 
 
-def publish(storage: Storage, body: object, *, publish: bool) -> dict[str, Any]:
-    """Validate and store a schema document; raises :class:`SchemaInvalid`."""
+def publish(
+    storage: Storage, body: object, *, publish: bool, allow_data_loss: bool = False
+) -> dict[str, Any]:
+    """Validate and store a schema document; raises :class:`SchemaInvalid`, and
+    :class:`DataLossRefused` when publishing would lose stored data and that is not allowed."""
     errors = validate_document(body)
     if errors:
         raise SchemaInvalid(errors)
     assert isinstance(body, Mapping)
-    return storage.save_revision(normalize_document(body), publish=publish)
+    guard = None if allow_data_loss else refuse_data_loss
+    return storage.save_revision(normalize_document(body), publish=publish, guard=guard)
 
 
 def schema_put(ctx: Context) -> Reply:
     flag = ctx.query.get("publish", "").lower() == "true"
+    allow = ctx.query.get(ALLOW_PARAM, "").lower() == "true"
     try:
-        revision = publish(ctx.services.storage, ctx.body, publish=flag)
+        revision = publish(ctx.services.storage, ctx.body, publish=flag, allow_data_loss=allow)
     except SchemaInvalid:
         return Reply(_schema_errors(ctx.body), 400, negotiable=False)
     return Reply(_revision_json(ctx, revision), negotiable=False)
@@ -370,4 +376,6 @@ def schema_validate(ctx: Context) -> Reply:
         "revisionDescription": doc["revisionDescription"],
         "entities": doc["entities"],
     }
-    return Reply({"valid": True, "errors": [], "schema": schema}, negotiable=False)
+    losses = [loss.to_json() for loss in dry_run(ctx.services.storage, doc)]
+    answer = {"valid": True, "errors": [], "schema": schema, "dataLoss": losses}
+    return Reply(answer, negotiable=False)

@@ -23,6 +23,7 @@ from ._faults import Faults, RequestLog
 from ._handlers import Services, publish
 from ._paging import PageTokens
 from ._schema import SchemaInvalid
+from ._schema_safety import DataLossRefused, describe
 from ._storage import Storage
 from ._streams import StreamHub
 
@@ -349,12 +350,18 @@ class LocalServer:
         """Empty every table in every partition and reset sequences; keep the schema."""
         self._require_storage().reset()
 
-    def publish_schema(self, doc: dict[str, Any]) -> None:
+    def publish_schema(self, doc: dict[str, Any], *, allow_data_loss: bool = False) -> None:
         """Save and publish a schema (like ``PUT /schemas/{db}?publish=true``).
 
-        Raises ``ValueError`` listing every problem when the document is invalid.
+        Raises ``ValueError`` listing every problem when the document is invalid, or naming
+        each table, attribute and record count when publishing would lose stored data (a new
+        identifier with duplicates, a type change whose values do not convert, a removed
+        attribute or table holding data) unless ``allow_data_loss`` is true.
         """
         try:
-            publish(self._require_storage(), doc, publish=True)
+            publish(self._require_storage(), doc, publish=True, allow_data_loss=allow_data_loss)
         except SchemaInvalid as invalid:
             raise ValueError("invalid schema: " + "; ".join(invalid.errors)) from None
+        except DataLossRefused as refused:
+            remedy = "pass allow_data_loss=True to accept the loss"
+            raise ValueError(describe(refused.losses, remedy)) from None

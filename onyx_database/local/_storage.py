@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,8 @@ _META_SQL = (
     "CREATE TABLE IF NOT EXISTS _onyx_secret ("
     " key TEXT PRIMARY KEY, value TEXT NOT NULL, purpose TEXT, updated_at INTEGER NOT NULL)",
 )
+
+PublishGuard = Callable[[sqlite3.Connection, Schema, Schema], None]
 
 
 def _q(name: str) -> str:
@@ -141,12 +143,20 @@ class Storage:
         ).fetchone()
         return None if row is None else dict(orjson.loads(row[0]))
 
-    def save_revision(self, doc: Mapping[str, Any], *, publish: bool) -> dict[str, Any]:
-        """Store a normalized document as a new revision; publishing applies it to the tables."""
+    def save_revision(
+        self, doc: Mapping[str, Any], *, publish: bool, guard: PublishGuard | None = None
+    ) -> dict[str, Any]:
+        """Store a normalized document as a new revision; publishing applies it to the tables.
+
+        ``guard(conn, current, proposed)`` runs under the write lock before a publish changes
+        anything, so no write slips in between its check and the publish; it raises to refuse.
+        """
         now = int(time.time() * 1000)
         revision_id = str(uuid.uuid4())
         schema = parse_schema(doc)
         with self._write_lock:
+            if publish and guard is not None:
+                guard(self._writer, self._schema, schema)
             if publish:
                 self._apply(schema)
             self._writer.execute(
