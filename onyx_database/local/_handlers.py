@@ -15,6 +15,7 @@ from ._paging import PageTokens
 from ._records import coerce_updates, prepare, render
 from ._schema import Entity, SchemaInvalid, normalize_document, validate_document
 from ._schema_safety import ALLOW_PARAM, dry_run, refuse_data_loss
+from ._secret_box import SecretBox
 from ._storage import Conflict, Storage
 from ._values import CoercionError, coerce_for_save
 
@@ -30,6 +31,7 @@ class Services:
     storage: Storage
     database_id: str
     tokens: PageTokens
+    secret_box: SecretBox | None = None  # None: secret values stored as given
 
 
 @dataclass

@@ -1,18 +1,29 @@
-"""Secrets: ``/database/{db}/secret[/{key}]``. Values are stored in plain text in the SQLite file
-(a local development server; the file is the user's own) and never logged or echoed in errors."""
+"""Secrets: ``/database/{db}/secret[/{key}]``. Values are stored encrypted (see
+:mod:`._secret_box`) and never logged or echoed in errors."""
 
 from __future__ import annotations
 
 import re
 import time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._dates import format_iso
-from ._errors import bad_request, not_found
+from ._errors import ApiError, bad_request, not_found
 from ._handlers import Context, Reply
+from ._secret_box import SecretBox, SecretUnreadable
 
-__all__ = ["create_secret", "delete_secret", "get_secret", "list_secrets", "put_secret"]
+if TYPE_CHECKING:
+    from ._storage import Storage
+
+__all__ = [
+    "create_secret",
+    "delete_secret",
+    "encrypt_stored",
+    "get_secret",
+    "list_secrets",
+    "put_secret",
+]
 
 _KEY: Final = re.compile(r"[^\x00-\x1f]{1,256}")
 
@@ -36,7 +47,14 @@ def get_secret(ctx: Context) -> Reply:
     )
     if not rows:
         raise not_found(f"secret {key!r} not found")
-    found_key, purpose, updated, value = rows[0]
+    found_key, purpose, updated, stored = rows[0]
+    box = ctx.services.secret_box
+    try:
+        value = stored if box is None else box.decrypt(stored)
+    except SecretUnreadable:
+        raise ApiError(
+            500, "SECRET_UNREADABLE", f"secret {key!r} does not decrypt with onyx-secrets.key"
+        ) from None
     return Reply({**_metadata(found_key, purpose, updated), "value": value})
 
 
@@ -50,9 +68,10 @@ def _store(ctx: Context, key: object, body: Mapping[str, Any]) -> Reply:
     if purpose is not None and not isinstance(purpose, str):
         raise bad_request("purpose must be a string")
     now = int(time.time() * 1000)
+    box = ctx.services.secret_box
     ctx.services.storage.write_meta(
         "INSERT OR REPLACE INTO _onyx_secret (key, value, purpose, updated_at) VALUES (?, ?, ?, ?)",
-        (key, value, purpose, now),
+        (key, value if box is None else box.encrypt(value), purpose, now),
     )
     return Reply(_metadata(key, purpose, now))
 
@@ -77,3 +96,19 @@ def delete_secret(ctx: Context) -> Reply:
     if not ctx.services.storage.write_meta("DELETE FROM _onyx_secret WHERE key = ?", (key,)):
         raise not_found(f"secret {key!r} not found")
     return Reply({"key": key})
+
+
+def encrypt_stored(storage: Storage, box: SecretBox) -> int:
+    """Encrypt values stored in plain text (by an older Onyx Local); returns how many.
+
+    Raises :class:`SecretUnreadable` when a stored value does not decrypt with ``box``'s key."""
+    rows = storage.read_meta("SELECT key, value FROM _onyx_secret")
+    plain = [(key, value) for key, value in rows if not box.is_encrypted(value)]
+    for key, value in plain:
+        storage.write_meta(
+            "UPDATE _onyx_secret SET value = ? WHERE key = ?", (box.encrypt(value), key)
+        )
+    encrypted = [value for _, value in rows if box.is_encrypted(value)]
+    if encrypted:
+        box.decrypt(encrypted[0])
+    return len(plain)

@@ -19,11 +19,20 @@ import uvicorn
 
 from ._app import OnyxApp, Settings
 from ._changes import ChangeBus
+from ._datadir import (
+    CredentialsUnreadable,
+    DataDirLock,
+    prepare_dir,
+    private_file,
+    read_credentials,
+)
 from ._faults import Faults, RequestLog
 from ._handlers import Services, publish
 from ._paging import PageTokens
 from ._schema import SchemaInvalid
 from ._schema_safety import DataLossRefused, describe
+from ._secret_box import SecretBox, SecretUnreadable
+from ._secrets import encrypt_stored
 from ._storage import Storage
 from ._streams import StreamHub
 
@@ -101,6 +110,8 @@ class LocalServer:
         self._settings = Settings(api_key="", api_secret="", latency_ms=float(latency_ms))
         self._credentials: dict[str, str] = {}
         self._storage: Storage | None = None
+        self._lock: DataDirLock | None = None
+        self._secret_box: SecretBox | None = None
         self._changes = ChangeBus()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -114,20 +125,41 @@ class LocalServer:
         the socket accepts connections."""
         if self._thread is not None:
             raise RuntimeError("the server is already running")
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._load_credentials()
-        storage = Storage(self.data_dir / DATABASE_FILE, self._changes)
+        prepare_dir(self.data_dir)
+        lock = DataDirLock(self.data_dir)
+        lock.acquire()  # before anything is read or written: a second server stops here
+        try:
+            self._load_credentials()
+            private_file(self.data_dir / DATABASE_FILE)  # -wal and -shm inherit its mode
+            storage = Storage(self.data_dir / DATABASE_FILE, self._changes)
+        except BaseException:
+            lock.release()
+            raise
         self._storage = storage
         try:
+            self._secret_box = SecretBox.open(self.data_dir)
+            self._encrypt_stored_secrets(storage, self._secret_box)
             if self._schema is not None:
                 self.publish_schema(_read_schema(self._schema))
             self._serve(storage)
         except BaseException:
             self._storage = None
             storage.close()
+            lock.release()
             raise
+        self._lock = lock
+        lock.record(self.url)
         self._write_config()
         return self
+
+    def _encrypt_stored_secrets(self, storage: Storage, box: SecretBox) -> None:
+        try:
+            encrypt_stored(storage, box)
+        except SecretUnreadable:
+            raise CredentialsUnreadable(
+                f"stored secrets do not decrypt with {self.data_dir / 'onyx-secrets.key'}: it is"
+                " not the key they were written with; restore that key file from a backup"
+            ) from None
 
     def _serve(self, storage: Storage) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -144,7 +176,7 @@ class LocalServer:
         self._socket = sock
         self._port = int(sock.getsockname()[1])
         key = hashlib.sha256(b"onyx-local-pages:" + self.api_secret.encode()).digest()
-        services = Services(storage, self.database_id, PageTokens(key))
+        services = Services(storage, self.database_id, PageTokens(key), self._secret_box)
         app = OnyxApp(services, self._settings, self._faults, self._log, self._streams)
         self._streams.reopen()
         config = uvicorn.Config(
@@ -196,7 +228,9 @@ class LocalServer:
             self._socket.close()
         if self._storage is not None:
             self._storage.close()
-        self._server = self._thread = self._socket = self._storage = None
+        if self._lock is not None:
+            self._lock.release()
+        self._server = self._thread = self._socket = self._storage = self._lock = None
 
     def __enter__(self) -> LocalServer:
         return self.start()
@@ -216,13 +250,8 @@ class LocalServer:
         return self.data_dir / CONFIG_FILE
 
     def _load_credentials(self) -> None:
-        stored: dict[str, Any] = {}
-        if self.config_path.exists():
-            try:
-                loaded = json.loads(self.config_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
-            stored = loaded if isinstance(loaded, dict) else {}
+        # A corrupt file raises: new credentials over it would lock every client out.
+        stored = read_credentials(self.config_path) or {}
         credentials = {
             "databaseId": stored.get("databaseId") or str(uuid.uuid4()),
             "apiKey": stored.get("apiKey") or secrets.token_urlsafe(24),
