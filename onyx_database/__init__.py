@@ -103,7 +103,12 @@ from ._selections import (
 )
 from ._serialize import to_wire
 from ._stream import AsyncEventStream, AsyncStreamHandle, EventIterator, StreamHandle
-from ._stream_protocol import OnyxStreamError, ReconnectPolicy, StreamEvent
+from ._stream_protocol import (
+    OnyxStreamError,
+    OnyxStreamOverflowError,
+    ReconnectPolicy,
+    StreamEvent,
+)
 from ._transport import __version__
 
 __all__ = [
@@ -136,6 +141,7 @@ __all__ = [
     "OnyxSerializationError",
     "OnyxServerError",
     "OnyxStreamError",
+    "OnyxStreamOverflowError",
     "OnyxTimeoutError",
     "OnyxUnauthorizedError",
     "OnyxUsageError",

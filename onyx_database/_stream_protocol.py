@@ -37,6 +37,7 @@ __all__ = [
     "LineDecoder",
     "MsgpackDecoder",
     "OnyxStreamError",
+    "OnyxStreamOverflowError",
     "Read",
     "ReconnectPolicy",
     "StreamEvent",
@@ -70,12 +71,31 @@ _MAX_LINE = 64 * 1024 * 1024
 
 
 class OnyxStreamError(OnyxError):
-    """The server ended a stream with an error line (``code`` e.g. ``"STREAM_OVERFLOW"``: the
-    consumer fell too far behind). The stream reconnects after a backoff."""
+    """The server ended a stream with an error line, or the stream body was malformed. The
+    stream reconnects after a backoff (except :class:`OnyxStreamOverflowError`)."""
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+class OnyxStreamOverflowError(OnyxStreamError):
+    """Events were lost: the consumer fell so far behind that the server dropped the stream
+    (``code == "STREAM_OVERFLOW"``).
+
+    Never silent and never retried by reconnecting (that would hide the gap): it reaches
+    ``on_error`` and ``handle.error`` of a callback stream and is raised by the pull and async
+    iterators. Re-read the current state with a query, then start a new stream.
+
+    >>> isinstance(OnyxStreamOverflowError("lost"), OnyxStreamError)
+    True
+    """
+
+    def __init__(self, message: str, code: str | None = "STREAM_OVERFLOW") -> None:
+        super().__init__(message, code)
+
+
+OVERFLOW_CODE: Final = "STREAM_OVERFLOW"
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +316,8 @@ class ReconnectPolicy:
 def is_terminal(error: BaseException) -> bool:
     """Errors no reconnect can fix: 4xx (401/403 included) except 408 and 429, and anything that
     is not a server, connection or stream error."""
+    if isinstance(error, OnyxStreamOverflowError):
+        return True
     retryable = OnyxServerError | OnyxConnectionError | OnyxStreamError | OnyxRateLimitedError
     if isinstance(error, retryable):
         return False
@@ -322,6 +344,19 @@ class Wait:
     reason: str
 
 
+def _error_line(error: Mapping[str, Any]) -> OnyxStreamError:
+    """The error an ``ERROR`` line describes."""
+    message = str(error.get("message") or "the server ended the stream")
+    code = None if error.get("code") is None else str(error.get("code"))
+    if code == OVERFLOW_CODE:
+        return OnyxStreamOverflowError(
+            f"live stream events were lost: {message} ({code}); the stream stopped. Re-read the "
+            "current state with a query, then start a new stream",
+            code,
+        )
+    return OnyxStreamError(message, code)
+
+
 def stream_flow(
     policy: ReconnectPolicy,
     *,
@@ -333,7 +368,8 @@ def stream_flow(
     :class:`Wait`) and :class:`~onyx_database._flows.Emit` ``(StreamEvent)`` values.
 
     A :class:`Connect` is answered with the response's content type. Terminal errors are raised
-    out of the flow. With ``keep_alive=False`` the flow ends after the first complete body;
+    out of the flow, a ``STREAM_OVERFLOW`` error line among them (events were lost: reconnecting
+    would hide the gap). With ``keep_alive=False`` the flow ends after the first complete body;
     a body cut short is then an error (retrying would repeat the initial results).
     """
     from ._flows import Emit
@@ -363,17 +399,15 @@ def stream_flow(
                 for event in events:
                     delivered = True
                     if event.action == ERROR:
-                        error = event.error or {}
-                        raise OnyxStreamError(
-                            str(error.get("message") or "the server ended the stream"),
-                            None if error.get("code") is None else str(error.get("code")),
-                        )
+                        raise _error_line(event.error or {})
                     if event.action != KEEP_ALIVE:
                         yield Emit(event)
                 if not chunk:
                     break
         except (OnyxConnectionError, OnyxStreamError) as exc:
             problem = exc
+        if isinstance(problem, OnyxStreamOverflowError):
+            raise problem
         if not keep_alive:
             if problem is not None:
                 raise problem

@@ -58,7 +58,9 @@ def listen(
     ``on_event(action, record)`` is called after the signal. Errors that stop the stream (auth,
     unknown table, invalid query) are logged on ``onyx_django`` and passed to ``on_error``;
     dropped connections reconnect by the SDK's policy. Events committed while disconnected
-    are not replayed.
+    are not replayed. When receivers fall so far behind that the server drops events
+    (``STREAM_OVERFLOW``), the stream stops with :class:`~onyx_database.OnyxStreamOverflowError`
+    (logged, passed to ``on_error``, in ``handle.error``): loss is never silent.
     """
     table = table_name(table_or_model)
     condition = _condition(where)

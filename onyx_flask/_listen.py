@@ -34,7 +34,11 @@ _SIGNALS: dict[str, Signal] = {
 def start_listen(
     app: Flask, client: OnyxDatabase, table: str | type[Any], where: Condition | None
 ) -> StreamHandle:
-    """Start a live stream on ``table`` whose events are sent as signals with ``app`` as sender."""
+    """Start a live stream on ``table`` whose events are sent as signals with ``app`` as sender.
+
+    An error that stops the stream is logged on ``app.logger`` and kept in ``handle.error``; an
+    overflow (receivers too slow, events dropped by the server) is one:
+    :class:`~onyx_database.OnyxStreamOverflowError`, never a silent reconnect."""
     name = table_name(table)
     query = client.from_table(table)
     if where is not None:

@@ -28,7 +28,7 @@ PUBLIC = {
     "SchemaDiff", "OnyxAI", "AsyncOnyxAI", "ChatStream", "AsyncChatStream",
     # live query streams
     "StreamEvent", "StreamHandle", "EventIterator", "AsyncEventStream", "AsyncStreamHandle",
-    "ReconnectPolicy", "OnyxStreamError",
+    "ReconnectPolicy", "OnyxStreamError", "OnyxStreamOverflowError",
 }  # fmt: skip
 
 

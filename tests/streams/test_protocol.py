@@ -12,6 +12,7 @@ from onyx_database import (
     OnyxConnectionError,
     OnyxServerError,
     OnyxStreamError,
+    OnyxStreamOverflowError,
     OnyxUnauthorizedError,
     ReconnectPolicy,
     StreamEvent,
@@ -176,10 +177,23 @@ def test_keep_alive_false_ends_without_reconnecting() -> None:
 
 
 def test_server_error_line_reconnects_and_max_attempts_gives_up() -> None:
-    overflow = b'{"action":"ERROR","entity":null,"error":{"code":"STREAM_OVERFLOW"}}\n'
+    other = b'{"action":"ERROR","entity":null,"error":{"code":"SHUTTING_DOWN"}}\n'
     driver = Driver(ReconnectPolicy(initial_delay=1))
-    driver.run([JSON, overflow, JSON])
+    driver.run([JSON, other, JSON])
     assert ("wait", 1) in driver.log
+
+
+def test_overflow_line_is_terminal_never_a_silent_reconnect() -> None:
+    overflow = (
+        b'{"action":"CREATE","entity":{"id":1}}\n'
+        b'{"action":"ERROR","entity":null,"error":{"code":"STREAM_OVERFLOW","message":"slow"}}\n'
+    )
+    driver = Driver(ReconnectPolicy(initial_delay=1))
+    with pytest.raises(OnyxStreamOverflowError, match="lost") as info:
+        driver.run([JSON, overflow, JSON])
+    assert info.value.code == "STREAM_OVERFLOW"
+    assert ("emit", "CREATE") in driver.log
+    assert not [entry for entry in driver.log if entry[0] == "wait"]  # no reconnect
     limited = Driver(ReconnectPolicy(initial_delay=1, max_attempts=2))
     with pytest.raises(OnyxConnectionError):
         limited.run([OnyxConnectionError("a"), OnyxConnectionError("b")])
