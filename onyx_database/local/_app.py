@@ -20,9 +20,17 @@ import anyio.to_thread
 from . import _documents as documents
 from . import _handlers as h
 from . import _secrets as secrets
-from ._codec import MAX_BODY, decode_body, encode, wants_msgpack
+from ._budget import (
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_REGEX_TIMEOUT,
+    QueryBudget,
+    QueryStats,
+    serve_budgeted,
+)
+from ._codec import decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
+from ._limits import DEFAULT_MAX_BODY, describe_size
 from ._streams import StreamHub, serve_stream
 
 __all__ = ["OnyxApp", "Settings"]
@@ -68,6 +76,9 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
     ("POST", ("v1", "script", "approval"), h.ai_unavailable),
 ]
 
+# Handlers that run a query: under a time budget, and stopped when their client leaves.
+_QUERIES = frozenset({h.query, h.count, h.update_query, h.delete_query, h.find})
+
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
     allowed = False
@@ -99,6 +110,9 @@ class Settings:
     api_key: str
     api_secret: str
     latency_ms: float = 0.0
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT
+    regex_timeout: float = DEFAULT_REGEX_TIMEOUT
+    max_body: int = DEFAULT_MAX_BODY
 
 
 class OnyxApp:
@@ -117,6 +131,7 @@ class OnyxApp:
         self.faults = faults
         self.log = log
         self.streams = streams if streams is not None else StreamHub()
+        self.query_stats = QueryStats()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -181,7 +196,8 @@ class OnyxApp:
                 raise route_error
             if "db" in params and params["db"] != db_id:
                 raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
-            body = decode_body(headers.get("content-type", ""), await _read_body(receive, headers))
+            raw_body = await _read_body(receive, headers, self.settings.max_body)
+            body = decode_body(headers.get("content-type", ""), raw_body)
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)
             if handler is h.stream:
@@ -195,7 +211,14 @@ class OnyxApp:
                     abort=_drop,
                 )
                 return
-            reply = await anyio.to_thread.run_sync(handler, ctx)
+            if handler in _QUERIES:
+                budget = QueryBudget(self.settings.query_timeout, self.settings.regex_timeout)
+                answer = await serve_budgeted(handler, ctx, receive, budget, self.query_stats)
+                if answer is None:
+                    return  # the client left; its query was stopped
+                reply = answer
+            else:
+                reply = await anyio.to_thread.run_sync(handler, ctx)
         except ApiError as error:
             await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
             return
@@ -231,10 +254,16 @@ def _query_params(raw: bytes) -> dict[str, str]:
     return dict(pairs)
 
 
-async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
-    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 MiB")
+async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The body, refused with 413 once it passes ``limit`` bytes: on its declared length before
+    reading any of it, and while counting the chunks of a body sent without one."""
+    too_large = ApiError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        f"the body is larger than the {describe_size(limit)} limit (onyx-py local --max-body)",
+    )
     declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > limit:
         raise too_large
     chunks: list[bytes] = []
     size = 0
@@ -244,7 +273,7 @@ async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             raise too_large
         chunks.append(chunk)
         if not message.get("more_body", False):

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
+import warnings
 from types import FrameType
 
+from ._bind import RemoteBindWarning
+from ._budget import DEFAULT_QUERY_TIMEOUT, DEFAULT_REGEX_TIMEOUT
+from ._limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY, describe_size
 from ._server import LocalServer
 
 __all__ = ["main"]
+
+
+_UNITS = {"": 1, "b": 1, "kib": 1 << 10, "kb": 1000, "mib": 1 << 20, "mb": 1000**2, "gib": 1 << 30}
+
+
+def _size(text: str) -> int:
+    """``8MiB``, ``512KiB``, ``1048576``: a size in bytes."""
+    match = re.fullmatch(r"\s*(\d+)\s*([A-Za-z]*)\s*", text)
+    if match is None or match.group(2).lower() not in _UNITS or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 8MiB, 512KiB or 1048576)")
+    return int(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +53,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")
+    limits = parser.add_argument_group("limits")
+    limits.add_argument(
+        "--max-body",
+        type=_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="SIZE",
+        help=f"largest request body; larger ones get 413 ({describe_size(DEFAULT_MAX_BODY)})",
+    )
+    limits.add_argument(
+        "--query-timeout",
+        type=float,
+        default=DEFAULT_QUERY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time budget of one query; past it 422 QUERY_TIMEOUT ({DEFAULT_QUERY_TIMEOUT:g};"
+        " 0 = none)",
+    )
+    limits.add_argument(
+        "--regex-timeout",
+        type=float,
+        default=DEFAULT_REGEX_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one regular-expression match ({DEFAULT_REGEX_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help="close connections whose request headers take longer, with 408"
+        f" ({DEFAULT_HEADER_TIMEOUT:g})",
+    )
     return parser
 
 
@@ -51,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tls-cert and --tls-key go together")
     if args.keep_alive <= 0:
         parser.error("--keep-alive must be > 0")
+    if args.query_timeout < 0 or args.regex_timeout <= 0 or args.header_timeout <= 0:
+        parser.error("--query-timeout must be >= 0, --regex-timeout and --header-timeout > 0")
     server = LocalServer(
         args.data,
         host=args.host,
@@ -61,12 +110,20 @@ def main(argv: list[str] | None = None) -> int:
         keep_alive_interval=args.keep_alive,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        query_timeout=args.query_timeout or None,
+        regex_timeout=args.regex_timeout,
+        max_body=args.max_body,
+        header_timeout=args.header_timeout,
     )
     try:
-        server.start()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RemoteBindWarning)
+            server.start()
     except (OSError, ValueError, RuntimeError) as error:
         print(f"onyx-py local: cannot start: {error}", file=sys.stderr)
         return 1
+    for warning in caught:
+        print(f"onyx-py local: WARNING: {warning.message}", file=sys.stderr, flush=True)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

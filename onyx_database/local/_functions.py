@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any, Final
 
 from ._errors import bad_request
+from ._regex import compile_pattern
 from ._values import java_string
 
 __all__ = [
@@ -141,13 +142,7 @@ def apply_scalar(selection: Selection, value: Any, attr_type: str | None) -> Any
         if start > end:
             raise bad_request(f"substring begin {start} is after end {end} in {selection.text!r}")
         return text[start:end]
-    pattern = params[0] if params else ""
-    if len(pattern) > MAX_PATTERN:
-        raise bad_request("replace pattern is too long")
-    try:
-        compiled = re.compile(pattern)
-    except (re.error, RecursionError, OverflowError) as error:
-        raise bad_request(f"Invalid regular expression {pattern!r}: {error}") from None
+    compiled = compile_pattern(params[0] if params else "", "replace pattern")
     return compiled.sub(_java_replacement(params[1] if len(params) > 1 else ""), text)
 
 

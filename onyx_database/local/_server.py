@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import uuid
+import warnings
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 import uvicorn
 
 from ._app import OnyxApp, Settings
+from ._bind import RemoteBindWarning, remote_bind_warning
+from ._budget import DEFAULT_QUERY_TIMEOUT, DEFAULT_REGEX_TIMEOUT, QueryStats
 from ._changes import ChangeBus
 from ._datadir import (
     CredentialsUnreadable,
@@ -28,6 +31,12 @@ from ._datadir import (
 )
 from ._faults import Faults, RequestLog
 from ._handlers import Services, publish
+from ._limits import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY,
+    ConnectionStats,
+    guarded_protocol,
+)
 from ._paging import PageTokens
 from ._schema import SchemaInvalid
 from ._schema_safety import DataLossRefused, describe
@@ -77,7 +86,14 @@ class LocalServer:
     seconds between ``KEEP_ALIVE`` lines on idle query streams and ``stream_buffer`` the events a
     stream may have pending before a slow consumer is cut off; ``latency_ms`` delays every
     answer without blocking other requests. ``tls_cert`` and ``tls_key`` (PEM files) serve
-    HTTPS instead of HTTP.
+    HTTPS instead of HTTP; any other ``host`` than loopback over plain HTTP warns
+    (:class:`RemoteBindWarning`).
+
+    Limits: a query (query, count, find, update or delete by query) gets ``query_timeout``
+    seconds (``None``: no limit) and each regular-expression evaluation ``regex_timeout``
+    seconds, else it answers 422 (``QUERY_TIMEOUT`` / ``REGEX_TIMEOUT``); a body larger than
+    ``max_body`` bytes answers 413; a connection whose request headers take longer than
+    ``header_timeout`` seconds gets 408 and is closed.
     """
 
     def __init__(
@@ -93,6 +109,10 @@ class LocalServer:
         stream_buffer: int = 10_000,
         tls_cert: str | Path | None = None,
         tls_key: str | Path | None = None,
+        query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+        regex_timeout: float = DEFAULT_REGEX_TIMEOUT,
+        max_body: int = DEFAULT_MAX_BODY,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.host = host
@@ -107,7 +127,21 @@ class LocalServer:
         self.tls_key = None if tls_key is None else Path(tls_key)
         self._faults = Faults(enabled=test_hooks, streams=self._streams)
         self._log = RequestLog()
-        self._settings = Settings(api_key="", api_secret="", latency_ms=float(latency_ms))
+        if query_timeout is not None and query_timeout <= 0:
+            raise ValueError("query_timeout must be > 0 (or None for no limit)")
+        if regex_timeout <= 0 or header_timeout <= 0 or max_body < 1:
+            raise ValueError("regex_timeout, header_timeout and max_body must be > 0")
+        self._settings = Settings(
+            api_key="",
+            api_secret="",
+            latency_ms=float(latency_ms),
+            query_timeout=query_timeout,
+            regex_timeout=float(regex_timeout),
+            max_body=int(max_body),
+        )
+        self.header_timeout = float(header_timeout)
+        self._connection_stats = ConnectionStats()
+        self._query_stats = QueryStats()
         self._credentials: dict[str, str] = {}
         self._storage: Storage | None = None
         self._lock: DataDirLock | None = None
@@ -150,6 +184,9 @@ class LocalServer:
         self._lock = lock
         lock.record(self.url)
         self._write_config()
+        warning = remote_bind_warning(self.host, tls=self.tls_cert is not None)
+        if warning is not None:
+            warnings.warn(warning, RemoteBindWarning, stacklevel=2)
         return self
 
     def _encrypt_stored_secrets(self, storage: Storage, box: SecretBox) -> None:
@@ -178,6 +215,7 @@ class LocalServer:
         key = hashlib.sha256(b"onyx-local-pages:" + self.api_secret.encode()).digest()
         services = Services(storage, self.database_id, PageTokens(key), self._secret_box)
         app = OnyxApp(services, self._settings, self._faults, self._log, self._streams)
+        app.query_stats = self._query_stats
         self._streams.reopen()
         config = uvicorn.Config(
             app,
@@ -185,7 +223,7 @@ class LocalServer:
             log_level="warning",
             access_log=False,
             lifespan="off",
-            http="h11",
+            http=guarded_protocol("h11", self.header_timeout, self._connection_stats),
             ws="none",
             timeout_graceful_shutdown=3,
             ssl_certfile=None if self.tls_cert is None else str(self.tls_cert),
@@ -350,6 +388,17 @@ class LocalServer:
         if value < 1:
             raise ValueError("stream_buffer must be >= 1")
         self._streams.buffer_size = int(value)
+
+    @property
+    def query_stats(self) -> QueryStats:
+        """Queries stopped by their time budget (``timed_out``), by their client leaving
+        (``cancelled``), and running now (``running``)."""
+        return self._query_stats
+
+    @property
+    def header_timeouts(self) -> int:
+        """Connections closed (408) because their request headers did not arrive in time."""
+        return self._connection_stats.header_timeouts
 
     @property
     def open_streams(self) -> int:

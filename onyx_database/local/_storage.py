@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
 from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
@@ -108,6 +109,7 @@ class Storage:
         conn.execute("PRAGMA busy_timeout=30000")
         # NORMAL in WAL mode keeps every committed transaction across a process kill.
         conn.execute("PRAGMA synchronous=NORMAL")
+        install_budget(conn)  # a query past its time budget is interrupted mid-statement
         if readonly:
             conn.execute("PRAGMA query_only=1")
         self._all.append(conn)
