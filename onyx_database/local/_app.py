@@ -30,7 +30,7 @@ from ._budget import (
 from ._codec import decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
-from ._limits import DEFAULT_MAX_BODY, describe_size
+from ._limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY, describe_size
 from ._streams import StreamHub, serve_stream
 
 __all__ = ["OnyxApp", "Settings"]
@@ -113,6 +113,7 @@ class Settings:
     query_timeout: float | None = DEFAULT_QUERY_TIMEOUT
     regex_timeout: float = DEFAULT_REGEX_TIMEOUT
     max_body: int = DEFAULT_MAX_BODY
+    body_timeout: float = DEFAULT_HEADER_TIMEOUT
 
 
 class OnyxApp:
@@ -196,7 +197,9 @@ class OnyxApp:
                 raise route_error
             if "db" in params and params["db"] != db_id:
                 raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
-            raw_body = await _read_body(receive, headers, self.settings.max_body)
+            raw_body = await _read_body(
+                receive, headers, self.settings.max_body, self.settings.body_timeout
+            )
             body = decode_body(headers.get("content-type", ""), raw_body)
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)
@@ -220,7 +223,9 @@ class OnyxApp:
             else:
                 reply = await anyio.to_thread.run_sync(handler, ctx)
         except ApiError as error:
-            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            # A stalled body leaves the connection mid-request: answer, then close it.
+            close = [(b"connection", b"close")] if error.status == 408 else None
+            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False), close)
             return
         if reply.raw is not None:
             extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
@@ -254,9 +259,12 @@ def _query_params(raw: bytes) -> dict[str, str]:
     return dict(pairs)
 
 
-async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+async def _read_body(
+    receive: Receive, headers: dict[str, str], limit: int, idle: float = DEFAULT_HEADER_TIMEOUT
+) -> bytes:
     """The body, refused with 413 once it passes ``limit`` bytes: on its declared length before
-    reading any of it, and while counting the chunks of a body sent without one."""
+    reading any of it, and while counting the chunks of a body sent without one. A body that
+    stops arriving for ``idle`` seconds gets 408."""
     too_large = ApiError(
         413,
         "PAYLOAD_TOO_LARGE",
@@ -268,7 +276,13 @@ async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> b
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        try:
+            async with asyncio.timeout(idle):
+                message = await receive()
+        except TimeoutError:
+            raise ApiError(
+                408, "REQUEST_TIMEOUT", f"the request body stopped arriving for {idle:g} s"
+            ) from None
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")

@@ -93,7 +93,7 @@ class LocalServer:
     seconds (``None``: no limit) and each regular-expression evaluation ``regex_timeout``
     seconds, else it answers 422 (``QUERY_TIMEOUT`` / ``REGEX_TIMEOUT``); a body larger than
     ``max_body`` bytes answers 413; a connection whose request headers take longer than
-    ``header_timeout`` seconds gets 408 and is closed.
+    ``header_timeout`` seconds, or whose body stops arriving for as long, gets 408 and is closed.
     """
 
     def __init__(
@@ -138,6 +138,7 @@ class LocalServer:
             query_timeout=query_timeout,
             regex_timeout=float(regex_timeout),
             max_body=int(max_body),
+            body_timeout=float(header_timeout),
         )
         self.header_timeout = float(header_timeout)
         self._connection_stats = ConnectionStats()

@@ -155,6 +155,23 @@ def test_a_kept_alive_connection_that_stalls_in_its_next_request_is_closed(
     assert small.header_timeouts == 1
 
 
+def test_a_body_that_stops_arriving_gets_408_and_the_connection_is_closed(
+    small: LocalServer,
+) -> None:
+    head = (
+        f"PUT /data/{small.database_id}/Note HTTP/1.1\r\nHost: local\r\n{_auth(small)}"
+        "content-type: application/json\r\ncontent-length: 100\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", small.port)) as sock:
+        sock.sendall(head.encode() + b'{"id": "half')  # 12 of the 100 bytes promised
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert b"the request body stopped arriving for 0.3 s" in answer
+    headers = {"x-onyx-key": small.api_key, "x-onyx-secret": small.api_secret}
+    found = httpx.get(f"{small.url}/data/{small.database_id}/Note/half", headers=headers)
+    assert found.status_code == 404
+
+
 def test_slow_answers_are_not_cut_by_the_header_timeout(tmp_path: Path) -> None:
     with LocalServer(tmp_path, schema=SCHEMA, header_timeout=0.2, latency_ms=600) as server:
         headers = {"x-onyx-key": server.api_key, "x-onyx-secret": server.api_secret}
