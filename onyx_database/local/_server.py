@@ -152,7 +152,7 @@ class LocalServer:
             log_level="warning",
             access_log=False,
             lifespan="off",
-            http="h11",
+            http="auto",  # httptools when installed (the [local] extra), else h11
             ws="none",
             timeout_graceful_shutdown=3,
             ssl_certfile=None if self.tls_cert is None else str(self.tls_cert),
