@@ -214,7 +214,9 @@ class OnyxApp:
                     abort=_drop,
                 )
                 return
-            if handler in _QUERIES:
+            if h.runs_inline(handler, ctx):
+                reply = handler(ctx)  # an index lookup: cheaper than a thread hand-off
+            elif handler in _QUERIES:
                 budget = QueryBudget(self.settings.query_timeout, self.settings.regex_timeout)
                 answer = await serve_budgeted(handler, ctx, receive, budget, self.query_stats)
                 if answer is None:

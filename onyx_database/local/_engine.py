@@ -1,9 +1,10 @@
 """Query semantics of the Onyx engine: conditions, coercion, null as minus infinity, sort, limit.
 
 Conditions are parsed once into a small tree of :class:`Criterion` and :class:`Compound`
-nodes (every validation error surfaces here, before any row is read), then evaluated in
-Python against decoded records, which keeps the engine's exact rules (sections 2-4 of the engine
-reference) that SQL cannot express faithfully.
+nodes (every validation error surfaces here, before any row is read). ``_sql`` compiles what
+SQL can decide exactly into the WHERE; the evaluator here is the reference for the rest
+(resolver and embedded paths, MATCHES, full-text, criteria whose coercion failed) and runs only
+on the rows SQL let through, and on change events for live streams.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "check_selection",
     "compare_nulls_first",
     "criteria",
+    "equals_ignore_case",
     "extract",
     "matches",
     "parse_query",
@@ -500,7 +502,8 @@ def _compare(operator: str, rec: Any, crit: Any) -> bool:
     return rec is None or _order(rec, crit) <= 0
 
 
-def _equals_ignore_case(a: str, b: str) -> bool:
+def equals_ignore_case(a: str, b: str) -> bool:
+    """Kotlin's ``equals(ignoreCase = true)``: per character, upper or lower case equal."""
     if len(a) != len(b):
         return False
     return all(
@@ -513,7 +516,7 @@ def _string_test(operator: str, text: str, criterion: Any) -> bool:
     negate = operator.startswith("NOT_")
     base = operator[4:] if negate else operator
     if base == "LIKE":
-        result = _equals_ignore_case(text, criterion)
+        result = equals_ignore_case(text, criterion)
     elif base == "CONTAINS":
         result = criterion in text
     elif base == "CONTAINS_IGNORE_CASE":

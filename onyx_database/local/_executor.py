@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL text only ever holds quoted identifiers and compiled placeholders)
 """Running parsed queries: scope, resolvers, sub-queries, full-text, result shapes (section 5.5).
 
 An :class:`Executor` reads through a :class:`Reader` (the storage's pooled readers, or the writer
@@ -8,9 +9,13 @@ fails with 400 instead of recursing forever.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 import orjson
@@ -26,16 +31,16 @@ from ._engine import (
     matches,
     parse_query,
     partition_shortcut,
-    pushdown_equalities,
     sort_records,
 )
-from ._errors import ApiError, bad_request
+from ._errors import ApiError, bad_request, not_found
 from ._functions import Selection, aggregate, apply_scalar
 from ._records import render
-from ._schema import Entity, Schema
+from ._schema import PARTITION_COLUMN, Entity, Schema
 from ._script import CONDITIONS, ArrayLiteral, Call, Chain, Literal, Node, This, parse_script
 from ._search import fallback_expression, translate
-from ._storage import fts_column
+from ._sql import Order, Where, compile_order, compile_where, keyset_after, q
+from ._storage import decode, fts_column, select_columns
 from ._values import CoercionError, coerce_for_save, to_wire
 
 __all__ = ["MAX_DEPTH", "Executor", "Reader", "table_not_found"]
@@ -47,9 +52,7 @@ Row = tuple[str, dict[str, Any]]
 class Reader(Protocol):
     """Where rows come from: :class:`~._storage.Storage` or an open :class:`~._storage.Writer`."""
 
-    def fetch(
-        self, entity: Entity, partition: str | None, equals: Sequence[tuple[str, Any]] = ()
-    ) -> list[Row]: ...
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]: ...
 
     def search(self, entity: Entity, expression: str) -> list[tuple[str, str, float]]: ...
 
@@ -65,6 +68,32 @@ class _Everything(Mapping[tuple[str, str], float]):
 
     def __len__(self) -> int:
         return 0
+
+
+_Hit = tuple[int, Row]  # (rowid, row)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one query reads: the compiled WHERE and ORDER BY (``None``: sort in Python), the
+    resolvers and searches to add to each record, and the Python predicate for what SQL left
+    undecided (``None`` when SQL decides alone)."""
+
+    entity: Entity
+    where: Where
+    order: Order | None
+    names: tuple[str, ...]
+    searches: tuple[FullText, ...]
+    residual: Callable[[Mapping[str, Any]], bool] | None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The names of the selected columns (rowid, partition, attributes)."""
+        return ("rowid", PARTITION_COLUMN, *self.entity.attributes)
+
+
+def _stale() -> ApiError:
+    return not_found("nextPage token is invalid or expired")
 
 
 def table_not_found(name: str) -> ApiError:
@@ -173,42 +202,204 @@ class Executor:
                 names.append(path[0])
         return names
 
-    def matching(self, entity: Entity, query: Query) -> list[Row]:
-        """The matching rows in sort order (records may carry resolver values and ``__score__``)."""
+    def _plan(self, entity: Entity, query: Query, *, ordered: bool = True) -> _Plan:
         scope = query.partition if entity.partition else None
         if scope is None:
             scope = partition_shortcut(entity, query.conditions)
-        rows = self.reader.fetch(entity, scope, pushdown_equalities(query.conditions))
+        where = compile_where(entity, query, scope)
+        order = compile_order(entity, query.sort) if ordered else None
         names = self._referenced_resolvers(entity, query)
         searches = [c.value for c in criteria(query.conditions) if isinstance(c.value, FullText)]
-        if names or searches:
-            augmented = []
-            for partition, record in rows:
-                extra = dict(record)
-                for name in names:
-                    extra[name] = self.resolve(entity, record, name)
-                if searches:
-                    scores = [s for s in (f.score(record) for f in searches) if s is not None]
-                    extra[SCORE_FIELD] = max(scores) if scores else None
-                augmented.append((partition, extra))
-            rows = augmented
-        predicate = matches(query.conditions)
-        return sort_records(entity, [row for row in rows if predicate(row[1])], query.sort)
+        residual = None if where.exact else matches(query.conditions)
+        return _Plan(entity, where, order, tuple(names), tuple(searches), residual)
+
+    def _candidates(
+        self, plan: _Plan, after: Sequence[Any] | None = None
+    ) -> Generator[tuple[tuple[Any, ...], Row]]:
+        """Matching rows as ``(raw row, (partition, record))``, in the plan's SQL order; the raw
+        row starts with the rowid. Rows are decoded one at a time as SQLite yields them."""
+        entity = plan.entity
+        sql = f"SELECT rowid, {select_columns(entity)} FROM {q(entity.name)} WHERE {plan.where.sql}"
+        params: tuple[Any, ...] = plan.where.params
+        if after is not None and plan.order is not None:
+            term = keyset_after(plan.order, after)
+            sql += f" AND {term[0]}"
+            params += term[1]
+        if plan.order is not None:
+            sql += f" ORDER BY {plan.order.sql()}"
+        augment = bool(plan.names or plan.searches)
+        with contextlib.closing(self.reader.rows(sql, params)) as cursor:
+            for raw in cursor:
+                partition, record = decode(entity, raw[1:])
+                if augment:
+                    record = self._augment(plan, record)
+                if plan.residual is not None and not plan.residual(record):
+                    continue
+                yield raw, (partition, record)
+
+    def _augment(self, plan: _Plan, record: dict[str, Any]) -> dict[str, Any]:
+        extra = dict(record)
+        for name in plan.names:
+            extra[name] = self.resolve(plan.entity, record, name)
+        if plan.searches:
+            scores = [s for s in (f.score(record) for f in plan.searches) if s is not None]
+            extra[SCORE_FIELD] = max(scores) if scores else None
+        return extra
+
+    def _ordered(self, entity: Entity, query: Query, limit: int | None = None) -> list[_Hit]:
+        plan = self._plan(entity, query)
+        hits = plan.order is not None
+        rows: list[_Hit] = []
+        candidates = self._candidates(plan)
+        with contextlib.closing(candidates):
+            for raw, row in candidates:
+                if hits and limit is not None and len(rows) >= limit:
+                    break
+                rows.append((raw[0], row))
+        if plan.order is None:
+            # A sort SQL cannot express (functions, resolvers, score): sort in Python.
+            by_row = {id(row): rowid for rowid, row in rows}
+            ordered = sort_records(entity, [row for _, row in rows], query.sort)
+            rows = [(by_row[id(row)], row) for row in ordered]
+            if limit is not None:
+                rows = rows[:limit]
+        return rows
+
+    def matching(self, entity: Entity, query: Query, limit: int | None = None) -> list[Row]:
+        """The matching rows in sort order, at most ``limit`` (records may carry resolver values
+        and ``__score__``)."""
+        return [row for _, row in self._ordered(entity, query, limit)]
+
+    def rowids(self, entity: Entity, query: Query) -> array[int]:
+        """The SQLite rowids of the matching rows in order, honouring ``limit`` (update and
+        delete queries: eight bytes per match, whatever the records weigh)."""
+        if query.sort or query.limit is not None:
+            return array("q", (rowid for rowid, _ in self._ordered(entity, query, query.limit)))
+        plan = self._plan(entity, query, ordered=False)
+        candidates = self._candidates(plan)
+        with contextlib.closing(candidates):
+            return array("q", (raw[0] for raw, _ in candidates))
+
+    def count(self, entity: Entity, query: Query) -> int:
+        """The number of matching records (``limit`` ignored, as the engine does)."""
+        plan = self._plan(entity, query, ordered=False)
+        if plan.residual is None:
+            sql = f"SELECT COUNT(*) FROM {q(entity.name)} WHERE {plan.where.sql}"
+            with contextlib.closing(self.reader.rows(sql, plan.where.params)) as cursor:
+                return int(next(cursor)[0])
+        candidates = self._candidates(plan)
+        with contextlib.closing(candidates):
+            return sum(1 for _ in candidates)
+
+    def _count_upto(self, plan: _Plan, limit: int | None) -> int:
+        if plan.residual is not None:
+            candidates = self._candidates(plan)
+            with contextlib.closing(candidates):
+                return sum(1 for _ in itertools.islice(candidates, limit))
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {q(plan.entity.name)}"
+            f" WHERE {plan.where.sql} LIMIT ?)"
+        )
+        params = (*plan.where.params, -1 if limit is None else limit)
+        with contextlib.closing(self.reader.rows(sql, params)) as cursor:
+            return int(next(cursor)[0])
+
+    def page(
+        self,
+        entity: Entity,
+        query: Query,
+        size: int,
+        state: Mapping[str, Any] | None,
+        *,
+        total: bool = True,
+    ) -> tuple[list[Any], dict[str, Any] | None, int]:
+        """One page of a query: its records, the state of the next page (``None`` on the last)
+        and the total number of results (``limit`` applied).
+
+        Entity and plain projection queries page by keyset: the state holds the sort position
+        of the last row returned, so a page costs the same at any depth and rows inserted or
+        deleted meanwhile shift nothing. Other shapes (aggregates, groups, distinct, sorts SQL
+        cannot express) are computed whole and paged by offset."""
+        plan = self._plan(entity, query) if self.keyset(entity, query) else None
+        if plan is None or plan.order is None:
+            if state is not None and "o" not in state:
+                raise _stale()
+            offset = 0 if state is None else int(state["o"])
+            rows = self.select(entity, query)
+            if query.limit is not None:
+                rows = rows[: query.limit]
+            end = offset + size
+            return rows[offset:end], ({"o": end} if end < len(rows) else None), len(rows)
+        if state is not None and ("k" not in state or len(state["k"]) != len(plan.order.sources)):
+            raise _stale()
+        seen = 0 if state is None else int(state["n"])
+        remaining = size if query.limit is None else min(size, query.limit - seen)
+        found: list[tuple[tuple[Any, ...], Row]] = []
+        if remaining > 0:
+            candidates = self._candidates(plan, None if state is None else state["k"])
+            with contextlib.closing(candidates):
+                found = list(itertools.islice(candidates, remaining + 1))
+        more = len(found) > remaining and (query.limit is None or seen + remaining < query.limit)
+        found = found[:remaining]
+        if state is not None:
+            results = int(state["t"])
+        elif more and total:
+            results = self._count_upto(plan, query.limit)
+        else:
+            results = len(found)
+        following: dict[str, Any] | None = None
+        if more:
+            following = {
+                "k": self._position(plan, found[-1][0]),
+                "n": seen + len(found),
+                "t": results,
+            }
+        return [self._shape(entity, query, row) for _, row in found], following, results
+
+    @staticmethod
+    def keyset(entity: Entity, query: Query) -> bool:
+        """Whether :meth:`page` pages this query by keyset (else by offset over the whole)."""
+        plain = not query.group_by and not query.distinct
+        plain = plain and not any(s.is_aggregate for s in query.selections)
+        return plain and compile_order(entity, query.sort) is not None
+
+    @staticmethod
+    def _position(plan: _Plan, raw: Sequence[Any]) -> list[Any]:
+        assert plan.order is not None
+        columns = {name: index for index, name in enumerate(plan.columns)}
+        position = []
+        for name, presence in plan.order.sources:
+            value = raw[columns[name]]
+            position.append(int(value is not None) if presence else value)
+        return position
+
+    def _shape(self, entity: Entity, query: Query, row: Row) -> Any:
+        record = row[1]
+        if query.selections:
+            return self._project(entity, record, query.selections)
+        wire = render(entity, record)
+        if query.resolvers:
+            self.attach(entity, wire, record, query.resolvers)
+        return wire
 
     # -- shapes ----------------------------------------------------------------------------------
-    def select(self, entity: Entity, query: Query) -> list[Any]:
-        """The result rows of a query in order, before ``limit`` and paging."""
-        rows = self.matching(entity, query)
+    def select(self, entity: Entity, query: Query, *, limited: bool = False) -> list[Any]:
+        """The result rows of a query in order, before paging; ``limited`` applies ``limit``
+        (reading no further than it when the rows come straight from SQL)."""
+        simple = not query.group_by and not query.distinct
+        simple = simple and not any(s.is_aggregate for s in query.selections)
+        rows = self.matching(entity, query, query.limit if limited and simple else None)
         if not query.selections and not query.group_by:
             out = [render(entity, record) for _, record in rows]
             if query.resolvers:
                 for wire, (_, record) in zip(out, rows, strict=True):
                     self.attach(entity, wire, record, query.resolvers)
-            return out
+            return out[: query.limit] if limited and query.limit is not None else out
         has_aggregate = any(s.is_aggregate for s in query.selections)
         if not query.group_by and not has_aggregate:
             projected = [self._project(entity, record, query.selections) for _, record in rows]
-            return _dedupe(projected) if query.distinct else projected
+            projected = _dedupe(projected) if query.distinct else projected
+            return projected[: query.limit] if limited and query.limit is not None else projected
         records = [record for _, record in rows]
         groups: dict[bytes, list[dict[str, Any]]] = {}
         if query.group_by:
@@ -220,7 +411,8 @@ class Executor:
         shaped = [self._group_row(entity, members, query) for members in groups.values()]
         if query.group_by and query.sort:
             shaped = _sort_maps(shaped, query.sort)
-        return _dedupe(shaped) if query.distinct else shaped
+        shaped = _dedupe(shaped) if query.distinct else shaped
+        return shaped[: query.limit] if limited and query.limit is not None else shaped
 
     def _value(self, entity: Entity, record: Mapping[str, Any], selection: Selection) -> Any:
         value, _ = extract(record, selection.path)

@@ -1,4 +1,5 @@
-"""One function per endpoint. They run in a worker thread and only touch storage synchronously."""
+"""One function per endpoint. They touch storage synchronously: most run in a worker thread,
+the cheap ones (:func:`runs_inline`) on the event loop."""
 
 from __future__ import annotations
 
@@ -163,6 +164,12 @@ def find(ctx: Context) -> Reply:
     raise not_found(f"{entity.name} {ctx.params['pk']!r} not found")
 
 
+def runs_inline(handler: Handler, ctx: Context) -> bool:
+    """Whether a request is cheap enough to answer on the event loop: a find by id without
+    resolvers is one index lookup on a pooled reader (readers never wait for the writer)."""
+    return handler is find and not ctx.query.get("resolvers")
+
+
 def delete(ctx: Context) -> Reply:
     entity = ctx.entity()
     names = name_list(ctx.query.get("relationships", ""))
@@ -221,21 +228,25 @@ def query(ctx: Context) -> Reply:
     size = _page_size(ctx)
     executor = _executor(ctx)
     tokens = ctx.services.tokens
-    digest = tokens.digest(ctx.params["table"], ctx.body, ctx.query.get("partition"))
+    search_all = ctx.params["table"] == "ALL" and ctx.services.storage.schema.entity("ALL") is None
+    entity = None if search_all else ctx.entity()
+    # Tokens are bound to the query, its scope and the table's definition when issued.
+    digest = tokens.digest(ctx.params["table"], ctx.body, ctx.query.get("partition"), repr(entity))
     token = ctx.query.get("nextPage")
-    offset = tokens.offset(token, digest) if token else 0
-    if ctx.params["table"] == "ALL" and ctx.services.storage.schema.entity("ALL") is None:
+    state = tokens.state(token, digest) if token else None
+    if entity is None:
         rows = _search_all(ctx, executor)
+        offset = int(state.get("o", -1)) if state is not None else 0
+        if offset < 0:
+            raise not_found("nextPage token is invalid or expired")
+        end = offset + size
+        following = {"o": end} if end < len(rows) else None
+        page, total = rows[offset:end], len(rows)
     else:
-        entity = ctx.entity()
         parsed = executor.parse(entity, ctx.body, ctx.query.get("partition"))
-        rows = executor.select(entity, parsed)
-        if parsed.limit is not None:
-            rows = rows[: parsed.limit]
-    page = rows[offset : offset + size]
-    following = offset + size
-    next_token = tokens.issue(following, digest) if following < len(rows) else None
-    return Reply({"records": page, "nextPage": next_token, "totalResults": len(rows)})
+        page, following, total = executor.page(entity, parsed, size, state)
+    next_token = tokens.issue(following, digest) if following is not None else None
+    return Reply({"records": page, "nextPage": next_token, "totalResults": total})
 
 
 def count(ctx: Context) -> Reply:
@@ -244,7 +255,7 @@ def count(ctx: Context) -> Reply:
     parsed = executor.parse(entity, ctx.body, ctx.query.get("partition"))
     if parsed.selections or parsed.group_by:
         return Reply(len(executor.select(entity, parsed)))
-    return Reply(len(executor.matching(entity, parsed)))
+    return Reply(executor.count(entity, parsed))
 
 
 def update_query(ctx: Context) -> Reply:
@@ -258,13 +269,14 @@ def update_query(ctx: Context) -> Reply:
     with storage.writing() as writer:
         executor = Executor(storage.schema, writer)
         parsed = executor.parse(entity, select, ctx.query.get("partition"))
-        rows = executor.matching(entity, parsed)
-        if parsed.limit is not None:
-            rows = rows[: parsed.limit]
-        for partition, record in rows:
-            stored = {name: record.get(name) for name in entity.attributes}
-            writer.put(entity, {**stored, **updates}, moved_from=partition)
-    return Reply(len(rows))
+        rowids = executor.rowids(entity, parsed)
+        for rowid in rowids:
+            found = writer.at(entity, rowid)
+            if found is None:
+                continue
+            partition, record = found
+            writer.put(entity, {**record, **updates}, moved_from=partition)
+    return Reply(len(rowids))
 
 
 def delete_query(ctx: Context) -> Reply:
@@ -276,12 +288,13 @@ def delete_query(ctx: Context) -> Reply:
         if parsed.conditions is None:
             scope = parsed.partition if entity.partition else None
             return Reply(writer.truncate(entity, scope))
-        rows = executor.matching(entity, parsed)
-        if parsed.limit is not None:
-            rows = rows[: parsed.limit]
-        for partition, record in rows:
-            writer.remove(entity, partition, record.get(entity.identifier))
-    return Reply(len(rows))
+        rowids = executor.rowids(entity, parsed)
+        for rowid in rowids:
+            found = writer.at(entity, rowid)
+            if found is not None:
+                partition, record = found
+                writer.remove(entity, partition, record.get(entity.identifier))
+    return Reply(len(rowids))
 
 
 def ai_unavailable(ctx: Context) -> Reply:

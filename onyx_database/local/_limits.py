@@ -52,6 +52,15 @@ class ConnectionStats:
     header_timeouts: int = 0
 
 
+def best_http_protocol() -> str:
+    """``httptools`` (a C parser, from the ``[local]`` extra) when installed, else ``h11``."""
+    try:
+        importlib.import_module("httptools")
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
 def guarded_protocol(name: str, timeout: float, stats: ConnectionStats) -> type[asyncio.Protocol]:
     """uvicorn's ``name`` (``h11`` or ``httptools``) HTTP protocol with a header timeout."""
     module_name, class_name = _PROTOCOLS[name]

@@ -35,6 +35,7 @@ from ._limits import (
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_MAX_BODY,
     ConnectionStats,
+    best_http_protocol,
     guarded_protocol,
 )
 from ._paging import PageTokens
@@ -224,7 +225,8 @@ class LocalServer:
             log_level="warning",
             access_log=False,
             lifespan="off",
-            http=guarded_protocol("h11", self.header_timeout, self._connection_stats),
+            # httptools when installed (the [local] extra), else h11; both with a header timeout
+            http=guarded_protocol(best_http_protocol(), self.header_timeout, self._connection_stats),
             ws="none",
             timeout_graceful_shutdown=3,
             ssl_certfile=None if self.tls_cert is None else str(self.tls_cert),

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,16 +22,20 @@ from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
 from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
+from ._sql import register
 from ._values import from_storage, java_string, to_storage
 
 __all__ = [
     "Conflict",
     "Storage",
     "Writer",
+    "decode",
+    "decode_value",
     "fts_column",
     "fts_rebuild",
     "fts_table",
     "partition_of",
+    "select_columns",
 ]
 
 _COLUMN_TYPES = {
@@ -39,6 +43,7 @@ _COLUMN_TYPES = {
     "Boolean": "INTEGER", "Byte": "INTEGER", "Short": "INTEGER", "Int": "INTEGER",
     "Long": "INTEGER", "Timestamp": "INTEGER", "Float": "REAL", "Double": "REAL",
 }  # fmt: skip
+_ANALYZE_FIRST = 1000
 _META_SQL = (
     "CREATE TABLE IF NOT EXISTS _onyx_revision ("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, revision_id TEXT NOT NULL,"
@@ -100,6 +105,17 @@ class Storage:
         if published is not None:
             self._schema = parse_schema(published)
             self._apply(self._schema)
+        self._written = 0
+        self._next_analyze = _ANALYZE_FIRST
+        self._analyze()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics (sampled, so milliseconds at any size): without them
+        SQLite may walk the primary key to avoid a sort instead of seeking an index. Runs again
+        each time the rows written since double (write lock held)."""
+        self._writer.execute("PRAGMA analysis_limit=400")
+        self._writer.execute("ANALYZE")
+        self._next_analyze = max(_ANALYZE_FIRST, 2 * self._written)
 
     # -- connections -----------------------------------------------------------------------
     def _connect(self, *, readonly: bool) -> sqlite3.Connection:
@@ -107,6 +123,7 @@ class Storage:
             self._path, check_same_thread=False, isolation_level=None, timeout=30.0
         )
         conn.execute("PRAGMA busy_timeout=30000")
+        register(conn)
         # NORMAL in WAL mode keeps every committed transaction across a process kill.
         conn.execute("PRAGMA synchronous=NORMAL")
         install_budget(conn)  # a query past its time budget is interrupted mid-statement
@@ -225,8 +242,10 @@ class Storage:
             existing = {row[1].lower(): row for row in info}
             key = sorted((row[5], row[1].lower()) for row in info if row[5])
             wanted = [(1, PARTITION_COLUMN.lower()), (2, entity.identifier.lower())]
-            if key != wanted:
+            retyped = self._retyped(entity, existing)
+            if key != wanted or retyped:
                 self._rebuild(conn, entity, [row[1] for row in info])
+                self._normalize(conn, entity, retyped)
             else:
                 for attribute in entity.attributes.values():
                     if attribute.name.lower() not in existing:
@@ -242,14 +261,52 @@ class Storage:
             if index_name.startswith(prefix) and index_name not in wanted_indexes:
                 conn.execute(f"DROP INDEX {_q(index_name)}")
         for name in entity.indexes:
+            # The identifier last: equality on the column then comes out in the default order,
+            # and keyset pages over the column seek straight to their position.
+            columns = [PARTITION_COLUMN, name]
+            if name != entity.identifier:
+                columns.append(entity.identifier)
+            present = [r[2] for r in conn.execute(f"PRAGMA index_info({_q(prefix + name)})")]
+            if present and [c.lower() for c in present] != [c.lower() for c in columns]:
+                conn.execute(f"DROP INDEX {_q(prefix + name)}")
             conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {_q(prefix + name)} ON {_q(table)} "
-                f"({_q(PARTITION_COLUMN)}, {_q(name)})"
+                f"({', '.join(_q(c) for c in columns)})"
             )
         if entity.searchable:
             fts_rebuild(conn, entity)
         else:
             conn.execute(f"DROP TABLE IF EXISTS {_q(fts_table(entity))}")
+
+    def _retyped(self, entity: Entity, existing: Mapping[str, Sequence[Any]]) -> list[str]:
+        """Attributes whose type changed since the published schema, or whose column was
+        declared for another type: their stored values must be rewritten."""
+        before = self._schema.entity(entity.name)
+        changed = []
+        for name, attribute in entity.attributes.items():
+            if name == entity.identifier or name.lower() not in existing:
+                continue
+            old = before.attributes.get(name) if before is not None else None
+            declared = str(existing[name.lower()][2]).upper()
+            if declared != _COLUMN_TYPES[attribute.type] or (
+                old is not None and old.type != attribute.type
+            ):
+                changed.append(name)
+        return changed
+
+    def _normalize(self, conn: sqlite3.Connection, entity: Entity, names: Sequence[str]) -> None:
+        """Rewrite values stored under an older type in the new type's form (what reading them
+        would give), so SQL compares them like the engine does."""
+        for name in names:
+            attr_type = entity.attributes[name].type
+            column = _q(name)
+            rows = conn.execute(
+                f"SELECT rowid, {column} FROM {_q(entity.name)} WHERE {column} IS NOT NULL"
+            ).fetchall()
+            conn.executemany(
+                f"UPDATE {_q(entity.name)} SET {column} = ? WHERE rowid = ?",
+                [(to_storage(attr_type, from_storage(attr_type, v)), rowid) for rowid, v in rows],
+            )
 
     def _rebuild(self, conn: sqlite3.Connection, entity: Entity, old_columns: list[str]) -> None:
         """A new identifier means a new primary key: copy the rows into a fresh table."""
@@ -278,8 +335,14 @@ class Storage:
 
     def find(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         """One record by partition and identifier."""
-        rows = self.fetch(entity, partition, [(entity.identifier, key)])
-        return rows[0][1] if rows else None
+        with self._reader() as conn:
+            return _find(conn, entity, partition, key)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
+        """Stream the rows of one SELECT from a pooled reader (one snapshot); close the
+        iterator to give the connection back early."""
+        with self._reader() as conn:
+            yield from conn.execute(sql, params)
 
     @contextmanager
     def writing(self) -> Iterator[Writer]:
@@ -299,6 +362,9 @@ class Storage:
             self._writer.execute("COMMIT")
             if writer.events:
                 self.bus.publish(writer.events)
+                self._written += len(writer.events)
+                if self._written >= self._next_analyze:
+                    self._analyze()
 
     def write(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
@@ -310,6 +376,12 @@ class Storage:
         """
         saved: list[dict[str, Any]] = []
         conflict: Conflict | None = None
+        if entity.generator != "Sequence" and len(records) > 1:
+            with self.writing() as writer:
+                saved, conflict = writer.put_many(entity, records, insert=insert)
+            if conflict is not None:
+                raise conflict
+            return saved
         with self.writing() as writer:
             for index, record in enumerate(records):
                 try:
@@ -355,16 +427,58 @@ class Storage:
 
 
 def _select(entity: Entity) -> str:
-    cols = ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
-    return f"SELECT {cols} FROM {_q(entity.name)}"
+    return f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+
+
+_NATIVE: dict[str, type] = {
+    "String": str, "Char": str, "Long": int, "Timestamp": int, "Float": float, "Double": float,
+}  # fmt: skip
+_SMALL_INTS = {"Byte": 2**7, "Short": 2**15, "Int": 2**31}
+
+
+def decode_value(attr_type: str, value: Any) -> Any:
+    """:func:`from_storage`, with a fast path for values already in their column's form."""
+    if value is None:
+        return None
+    native = _NATIVE.get(attr_type)
+    if native is not None and type(value) is native:
+        return value
+    bound = _SMALL_INTS.get(attr_type)
+    if bound is not None and type(value) is int and -bound <= value < bound:
+        return value
+    return from_storage(attr_type, value)
 
 
 def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     record = {
-        a.name: from_storage(a.type, value)
+        a.name: decode_value(a.type, value)
         for a, value in zip(entity.attributes.values(), row[1:], strict=True)
     }
     return str(row[0]), record
+
+
+def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """``(partition, record)`` of a row selected as ``_partition, *attributes``."""
+    return _decode(entity, row)
+
+
+def select_columns(entity: Entity) -> str:
+    """The columns :func:`decode` reads, in order."""
+    return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
+
+
+def _find(
+    conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
+) -> dict[str, Any] | None:
+    try:
+        stored = to_storage(entity.id_attribute.type, key)
+        row = conn.execute(
+            _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
+            (partition, stored),
+        ).fetchone()
+    except OverflowError:
+        return None
+    return None if row is None else _decode(entity, row)[1]
 
 
 def _fetch(
@@ -460,7 +574,8 @@ def fts_rebuild(conn: sqlite3.Connection, entity: Entity) -> None:
     """(Re)create the full-text index of a SEARCHABLE entity from its rows."""
     conn.execute(f"DROP TABLE IF EXISTS {_q(fts_table(entity))}")
     conn.execute(_fts_create_sql(entity))
-    for partition, record in _fetch(conn, entity, None):
+    for row in conn.execute(_select(entity)):  # streamed: memory stays flat
+        partition, record = _decode(entity, row)
         _fts_insert(conn, entity, partition, record)
 
 
@@ -482,8 +597,16 @@ class Writer:
         return _fetch(self.conn, entity, partition, equals)
 
     def find(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
-        rows = self.fetch(entity, partition, [(entity.identifier, key)])
-        return rows[0][1] if rows else None
+        return _find(self.conn, entity, partition, key)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
+        """Like :meth:`Storage.rows`, inside this transaction."""
+        yield from self.conn.execute(sql, params)
+
+    def at(self, entity: Entity, rowid: int) -> tuple[str, dict[str, Any]] | None:
+        """The row stored under a SQLite rowid, decoded (``None`` when it is gone)."""
+        row = self.conn.execute(_select(entity) + " WHERE rowid = ?", (rowid,)).fetchone()
+        return None if row is None else _decode(entity, row)
 
     def search(self, entity: Entity, expression: str) -> list[tuple[str, str, float]]:
         """Like :meth:`Storage.search`, inside this transaction."""
@@ -566,6 +689,74 @@ class Writer:
             )
         )
         return record
+
+    def put_many(
+        self, entity: Entity, originals: Sequence[Mapping[str, Any]], *, insert: bool
+    ) -> tuple[list[dict[str, Any]], Conflict | None]:
+        """:meth:`put` for many records with ids given or UUIDs: one lookup of the existing
+        keys per partition and one ``executemany``. Stops before the first conflict of an insert
+        and returns it."""
+        records = [dict(original) for original in originals]
+        identifier = entity.identifier
+        id_type = entity.id_attribute.type
+        by_partition: dict[str, list[Any]] = {}
+        for record in records:
+            if entity.generator == "UUID" and record.get(identifier) in (None, ""):
+                record[identifier] = str(uuid.uuid4())
+            by_partition.setdefault(partition_of(entity, record), []).append(
+                to_storage(id_type, record[identifier])
+            )
+        existing: dict[tuple[str, Any], dict[str, Any]] = {}
+        for partition, keys in by_partition.items():
+            rows = self.conn.execute(
+                _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(identifier)}"
+                " IN (SELECT value FROM json_each(?))",
+                (partition, orjson.dumps(keys).decode()),
+            )
+            for row in rows:
+                found = _decode(entity, row)
+                existing[(found[0], to_storage(id_type, found[1][identifier]))] = found[1]
+        names = list(entity.attributes)
+        types = [entity.attributes[n].type for n in names]
+        values: list[list[Any]] = []
+        saved: list[dict[str, Any]] = []
+        conflict: Conflict | None = None
+        for index, record in enumerate(records):
+            partition = partition_of(entity, record)
+            key = (partition, to_storage(id_type, record[identifier]))
+            previous = existing.get(key)
+            if previous is not None and insert:
+                conflict = Conflict(
+                    index,
+                    f"{entity.name} with {identifier} {record[identifier]!r} already exists"
+                    + (f" in partition {partition!r}" if partition else ""),
+                )
+                break
+            existing[key] = record
+            stored = [to_storage(t, record.get(n)) for n, t in zip(names, types, strict=True)]
+            values.append([partition, *stored])
+            if entity.searchable:
+                if previous is not None:
+                    _fts_delete(self.conn, entity, partition, record[identifier])
+                _fts_insert(self.conn, entity, partition, record)
+            self.events.append(
+                ChangeEvent(
+                    entity.name,
+                    "CREATE" if previous is None else "UPDATE",
+                    render(entity, record),
+                    partition,
+                    None if previous is None else render(entity, previous),
+                    record,
+                    previous,
+                )
+            )
+            saved.append(record)
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO {_q(entity.name)} ({_q(PARTITION_COLUMN)}, "
+            f"{', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * (len(names) + 1))})",
+            values,
+        )
+        return saved, conflict
 
     def _delete_row(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         stored = to_storage(entity.id_attribute.type, key)

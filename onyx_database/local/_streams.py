@@ -212,16 +212,43 @@ class _Writer:
         return orjson.dumps(value) + b"\n"
 
 
-def _prepare(ctx: Context, include: bool) -> tuple[_Filter, list[Any]]:
+class _Initial:
+    """The current matches of a stream's query, read a page at a time (keyset paging, so memory
+    stays bounded and nothing that exists throughout is sent twice or skipped)."""
+
+    CHUNK = 500
+
+    def __init__(self, executor: Executor, entity: Entity, query: Query) -> None:
+        self._executor = executor
+        self._entity = entity
+        self._query = query
+        self._state: dict[str, Any] | None = None
+        self._done = False
+        self.pending: list[Any] = []
+
+    def next(self) -> list[Any]:
+        """The next chunk of records; empty when every match was returned."""
+        if self._done:
+            return []
+        if not self._executor.keyset(self._entity, self._query):
+            self._done = True  # a shape computed whole: one chunk
+            return self._executor.select(self._entity, self._query, limited=True)
+        rows, self._state, _ = self._executor.page(
+            self._entity, self._query, self.CHUNK, self._state, total=False
+        )
+        self._done = self._state is None
+        return rows
+
+
+def _prepare(ctx: Context, include: bool) -> tuple[_Filter, _Initial | None]:
     entity = ctx.entity()
     storage = ctx.services.storage
     executor = Executor(storage.schema, storage)
     query = executor.parse(entity, ctx.body, ctx.query.get("partition"))
-    initial: list[Any] = []
-    if include:
-        initial = executor.select(entity, query)
-        if query.limit is not None:
-            initial = initial[: query.limit]
+    initial = _Initial(executor, entity, query) if include else None
+    if initial is not None:
+        first = initial.next()  # errors surface as a status code, before any byte is sent
+        initial.pending = first
     return _Filter(entity, query, executor), initial
 
 
@@ -289,7 +316,7 @@ async def _pump(
     stream: _Open,
     stream_filter: _Filter,
     subscription: Subscription | None,
-    initial: list[Any],
+    initial: _Initial | None,
     writer: _Writer,
     hub: StreamHub,
     send: Send,
@@ -300,8 +327,13 @@ async def _pump(
 
     if writer.packed:
         await body(msgpack.packb(None))  # the flush sentinel clients skip
-    for start in range(0, len(initial), 500):
-        await body(b"".join(writer.line("QUERY_RESPONSE", r) for r in initial[start : start + 500]))
+    if initial is not None:
+        chunk = initial.pending
+        while chunk:
+            for start in range(0, len(chunk), _Initial.CHUNK):
+                piece = chunk[start : start + _Initial.CHUNK]
+                await body(b"".join(writer.line("QUERY_RESPONSE", r) for r in piece))
+            chunk = await anyio.to_thread.run_sync(initial.next)
     if subscription is None:
         await send({"type": "http.response.body", "body": b""})
         return
