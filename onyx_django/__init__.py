@@ -20,7 +20,8 @@ from ._connections import DEFAULT_ALIAS, ConnectionHandler, connections, db
 from ._errors import MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
 from ._listen import listen
 from ._lookups import LOOKUPS
-from ._queryset import OnyxManager, OnyxModelOptions, OnyxQuerySet, manager_for
+from ._manager import OnyxManager, OnyxModelOptions, manager_for
+from ._queryset import OnyxQuerySet
 
 __all__ = [
     "DEFAULT_ALIAS",
