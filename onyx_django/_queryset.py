@@ -121,8 +121,16 @@ class _ModelTypes(FieldTypes):
 class PrintableQuery:
     """``qs.query``: the request a queryset sends. ``str()`` gives the SelectQuery JSON."""
 
-    def __init__(self, table: str, select: dict[str, Any], low: int, order_by: tuple[str, ...]):
+    def __init__(
+        self,
+        table: str,
+        select: dict[str, Any],
+        low: int,
+        order_by: tuple[str, ...],
+        annotations: Mapping[str, str] | None = None,
+    ):
         self.table = table
+        self.annotations: dict[str, str] = dict(annotations or {})
         self.select = select
         self.low_mark = low
         self.high_mark = select.get("limit")
@@ -630,7 +638,9 @@ class OnyxQuerySet(_Base[T]):
         database = connections[self._using]
         select = QueryBuilder(database, spec).to_select_query()
         ordering = tuple(("-" if s.order == "DESC" else "") + s.field for s in spec.sort)
-        return PrintableQuery(table_name(self.model), select, self._shape.low, ordering)
+        return PrintableQuery(
+            table_name(self.model), select, self._shape.low, ordering, dict(self._shape.annotations)
+        )
 
     @classmethod
     def as_manager(cls) -> Any:
