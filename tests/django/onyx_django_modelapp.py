@@ -6,48 +6,24 @@ Nothing here knows that the model is not a Django model; only the model class is
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django_filters.rest_framework import DjangoFilterBackend
+from onyx_django_people import Profile, _now
 from pydantic import Field
 from rest_framework import generics, pagination, routers, serializers, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny
 
 from onyx_django.models import OnyxModel
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Profile(OnyxModel):
-    """The ``UserProfile`` table, as a developer would declare it."""
-
-    id: str = Field(max_length=40)
-    firstName: str
-    lastName: str
-    age: int | None = None
-    bio: str | None = None
-    userId: str = "u0"
-    createdAt: datetime = Field(default_factory=_now)
-
-    class Meta:
-        db_table = "UserProfile"
-        app_label = "people"
-        ordering = ["id"]
-        get_latest_by = "createdAt"
-
-    def get_absolute_url(self) -> str:
-        return reverse("person-detail", args=[self.pk])
-
+from onyx_django.views import OnyxFormMixin
 
 # -- stock Django views ---------------------------------------------------------------------
 
@@ -186,3 +162,39 @@ TEMPLATES = {
     "people/profile_form.html": "{{ form.initial.firstName }}|{{ form.errors.as_json|safe }}",
     "people/profile_confirm_delete.html": "delete {{ profile.id }}?",
 }
+
+
+# -- onyx_django.forms / views: write refusals become form errors ----------------------------
+
+
+class GuardedCreate(OnyxFormMixin, CreateView):  # type: ignore[type-arg]
+    model = Profile  # type: ignore[assignment]
+    fields = ["id", "firstName", "lastName"]
+    success_url = "/people/"
+
+
+class LooseProfile(OnyxModel):
+    """Looser than the table (which says ``lastName`` is not nullable): the server refuses."""
+
+    id: str
+    firstName: str
+    lastName: str | None = None
+    userId: str = "u0"
+    createdAt: datetime = Field(default_factory=_now)
+
+    class Meta:
+        db_table = "UserProfile"
+        app_label = "people"
+
+
+class LooseCreate(OnyxFormMixin, CreateView):  # type: ignore[type-arg]
+    model = LooseProfile  # type: ignore[assignment]
+    fields = ["id", "firstName", "lastName"]
+    success_url = "/people/"
+    template_name = "people/profile_form.html"
+
+
+urlpatterns += [
+    path("guarded/new/", GuardedCreate.as_view()),
+    path("loose/new/", LooseCreate.as_view()),
+]

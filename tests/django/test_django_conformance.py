@@ -220,3 +220,63 @@ def test_django_filter_filterset(app: Client) -> None:
     assert app.get("/filtered/?min_age=40").content.decode() == "p2,p3"
     assert app.get("/filtered/?min_age=40&name=g").content.decode() == "p3"
     assert app.get("/filtered/?age=abc").status_code == 400
+
+
+# -- write refusals (onyx_django.forms / onyx_django.views) ----------------------------------
+
+
+def test_a_409_at_save_is_a_form_error_with_the_mixin(app: Client) -> None:
+    """A record with the same id appears between validation and the write (a concurrent
+    writer, here a pre_save receiver): the form is re-rendered with the id error."""
+    from django.db.models.signals import pre_save
+    from onyx_django_modelapp import Profile
+
+    from onyx_django import connections
+
+    def concurrent_writer(sender: Any, instance: Any, **kwargs: Any) -> None:
+        connections.pool().save(
+            "UserProfile",
+            {
+                "id": instance.pk,
+                "firstName": "Other",
+                "lastName": "Writer",
+                "userId": "u",
+                "createdAt": "2026-01-01T00:00:00Z",
+            },
+        )
+
+    pre_save.connect(concurrent_writer, sender=Profile, weak=False)
+    try:
+        response = app.post("/guarded/new/", {"id": "r1", "firstName": "Me", "lastName": "Too"})
+    finally:
+        pre_save.disconnect(concurrent_writer, sender=Profile)
+    assert response.status_code == 200
+    assert "Profile with this Id already exists." in response.content.decode()
+    assert _profile("r1").firstName == "Other"
+
+
+def test_a_server_refusal_at_save_is_a_form_error_with_the_mixin(app: Client) -> None:
+    response = app.post("/loose/new/", {"id": "r2", "firstName": "Only", "lastName": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The record was refused" in body and '"lastName"' in body
+    assert _profile("r2") is None
+
+
+def test_onyx_modelform_factory_and_save_error(server: LocalServer) -> None:
+    from django.db import IntegrityError
+    from onyx_django_modelapp import Profile
+
+    from onyx_django.forms import OnyxModelForm, modelform_factory
+
+    form_class = modelform_factory(Profile, fields=["id", "firstName", "lastName"])
+    assert issubclass(form_class, OnyxModelForm)
+    form = form_class(data={"id": "p1", "firstName": "A", "lastName": "B"})
+    assert not form.is_valid() and "id" in form.errors  # validate_unique caught it
+    form = form_class(data={"id": "r3", "firstName": "A", "lastName": "B"})
+    assert form.is_valid()
+    Profile(id="r3", firstName="First", lastName="Writer").save()  # meanwhile
+    with pytest.raises(IntegrityError):
+        form.save()
+    assert form.errors == {"id": ["Profile with this Id already exists."]}
+    assert _profile("r3").firstName == "First"
