@@ -20,6 +20,7 @@ from onyx_database import AsyncOnyxDatabase, AsyncQueryBuilder, OnyxDatabase, Qu
 from onyx_database._query import QuerySpec
 
 from ._connections import connections
+from ._errors import django_errors
 
 __all__ = ["Call", "Count", "Delete", "Fetch", "Flow", "Insert", "Op", "Update", "arun", "run"]
 
@@ -132,7 +133,8 @@ class Call(Op):
 
 
 def run(flow: Flow[R]) -> R:
-    """Drive ``flow`` with the sync clients (an operation's error is raised inside the flow)."""
+    """Drive ``flow`` with the sync clients. An operation's error is raised inside the flow,
+    as the Django exception Django code catches (a 409 is an ``IntegrityError``)."""
     value: Any = None
     error: BaseException | None = None
     while True:
@@ -143,7 +145,8 @@ def run(flow: Flow[R]) -> R:
             return result
         value, error = None, None
         try:
-            value = op.run(connections[op.using])
+            with django_errors():
+                value = op.run(connections[op.using])
         except Exception as exc:
             error = exc
 
@@ -160,6 +163,7 @@ async def arun(flow: Flow[R]) -> R:
             return result
         value, error = None, None
         try:
-            value = await op.arun(connections.async_pool(op.using))
+            with django_errors():
+                value = await op.arun(connections.async_pool(op.using))
         except Exception as exc:
             error = exc

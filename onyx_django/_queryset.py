@@ -38,7 +38,7 @@ from django.db import models as django_models
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
 
-from onyx_database import Condition, QueryBuilder, Sort, in_op
+from onyx_database import Condition, QueryBuilder, Sort, in_op, not_null
 from onyx_database._query import QuerySpec, table_name
 
 from . import _fields
@@ -706,13 +706,14 @@ class OnyxQuerySet(_Base[T]):
         if shape.mode == "model":
             return [self._instance(record) for record in records]
         annotations = dict(shape.annotations)
-        names = shape.names or (tuple(records[0]) if records else ())
+        names = shape.names or _fields.field_names(self.model) or ()
+        if not names and records:
+            names = tuple(records[0])
         model = self.model
 
         def value(record: Mapping[str, Any], name: str) -> Any:
             if name in annotations:
-                raw = record.get(annotations[name])
-                return _aggregate_value(annotations[name], raw)
+                return record.get(name)
             return _fields.python_value(model, name, record.get(name))
 
         rows = [{name: value(record, name) for name in names} for record in records]
@@ -733,6 +734,9 @@ class OnyxQuerySet(_Base[T]):
             return []
         spec = self._final_spec()
         low = self._shape.low
+        if self._shape.annotations:
+            grouped = yield from self._grouped_flow(self._shape.annotations, spec.group_by or ())
+            return self._shaped(grouped[low : spec.limit])
         if low == 0:
             records = yield Fetch(spec, self._using)
             return self._shaped(records)
@@ -1087,6 +1091,66 @@ class OnyxQuerySet(_Base[T]):
         field = self._resolve(field)
         return f"{function}({field})"
 
+    def _grouped_flow(
+        self, pairs: Sequence[tuple[str, str]], group: tuple[str, ...]
+    ) -> Flow[builtins.list[dict[str, Any]]]:
+        """Rows of ``group`` values and aggregates, computed as Django's SQL does: every
+        aggregate of a field ignores the records where it is null (one request per aggregated
+        field, with ``field IS NOT NULL``), and ``Avg`` is ``Sum / Count`` (exact)."""
+        pk = self._pk
+        wanted: dict[str, set[str]] = {pk: {"count"}}
+        for _, expression in pairs:
+            function, field = _split_expression(expression)
+            needs = {"sum"} if function == "avg" else {function}
+            wanted.setdefault(field, {"count"}).update(needs)
+        base = dataclasses.replace(
+            self._final_spec(), limit=None, page_size=None, resolvers=None, resolver_models=()
+        )
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for field, functions in wanted.items():
+            expressions = tuple(f"{function}({field})" for function in sorted(functions))
+            condition = base.conditions
+            if field != pk:
+                present = not_null(field)
+                condition = present if condition is None else condition & present
+            spec = dataclasses.replace(
+                base,
+                fields=(*group, *expressions),
+                group_by=group or None,
+                conditions=condition,
+                sort=base.sort if field == pk else (),
+            )
+            rows = yield Fetch(spec, self._using)
+            for row in rows:
+                key = tuple(_hashable(row.get(name)) for name in group)
+                if field == pk:
+                    groups[key] = {name: row.get(name) for name in group}
+                target = groups.get(key)
+                if target is not None:
+                    target.update({e: row.get(e) for e in expressions})
+        result = []
+        for values in groups.values():
+            row = {name: values[name] for name in group}
+            for alias, expression in pairs:
+                row[alias] = self._aggregate_result(expression, values)
+            result.append(row)
+        return result
+
+    def _aggregate_result(self, expression: str, values: Mapping[str, Any]) -> Any:
+        function, field = _split_expression(expression)
+        counted = int(values.get(f"count({field})") or 0)
+        if function == "count":
+            return counted
+        if not counted:
+            return None
+        if function == "avg":
+            total = values.get(f"sum({field})")
+            return None if total is None else total / counted
+        value = values.get(expression)
+        if function in ("min", "max"):
+            return _fields.python_value(self.model, field, value)
+        return value
+
     def _aggregate_flow(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Flow[Any]:
         pairs = self._aggregations(args, kwargs)
         if self._sliced or self._shape.annotations or self._spec.distinct:
@@ -1096,17 +1160,11 @@ class OnyxQuerySet(_Base[T]):
             )
         if self._shape.empty:
             return {alias: 0 if e.startswith("count(") else None for alias, e in pairs}
-        spec = dataclasses.replace(
-            self._final_spec(),
-            fields=tuple(dict.fromkeys(e for _, e in pairs)),
-            sort=(),
-            group_by=None,
-            resolvers=None,
-            resolver_models=(),
-        )
-        rows = yield Fetch(spec, self._using)
-        row = rows[0] if rows else {}
-        return {alias: _aggregate_value(e, row.get(e)) for alias, e in pairs}
+        rows = yield from self._grouped_flow(pairs, ())
+        values = rows[0] if rows else {}
+        return {
+            alias: values.get(alias, 0 if e.startswith("count(") else None) for alias, e in pairs
+        }
 
     def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Aggregates over the queryset, in one request:
@@ -1547,10 +1605,15 @@ def _is_conflict(exc: Exception) -> bool:
     return isinstance(exc, OnyxConflictError | IntegrityError)
 
 
-def _aggregate_value(expression: str, value: Any) -> Any:
-    if expression.startswith("count("):
-        return int(value or 0)
-    return value
+def _split_expression(expression: str) -> tuple[str, str]:
+    function, _, rest = expression.partition("(")
+    return function, rest.removesuffix(")")
+
+
+def _hashable(value: Any) -> Any:
+    return (
+        json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
+    )
 
 
 def _send_bulk(name: str, model: type[Any], using: str, **kwargs: Any) -> None:
