@@ -29,7 +29,7 @@ import builtins
 import dataclasses
 import json
 from collections import namedtuple
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
@@ -150,8 +150,11 @@ class PrintableQuery:
         return f"<PrintableQuery {self}>"
 
 
-def _manager_only(function: Any) -> Any:
-    function.queryset_only = True
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _manager_only(function: _F) -> _F:
+    function.queryset_only = True  # type: ignore[attr-defined]  # read by BaseManager
     return function
 
 
@@ -288,35 +291,35 @@ class OnyxQuerySet(_Base[T]):
 
     # -- chaining ------------------------------------------------------------------------------
 
-    def all(self: _QS) -> _QS:
+    def all(self) -> OnyxQuerySet[T]:
         """A copy of this queryset (its results are fetched afresh)."""
         return self._chain()
 
-    def using(self: _QS, alias: str) -> _QS:
+    def using(self, alias: str) -> OnyxQuerySet[T]:
         """The same query on another ``settings.ONYX`` alias. ``Profile.onyx.using("analytics")``"""
         return self._chain(using=alias)
 
-    def filter(self: _QS, *args: Q | Condition, **kwargs: Any) -> _QS:
+    def filter(self, *args: Q | Condition, **kwargs: Any) -> OnyxQuerySet[T]:
         """Records matching every lookup (and ``Q`` object or Onyx condition).
 
         ``Profile.onyx.filter(Q(age__gte=18) | Q(firstName="Ada"), bio__icontains="math")``
         """
         return self._filtered(self._condition(args, kwargs))
 
-    def exclude(self: _QS, *args: Q | Condition, **kwargs: Any) -> _QS:
+    def exclude(self, *args: Q | Condition, **kwargs: Any) -> OnyxQuerySet[T]:
         """Records not matching all of the lookups together. ``qs.exclude(status="banned")``"""
         condition = self._condition(args, kwargs)
         return self._filtered(None if condition is None else ~condition)
 
-    def complex_filter(self: _QS, filter_obj: Q | Mapping[str, Any]) -> _QS:
+    def complex_filter(self, filter_obj: Q | Mapping[str, Any]) -> OnyxQuerySet[T]:
         """``filter()`` with one ``Q`` or a dict of lookups (``limit_choices_to``)."""
         return self._filtered(self._condition((filter_obj,), {}))
 
-    def none(self: _QS) -> _QS:
+    def none(self) -> OnyxQuerySet[T]:
         """A queryset that matches nothing and never sends a request."""
         return self._chain(empty=True)
 
-    def order_by(self: _QS, *fields: str) -> _QS:
+    def order_by(self, *fields: str) -> OnyxQuerySet[T]:
         """Replace the ordering: ``order_by("-createdAt", "id")``; ``order_by()`` clears it
         (the model's ``Meta.ordering`` too)."""
         self._not_sliced("reorder")
@@ -344,7 +347,7 @@ class OnyxQuerySet(_Base[T]):
         spec = dataclasses.replace(self._spec, sort=tuple(sorts))
         return self._chain(QueryBuilder(_UNBOUND, spec), default_ordering=False)
 
-    def reverse(self: _QS) -> _QS:
+    def reverse(self) -> OnyxQuerySet[T]:
         """The ordering reversed (the model's ``Meta.ordering`` when there is no other)."""
         self._not_sliced("reverse")
         sorts = self._sorts()
@@ -352,7 +355,7 @@ class OnyxQuerySet(_Base[T]):
         spec = dataclasses.replace(self._spec, sort=flipped)
         return self._chain(QueryBuilder(_UNBOUND, spec), default_ordering=False)
 
-    def distinct(self: _QS, *field_names: str) -> _QS:
+    def distinct(self, *field_names: str) -> OnyxQuerySet[T]:
         """Only distinct rows (of the ``values()`` fields). ``distinct("f")`` is PostgreSQL's
         ``DISTINCT ON`` and is not supported."""
         if field_names:
@@ -410,7 +413,7 @@ class OnyxQuerySet(_Base[T]):
             fields = (self._pk,)
         return self._values(tuple(fields), mode)
 
-    def only(self: _QS, *fields: str) -> _QS:
+    def only(self, *fields: str) -> OnyxQuerySet[T]:
         """Model instances with only these fields (and the primary key) fetched; the others are
         deferred (see ``docs/django.md``)."""
         if not fields:
@@ -419,7 +422,7 @@ class OnyxQuerySet(_Base[T]):
         clone = self._chain(loaded=names)
         return clone._with_spec(fields=names)
 
-    def defer(self: _QS, *fields: str | None) -> _QS:
+    def defer(self, *fields: str | None) -> OnyxQuerySet[T]:
         """Model instances without these fields; ``defer(None)`` clears deferrals."""
         if fields == (None,):
             return self._chain(loaded=None)._with_spec(fields=None)
@@ -432,7 +435,7 @@ class OnyxQuerySet(_Base[T]):
         clone = self._chain(loaded=names)
         return clone._with_spec(fields=names)
 
-    def select_related(self: _QS, *fields: str | None) -> _QS:
+    def select_related(self, *fields: str | None) -> OnyxQuerySet[T]:
         """Attach Onyx resolvers to each record (``select_related("roles")``): the resolver's
         value is set on the instance (or the dict) under its name, in the same request."""
         if fields == (None,):
@@ -445,7 +448,7 @@ class OnyxQuerySet(_Base[T]):
         names = [f.replace("__", ".") for f in fields if f is not None]
         return self._chain(self._query.resolve(*names), prefetch=(*self._shape.prefetch, *names))
 
-    def prefetch_related(self: _QS, *lookups: Any) -> _QS:
+    def prefetch_related(self, *lookups: Any) -> OnyxQuerySet[T]:
         """Resolvers, as :meth:`select_related` (Onyx resolves them server-side in the same
         request); ``Prefetch`` objects are not supported."""
         for lookup in lookups:
@@ -536,11 +539,11 @@ class OnyxQuerySet(_Base[T]):
         spec = dataclasses.replace(self._spec, conditions=condition)
         return self._chain(QueryBuilder(_UNBOUND, spec), empty=empty)
 
-    def __or__(self: _QS, other: OnyxQuerySet[Any]) -> _QS:
+    def __or__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 | qs2``: records matching either (one query: ``OR`` of the conditions)."""
         right = self._combinable(other, "|")
         if self._shape.empty:
-            return right._chain()  # type: ignore[return-value]
+            return right._chain()
         if right._shape.empty:
             return self._chain()
         left_c, right_c = self._spec.conditions, right._spec.conditions
@@ -548,7 +551,7 @@ class OnyxQuerySet(_Base[T]):
             return self._combined(None, False)
         return self._combined(left_c | right_c, False)
 
-    def __and__(self: _QS, other: OnyxQuerySet[Any]) -> _QS:
+    def __and__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 & qs2``: records matching both."""
         right = self._combinable(other, "&")
         if self._shape.empty or right._shape.empty:
@@ -558,11 +561,11 @@ class OnyxQuerySet(_Base[T]):
             return self._combined(left_c or right_c, False)
         return self._combined(left_c & right_c, False)
 
-    def __xor__(self: _QS, other: OnyxQuerySet[Any]) -> _QS:
+    def __xor__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 ^ qs2``: records matching exactly one of them."""
         right = self._combinable(other, "^")
         if self._shape.empty:
-            return right._chain()  # type: ignore[return-value]
+            return right._chain()
         if right._shape.empty:
             return self._chain()
         left_c, right_c = self._spec.conditions, right._spec.conditions
@@ -572,7 +575,7 @@ class OnyxQuerySet(_Base[T]):
             raise NotSupportedError("^ with an unfiltered queryset: use exclude() instead")
         return self._combined((left_c & ~right_c) | (~left_c & right_c), False)
 
-    def union(self: _QS, *others: OnyxQuerySet[Any], all: bool = False) -> _QS:
+    def union(self, *others: OnyxQuerySet[Any], all: bool = False) -> OnyxQuerySet[T]:
         """Records of any of the querysets (``|``; the same model only). ``all=True`` would keep
         duplicates, which Onyx cannot; it raises."""
         if all:
@@ -582,14 +585,14 @@ class OnyxQuerySet(_Base[T]):
             result = result | other
         return result
 
-    def intersection(self: _QS, *others: OnyxQuerySet[Any]) -> _QS:
+    def intersection(self, *others: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """Records in every queryset (``&``; the same model only)."""
         result = self
         for other in others:
             result = result & other
         return result
 
-    def difference(self: _QS, *others: OnyxQuerySet[Any]) -> _QS:
+    def difference(self, *others: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """Records of this queryset in none of the others (the same model only)."""
         result = self
         for other in others:
@@ -926,7 +929,7 @@ class OnyxQuerySet(_Base[T]):
         """Async :meth:`contains`."""
         return await arun(self._contains_flow(obj))
 
-    def _ordered_by_pk(self: _QS) -> _QS:
+    def _ordered_by_pk(self) -> OnyxQuerySet[T]:
         return self if self.ordered else self.order_by("pk")
 
     def _first_flow(self, last: bool) -> Flow[T | None]:
