@@ -83,12 +83,28 @@ def _choices(annotation: Any) -> list[tuple[Any, str]] | None:
     return None
 
 
+# pydantic's constrained types are marker classes, not subclasses of the values they hold
+_PYDANTIC_TYPES: dict[str, type[Any]] = {
+    "AwareDatetime": models.DateTimeField,
+    "NaiveDatetime": models.DateTimeField,
+    "PastDatetime": models.DateTimeField,
+    "FutureDatetime": models.DateTimeField,
+    "PastDate": models.DateField,
+    "FutureDate": models.DateField,
+    "EmailStr": models.EmailField,
+}
+
+
 def _field_class(annotation: Any, choices: list[tuple[Any, str]] | None) -> type[Any]:
     if choices is not None:
         values = [value for value, _label in choices]
         if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             return models.BigIntegerField
         return models.CharField
+    if isinstance(annotation, type) and annotation.__module__.startswith("pydantic"):
+        known = _PYDANTIC_TYPES.get(annotation.__name__)
+        if known is not None:
+            return known
     if isinstance(annotation, type):
         for python_type, field_class in _SCALARS:
             if issubclass(annotation, python_type):
@@ -166,7 +182,7 @@ def django_field(
         kwargs["validators"] = extra_validators
     if info.alias and info.alias != name:
         kwargs["db_column"] = info.alias
-    if field_class is models.CharField:
+    if field_class in (models.CharField, models.EmailField):
         kwargs["max_length"] = max_length
     elif field_class is models.DecimalField:
         kwargs.update(max_digits=info_digits(info), decimal_places=info_places(info))
@@ -199,8 +215,7 @@ def _app_label(model: type[Any]) -> str:
         config = apps.get_containing_app_config(model.__module__)
         if config is not None:
             return str(config.label)
-    package = model.__module__.rpartition(".")[0] or model.__module__
-    return package.rpartition(".")[2]
+    return model.__module__.partition(".")[0]
 
 
 class OnyxOptions:
@@ -288,7 +303,7 @@ class OnyxOptions:
     @property
     def app_label(self) -> str:
         """The label of the installed app whose package holds the model's module (or
-        ``Meta.app_label``); outside any app, the module's parent package name."""
+        ``Meta.app_label``); outside any installed app, the module's top-level package."""
         if self._app_label is None:
             if not apps.ready:
                 return _app_label(self.model)
@@ -322,6 +337,8 @@ class OnyxOptions:
     def _fields(self) -> dict[str, models.Field[Any, Any]]:
         fields: dict[str, models.Field[Any, Any]] = {}
         for name, info in self.model.model_fields.items():
+            if info.exclude:  # resolver results: read with the record, never a table attribute
+                continue
             fields[name] = django_field(self.model, name, info, primary_key=name == self.identifier)
         return fields
 

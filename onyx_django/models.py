@@ -202,7 +202,8 @@ class OnyxModel(_Base):
         by_wire = {info.alias: name for name, info in cls.model_fields.items() if info.alias}
         pairs = zip(field_names, values, strict=True)
         record = {by_wire.get(key, key): value for key, value in pairs}
-        missing = frozenset(cls.model_fields) - record.keys()
+        stored = frozenset(name for name, info in cls.model_fields.items() if not info.exclude)
+        missing = stored - record.keys()
         if not missing:
             instance = cls.model_validate(record, by_name=True, by_alias=False)
         else:
