@@ -80,6 +80,7 @@ from ._errors import (
 )
 from ._facade import OnyxFacade, init, init_async, onyx
 from ._query import Page
+from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
 from ._selections import (
     avg,
@@ -148,12 +149,15 @@ __all__ = [
     "Page",
     "QueryBuilder",
     "ReconnectPolicy",
+    "RecordedRequest",
+    "RequestRecorder",
     "ResolvedConfig",
     "SchemaDiff",
     "Sort",
     "StreamEvent",
     "StreamHandle",
     "__version__",
+    "add_request_listener",
     "asc",
     "avg",
     "between",
@@ -192,6 +196,7 @@ __all__ = [
     "not_within",
     "onyx",
     "percentile",
+    "record_requests",
     "replace",
     "resolve_config",
     "search",

@@ -30,9 +30,11 @@ from typing import Any, TypeVar
 import anyio
 import httpx
 
+from . import _recording
 from ._codec import (
     JSON_CONTENT_TYPE,
     MSGPACK_CONTENT_TYPE,
+    decode_body,
     encode_json,
     encode_msgpack,
 )
@@ -190,7 +192,31 @@ class _TransportCore:
                 _SENSITIVE_BODY if prepared.request.sensitive and raw.content else raw.content,
                 time.perf_counter() - started,
             )
+        if _recording.listening():
+            self.record(prepared, started, raw)
         return raw
+
+    def record(self, prepared: _Prepared, started: float, raw: RawResponse | None) -> None:
+        """Tell the request listeners about one exchange (``raw`` is None when it failed)."""
+        request = prepared.request
+        path, table = _recording.describe_path(request.path, self.config.database_id)
+        records: int | None = None
+        is_page = len(request.path) == 4 and request.path[2] == "query"
+        if raw is not None and is_page and 200 <= raw.status < 300 and not request.raw:
+            with contextlib.suppress(Exception):  # counting is best effort, never an error
+                records = _recording.page_records(decode_body(raw.content_type, raw.content))
+        _recording.notify(
+            _recording.RecordedRequest(
+                method=request.method,
+                path=self.redactor.text(path),
+                table=table,
+                status=None if raw is None else raw.status,
+                duration=time.perf_counter() - started,
+                request_id=None if raw is None else raw.headers.get("x-request-id"),
+                records=records,
+                database_id=self.config.database_id,
+            )
+        )
 
     def stream_failed(self, prepared: _Prepared, response: httpx.Response, started: float) -> None:
         """Raise the typed error for a streaming response that did not succeed (body read)."""
@@ -337,6 +363,8 @@ class SyncTransport(_TransportCore):
                 timeout=timeout,
             )
         except _HTTPX_ERRORS as exc:
+            if _recording.listening():
+                self.record(prepared, started, None)
             error = self.map_error(prepared, exc, deadline_cut=cut)
         else:
             return self.after_receive(prepared, response, started)
@@ -481,6 +509,8 @@ class AsyncTransport(_TransportCore):
                 timeout=timeout,
             )
         except _HTTPX_ERRORS as exc:
+            if _recording.listening():
+                self.record(prepared, started, None)
             error = self.map_error(prepared, exc, deadline_cut=cut)
         else:
             return self.after_receive(prepared, response, started)

@@ -6,10 +6,16 @@
     INSTALLED_APPS = [..., "onyx_django"]
     ONYX = {"default": {"database_id": "...", "api_key": "...", "api_secret": "..."}}
 
-    # anywhere
-    from onyx_django import OnyxManager, connections, db
-    User.onyx = OnyxManager()
-    recent = User.onyx.filter(isActive=True).order_by("-createdAt")[:20]
+    # people/models.py (or generated: manage.py onyx_gen --target django --out people/onyx_models)
+    from onyx_django import OnyxModel
+
+    class User(OnyxModel):
+        id: str
+        email: str
+        isActive: bool = True
+
+    recent = User.onyx.filter(isActive=True).order_by("-email")[:20]
+    User(id="u1", email="ada@example.com").save()
 
 See ``docs/django.md``.
 """
@@ -17,10 +23,18 @@ See ``docs/django.md``.
 from __future__ import annotations
 
 from ._connections import DEFAULT_ALIAS, ConnectionHandler, connections, db
-from ._errors import MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
+from ._errors import (
+    MultipleObjectsReturned,
+    NotSupportedError,
+    ObjectDoesNotExist,
+    OnyxDataError,
+    OnyxIntegrityError,
+)
 from ._listen import listen
 from ._lookups import LOOKUPS
-from ._queryset import OnyxManager, OnyxModelOptions, OnyxQuerySet, manager_for
+from ._manager import OnyxManager, OnyxModelOptions, manager_for
+from ._queryset import OnyxQuerySet
+from .models import OnyxModel
 
 __all__ = [
     "DEFAULT_ALIAS",
@@ -29,7 +43,10 @@ __all__ = [
     "MultipleObjectsReturned",
     "NotSupportedError",
     "ObjectDoesNotExist",
+    "OnyxDataError",
+    "OnyxIntegrityError",
     "OnyxManager",
+    "OnyxModel",
     "OnyxModelOptions",
     "OnyxQuerySet",
     "connections",

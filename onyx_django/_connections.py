@@ -82,7 +82,7 @@ class ConnectionHandler:
         if os.getpid() != self._pid:
             # Sockets inherited across fork() must not be shared: forget, never close, them.
             self._pools = {}
-            self._local = Local()
+            self._local = Local()  # also a new epoch: no result cache crosses a fork
             self._async_pools = weakref.WeakKeyDictionary()
             self._pid = os.getpid()
 
@@ -158,14 +158,26 @@ class ConnectionHandler:
         return alias in self._views()
 
     def release_views(self, **_signal_kwargs: Any) -> None:
-        """Drop this thread's or task's views (connected to ``request_finished``)."""
+        """Drop this thread's or task's views (connected to ``request_finished``); querysets'
+        result caches filled before are not served again (a new :meth:`epoch` starts)."""
         self._local.views = {}
+        self._local.epoch = object()
+
+    def epoch(self) -> object:
+        """A token that changes whenever this thread's or task's views are released (every
+        request): a queryset's result cache is valid only within the epoch that filled it."""
+        token = getattr(self._local, "epoch", None)
+        if token is None:
+            token = object()
+            self._local.epoch = token
+        return token
 
     def close_all(self, **_signal_kwargs: Any) -> None:
         """Close every pooled client (the next use creates a new one)."""
         with self._lock:
             pools, self._pools = self._pools, {}
         self._local.views = {}
+        self._local.epoch = object()
         for client in pools.values():
             client.close()
 

@@ -13,6 +13,7 @@ from onyx_database._query import table_name
 
 from ._connections import DEFAULT_ALIAS, connections
 from ._lookups import condition_for_kwargs, condition_for_q
+from ._meta import model_for_table
 from .signals import SIGNALS
 
 __all__ = ["listen"]
@@ -51,8 +52,10 @@ def listen(
         ...
         handle.cancel()
 
-    ``sender`` of the signals is ``table_or_model``; records are model instances when a model
-    class is given (a ``DELETE`` that carries only the key stays a dict). ``where`` is an Onyx
+    ``sender`` of the signals is the model class when one is given or when an
+    :class:`~onyx_django.models.OnyxModel` is declared for the table (the last declared), else
+    the table name; records are then model instances (a ``DELETE`` that carries only the key
+    stays a dict). ``where`` is an Onyx
     condition, a ``Q`` or a dict of ``filter()`` lookups. Receivers run in the stream's thread;
     one that raises is logged on the ``onyx_django`` logger and does not stop the stream.
     ``on_event(action, record)`` is called after the signal. Errors that stop the stream (auth,
@@ -63,6 +66,8 @@ def listen(
     (logged, passed to ``on_error``, in ``handle.error``): loss is never silent.
     """
     table = table_name(table_or_model)
+    model = table_or_model if isinstance(table_or_model, type) else model_for_table(table)
+    sender: str | type[Any] = model if model is not None else table
     condition = _condition(where)
 
     def send(action: str) -> Callable[[Any], None]:
@@ -70,7 +75,7 @@ def listen(
 
         def callback(record: Any) -> None:
             results = signal.send_robust(
-                sender=table_or_model, record=record, table=table, alias=alias, action=action
+                sender=sender, record=record, table=table, alias=alias, action=action
             )
             for receiver, result in results:
                 if isinstance(result, BaseException):
@@ -91,7 +96,7 @@ def listen(
         if on_error is not None:
             on_error(exc)
 
-    query = connections.pool(alias).from_table(table_or_model)
+    query = connections.pool(alias).from_table(sender)
     if condition is not None:
         query = query.where(condition)
     return (

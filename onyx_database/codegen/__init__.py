@@ -32,10 +32,12 @@ from typing import Any
 from ._names import class_name, field_name
 from ._render import render_package
 from ._spec import (
+    TARGETS,
     TIMESTAMP_MODES,
     FieldSpec,
     ModelSpec,
     PackageSpec,
+    Target,
     TimestampMode,
     build_package_spec,
     normalize_schema,
@@ -45,10 +47,12 @@ from ._spec import (
 )
 
 __all__ = [
+    "TARGETS",
     "TIMESTAMP_MODES",
     "FieldSpec",
     "ModelSpec",
     "PackageSpec",
+    "Target",
     "TimestampMode",
     "build_package_spec",
     "check_package",
@@ -79,15 +83,17 @@ def generate_package(
     timestamps: TimestampMode = "datetime",
     package: str = "onyx_models",
     version: str | None = None,
+    target: Target = "pydantic",
 ) -> dict[str, str]:
     """Generate the model package for ``schema``: ``{file name: source}``.
 
     ``tables`` limits the output to some tables (resolvers typed with a table left out become
     ``Any``); ``timestamps`` maps ``Timestamp`` attributes to ``AwareDatetime`` (``datetime``),
     ``str`` (``string``) or ``float`` (``number``); ``package`` is the import name used in the
-    generated docstrings; ``version`` defaults to :func:`generator_version`.
+    generated docstrings; ``version`` defaults to :func:`generator_version`. ``target="django"``
+    bases the models on ``onyx_django.models.OnyxModel`` (managers, instance API, ``_meta``).
     """
-    spec = build_package_spec(schema, tables=tables, timestamps=timestamps)
+    spec = build_package_spec(schema, tables=tables, timestamps=timestamps, target=target)
     return render_package(spec, version=version or generator_version(), package=package)
 
 

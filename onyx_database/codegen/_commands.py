@@ -22,7 +22,14 @@ from typing import IO, Any, NoReturn, cast
 from onyx_database._config import ResolvedConfig
 from onyx_database._schema_diff import SchemaDiff, diff_schemas, strip_entity_text
 
-from . import TIMESTAMP_MODES, check_package, generate_package, normalize_schema, write_package
+from . import (
+    TARGETS,
+    TIMESTAMP_MODES,
+    check_package,
+    generate_package,
+    normalize_schema,
+    write_package,
+)
 from ._output import Output
 from ._spec import build_package_spec
 
@@ -217,6 +224,12 @@ def _gen_parser() -> argparse.ArgumentParser:
         "--package", metavar="NAME", help="import name shown in docstrings (default: DIR's name)"
     )
     parser.add_argument("--timestamps", choices=TIMESTAMP_MODES, default="datetime")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="pydantic",
+        help="pydantic: plain pydantic models; django: onyx_django.models.OnyxModel subclasses",
+    )
     parser.add_argument("--tables", metavar="A,B", action="append", help="only these tables")
     parser.add_argument("--emit-json", metavar="PATH", help="also write the normalized schema")
     parser.add_argument(
@@ -250,8 +263,16 @@ def _gen(args: argparse.Namespace, out: Output) -> int:
     outs = args.out or [DEFAULT_OUT]
     package = args.package or Path(outs[0]).resolve().name or DEFAULT_OUT
     try:
-        spec = build_package_spec(schema, tables=tables, timestamps=args.timestamps)
-        files = generate_package(schema, tables=tables, timestamps=args.timestamps, package=package)
+        spec = build_package_spec(
+            schema, tables=tables, timestamps=args.timestamps, target=args.target
+        )
+        files = generate_package(
+            schema,
+            tables=tables,
+            timestamps=args.timestamps,
+            package=package,
+            target=args.target,
+        )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     if not spec.models:

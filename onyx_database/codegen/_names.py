@@ -6,7 +6,7 @@ import keyword
 import re
 import unicodedata
 
-__all__ = ["class_name", "dedupe", "field_name", "py_string"]
+__all__ = ["DJANGO_MODEL_ATTRIBUTES", "class_name", "dedupe", "field_name", "py_string"]
 
 # Attributes of pydantic's BaseModel (v2, plus the deprecated v1 names it still defines). A field
 # with one of these names would shadow the method, so it is renamed and keeps its wire name as the
@@ -43,6 +43,39 @@ BASEMODEL_ATTRIBUTES = frozenset(
         "schema_json",
         "update_forward_refs",
         "validate",
+    }
+)
+
+# Public attributes of Django's ``Model`` and of ``onyx_django.models.OnyxModel`` (the base of the
+# ``django`` target). A field named like one would shadow the method; written out, as above.
+DJANGO_MODEL_ATTRIBUTES = frozenset(
+    {
+        "DoesNotExist",
+        "Meta",
+        "MultipleObjectsReturned",
+        "adelete",
+        "arefresh_from_db",
+        "asave",
+        "check",
+        "clean",
+        "clean_fields",
+        "date_error_message",
+        "delete",
+        "from_db",
+        "full_clean",
+        "get_constraints",
+        "get_deferred_fields",
+        "objects",
+        "onyx",
+        "pk",
+        "prepare_database_save",
+        "refresh_from_db",
+        "save",
+        "save_base",
+        "serializable_value",
+        "unique_error_message",
+        "validate_constraints",
+        "validate_unique",
     }
 )
 

@@ -36,14 +36,19 @@ def _isort_key(name: str) -> tuple[int, str, str]:
     return group, name.lower(), name
 
 
-def _field_lines(spec: FieldSpec) -> list[str]:
+def _field_lines(spec: FieldSpec, target: str = "pydantic") -> list[str]:
     lhs = f"    {spec.python_name}: {spec.annotation}"
     args = [] if spec.required else ["default=None"]
     if spec.aliased:
         args.append(f"alias={py_string(spec.wire_name)}")
+    # resolver results are read, never written back as attributes of the table
+    excluded = target == "django" and spec.kind == "resolver"
+    if excluded:
+        args.append("exclude=True")
     if not args:
         return [lhs]
-    line = f"{lhs} = None" if not spec.aliased else f"{lhs} = Field({', '.join(args)})"
+    plain = not spec.aliased and not excluded
+    line = f"{lhs} = None" if plain else f"{lhs} = Field({', '.join(args)})"
     if len(line) <= LINE_LENGTH:
         return [line]
     call = [*(f"        {a}," for a in args), "    )"]
@@ -64,7 +69,7 @@ def _classvar(name: str, value: str | None) -> str:
     return f"    {name}: ClassVar[{kind}] = {literal}"
 
 
-def _model_lines(model: ModelSpec) -> list[str]:
+def _model_lines(model: ModelSpec, target: str = "pydantic") -> list[str]:
     doc = (
         f'    """A record of the ``{model.table}`` table."""'
         if _PLAIN_NAME.match(model.table) and len(model.table) <= 60
@@ -77,7 +82,7 @@ def _model_lines(model: ModelSpec) -> list[str]:
     if model.fields:
         lines.append("")
         for spec in model.fields:
-            lines.extend(_field_lines(spec))
+            lines.extend(_field_lines(spec, target))
     return lines
 
 
@@ -85,16 +90,49 @@ def _uses(spec: PackageSpec, fragment: str) -> bool:
     return any(fragment in f.annotation for m in spec.models for f in m.fields)
 
 
+_DJANGO_BASE = [
+    "class OnyxModel(onyx_django.models.OnyxModel):",
+    '    """Base of the generated models: Django-style models of the Onyx tables.',
+    "",
+    "    Each model has the ``onyx`` manager (also ``objects``), ``save()`` / ``delete()``,",
+    "    ``DoesNotExist`` and a ``_meta`` that Django, DRF and django-filter read; its",
+    "    ``app_label`` is the installed app this package lives in. Unknown keys (resolver",
+    "    results, attributes added later) are kept, fields accept their Python name or",
+    "    their wire name, and dumps use the wire names.",
+    '    """',
+    "",
+]
+
+
 def _models_module(spec: PackageSpec, version: str) -> str:
+    django = spec.target == "django"
     typing_names = ["Any", "ClassVar"] if _uses(spec, "Any") else ["ClassVar"]
-    pydantic_names = ["BaseModel", "ConfigDict"]
+    pydantic_names = ["ConfigDict"] if django else ["BaseModel", "ConfigDict"]
     if _uses(spec, "AwareDatetime"):
         pydantic_names.insert(0, "AwareDatetime")
-    if any(f.aliased for m in spec.models for f in m.fields):
+    resolvers = any(f.kind == "resolver" for m in spec.models for f in m.fields)
+    if any(f.aliased for m in spec.models for f in m.fields) or (django and resolvers):
         pydantic_names.append("Field")
+    imports = [f"from pydantic import {', '.join(pydantic_names)}"]
+    if django:  # isort's order: plain imports first within the third-party section
+        imports.insert(0, "import onyx_django.models")
+    base = (
+        _DJANGO_BASE
+        if django
+        else [
+            "class OnyxModel(BaseModel):",
+            '    """Base of the generated models.',
+            "",
+            "    Unknown keys (resolver results, attributes added later) are kept, fields accept",
+            "    their Python name or their wire name, and dumps use the wire names.",
+            '    """',
+            "",
+        ]
+    )
+    kind = "Django-style" if django else "Pydantic"
     lines = [
         *_header(spec, version),
-        '"""Pydantic models of the Onyx tables: one class per table.',
+        f'"""{kind} models of the Onyx tables: one class per table.',
         "",
         f"Schema digest {spec.schema_hash}; Timestamp attributes as {spec.timestamps}.",
         '"""',
@@ -103,16 +141,10 @@ def _models_module(spec: PackageSpec, version: str) -> str:
         "",
         f"from typing import {', '.join(typing_names)}",
         "",
-        f"from pydantic import {', '.join(pydantic_names)}",
+        *imports,
         "",
         "",
-        "class OnyxModel(BaseModel):",
-        '    """Base of the generated models.',
-        "",
-        "    Unknown keys (resolver results, attributes added later) are kept, fields accept",
-        "    their Python name or their wire name, and dumps use the wire names.",
-        '    """',
-        "",
+        *base,
         "    model_config = ConfigDict(",
         '        extra="allow",',
         "        populate_by_name=True,",
@@ -124,8 +156,10 @@ def _models_module(spec: PackageSpec, version: str) -> str:
         "    __onyx_identifier__: ClassVar[str | None]",
         "    __onyx_partition__: ClassVar[str | None]",
     ]
+    if django:
+        lines += ["", "    class Meta:", "        abstract = True"]
     for model in spec.models:
-        lines += ["", "", *_model_lines(model)]
+        lines += ["", "", *_model_lines(model, spec.target)]
     rebuild = [m.class_name for m in spec.models if m.references]
     if rebuild:
         lines += ["", ""]

@@ -11,13 +11,15 @@ from typing import Any, Literal
 
 from onyx_database._schema_diff import read_entities
 
-from ._names import class_name, dedupe, field_name
+from ._names import DJANGO_MODEL_ATTRIBUTES, class_name, dedupe, field_name
 
 __all__ = [
+    "TARGETS",
     "TIMESTAMP_MODES",
     "FieldSpec",
     "ModelSpec",
     "PackageSpec",
+    "Target",
     "TimestampMode",
     "build_package_spec",
     "normalize_schema",
@@ -29,6 +31,8 @@ __all__ = [
 TimestampMode = Literal["datetime", "string", "number"]
 FieldKind = Literal["attribute", "resolver"]
 TIMESTAMP_MODES: tuple[TimestampMode, ...] = ("datetime", "string", "number")
+Target = Literal["pydantic", "django"]
+TARGETS: tuple[Target, ...] = ("pydantic", "django")
 
 _TIMESTAMP_TYPES = {"datetime": "AwareDatetime", "string": "str", "number": "float"}
 
@@ -107,6 +111,7 @@ class PackageSpec:
     schema_hash: str
     timestamps: TimestampMode
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    target: Target = "pydantic"
 
     def model(self, table: str) -> ModelSpec:
         for spec in self.models:
@@ -238,14 +243,19 @@ def build_package_spec(
     *,
     tables: Iterable[str] | None = None,
     timestamps: TimestampMode = "datetime",
+    target: Target = "pydantic",
 ) -> PackageSpec:
     """Build the intermediate form of a schema document (any accepted shape).
 
     ``tables`` limits the output to those tables (unknown names raise ``ValueError``).
+    ``target="django"`` also renames fields that would shadow a Django model attribute.
     Pure and deterministic: the same document and options give an equal spec.
     """
     if timestamps not in TIMESTAMP_MODES:
         raise ValueError(f"timestamps must be one of {', '.join(TIMESTAMP_MODES)}: {timestamps!r}")
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(TARGETS)}: {target!r}")
+    reserved = DJANGO_MODEL_ATTRIBUTES if target == "django" else frozenset()
     wanted = None if tables is None else list(dict.fromkeys(tables))
     normalized = normalize_schema(doc, tables=wanted)
     entities = normalized["entities"]
@@ -257,7 +267,9 @@ def build_package_spec(
     used_classes: set[str] = set()
     class_names = {e["name"]: dedupe(class_name(e["name"]), used_classes) for e in entities}
     models = [
-        _model_spec(entity, class_names[entity["name"]], class_names, timestamps, warnings)
+        _model_spec(
+            entity, class_names[entity["name"]], class_names, timestamps, warnings, reserved
+        )
         for entity in entities
     ]
     return PackageSpec(
@@ -266,6 +278,7 @@ def build_package_spec(
         schema_hash=_schema_hash(entities),
         timestamps=timestamps,
         warnings=tuple(warnings),
+        target=target,
     )
 
 
@@ -275,6 +288,7 @@ def _model_spec(
     class_names: Mapping[str, str],
     timestamps: TimestampMode,
     warnings: list[str],
+    reserved: frozenset[str] = frozenset(),
 ) -> ModelSpec:
     table = entity["name"]
     ident = entity.get("identifier")
@@ -319,7 +333,7 @@ def _model_spec(
     classes = set(class_names.values())
 
     def keeps(wire: str) -> bool:
-        return field_name(wire) == wire and wire not in classes
+        return field_name(wire) == wire and wire not in classes and wire not in reserved
 
     used = {wire for wire, *_ in raw if keeps(wire)} | classes
     fields = []
@@ -328,7 +342,7 @@ def _model_spec(
             python = wire
         else:
             candidate = field_name(wire)
-            python = dedupe(candidate if candidate != wire else wire + "_", used)
+            python = dedupe(candidate if candidate not in (wire, *reserved) else wire + "_", used)
         fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type))
     return ModelSpec(
         table=table,

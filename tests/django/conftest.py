@@ -1,10 +1,13 @@
-"""Django is configured here, lazily, for tests/django only (other test dirs never see it).
+"""tests/django runs under pytest-django with ``onyx_django_test_settings``, set here only (so the
+other test directories in the same pytest run never see Django), and the ``onyx_django`` plugin's
+fixtures: ``onyx_django_settings`` points ``settings.ONYX`` at the session's Onyx Local.
 
 Every test talks to one Onyx Local over real HTTP, with the example project's schema.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,35 +20,13 @@ if TYPE_CHECKING:
 
 SCHEMA = Path(__file__).resolve().parents[2] / "example_projects" / "onyx.schema.json"
 
-TEMPLATES = {
-    "onyx/profile_list.html": (
-        "{% for p in profile_list %}{{ p.id }},{% endfor %}"
-        "|page={{ page_obj.number }}/{{ paginator.num_pages }}"
-    ),
-}
 
-
-def _configure_django() -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    # Called when this conftest is collected, after pytest-django's own start-up: its fixtures
+    # (client, rf, settings) see the settings module from here on.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onyx_django_test_settings")
     import django
-    from django.conf import settings
 
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="onyx-django-tests",
-            ALLOWED_HOSTS=["testserver"],
-            INSTALLED_APPS=["django.contrib.contenttypes", "onyx_django"],
-            DATABASES={},
-            ROOT_URLCONF="onyx_django_testapp",
-            MIDDLEWARE=[],
-            USE_TZ=True,
-            TEMPLATES=[
-                {
-                    "BACKEND": "django.template.backends.django.DjangoTemplates",
-                    "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", TEMPLATES)]},
-                }
-            ],
-        )
     django.setup()
 
 
@@ -65,8 +46,9 @@ def onyx_settings(server: LocalServer, **extra: Any) -> dict[str, dict[str, Any]
 
 
 @pytest.fixture(scope="session")
-def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
-    """Onyx Local with the example project's schema, for the whole session."""
+def onyx_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """Onyx Local with the example project's schema, for the whole session (overrides the
+    ``onyx_database.testing`` fixture of the same name for tests/django)."""
     from onyx_database.local import LocalServer
 
     data_dir = tmp_path_factory.mktemp("django-onyx-local")
@@ -74,19 +56,15 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
         yield server
 
 
+@pytest.fixture(scope="session")
+def local_server(onyx_server: LocalServer) -> LocalServer:
+    """The session's Onyx Local (older name of ``onyx_server``)."""
+    return onyx_server
+
+
 @pytest.fixture(scope="session", autouse=True)
-def django_settings(local_server: LocalServer) -> Iterator[None]:
-    """Configure Django once (``settings.configure`` is once per process) and point
-    ``settings.ONYX`` at the session's Onyx Local."""
-    _configure_django()
-    from django.conf import settings
-
-    from onyx_django import connections
-
-    settings.ONYX = onyx_settings(local_server)
-    connections.close_all()
-    yield
-    connections.close_all()
+def _onyx_wired(onyx_django_settings: dict[str, dict[str, Any]]) -> None:
+    """Every tests/django test sees ``settings.ONYX`` pointed at the session's Onyx Local."""
 
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -101,11 +79,11 @@ PROFILES: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def server(local_server: LocalServer) -> LocalServer:
+def server(django_onyx: LocalServer) -> LocalServer:
     """The session's server holding exactly ``PROFILES``, with zeroed request counters."""
     from onyx_django import connections
 
-    local_server.reset_data()
+    local_server = django_onyx
     rows = [{**row, "createdAt": NOW, "userId": f"u{row['id'][1:]}"} for row in PROFILES]
     connections.pool().batch_save("UserProfile", rows)
     connections.release_views()

@@ -29,6 +29,8 @@ PUBLIC = {
     # live query streams
     "StreamEvent", "StreamHandle", "EventIterator", "AsyncEventStream", "AsyncStreamHandle",
     "ReconnectPolicy", "OnyxStreamError", "OnyxStreamOverflowError",
+    # request recording (tests, debug tooling, framework adapters)
+    "RecordedRequest", "RequestRecorder", "add_request_listener", "record_requests",
 }  # fmt: skip
 
 

@@ -1,6 +1,10 @@
-"""``manage.py onyx_gen``: ``onyx-py gen`` (typed pydantic models) with an alias's config.
+"""``manage.py onyx_gen``: ``onyx-py gen`` with an alias's config, generating Django-style models.
 
-``python manage.py onyx_gen --database default --out myapp/onyx_models --check``
+``python manage.py onyx_gen --database default --out people/onyx_models [--check]``
+
+The models are :class:`onyx_django.models.OnyxModel` subclasses (``--target pydantic`` for plain
+pydantic ones): written into a package of an installed app, they are that app's models, ready
+for ``Profile.onyx.filter(...)``, generic views, ``ModelForm``, DRF and django-filter.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from .._onyx_py import run_onyx_py
 
 
 class Command(BaseCommand):
-    help = "Generate typed pydantic models from the Onyx schema (onyx-py gen)."
+    help = "Generate Django-style models (onyx_django OnyxModel) from the Onyx schema."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,10 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--schema", metavar="PATH", help="schema file")
         parser.add_argument("--out", "-o", metavar="DIR", help="package directory to write")
         parser.add_argument("--tables", metavar="A,B", help="only these tables")
+        parser.add_argument(
+            "--target",
+            choices=("django", "pydantic"),
+            default="django",
+            help="django (default): OnyxModel subclasses; pydantic: plain pydantic models",
+        )
         parser.add_argument("--check", action="store_true", help="exit 1 when files are stale")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = ["--source", options["source"]]
+        argv = ["--source", options["source"], "--target", options["target"]]
         for flag in ("schema", "out", "tables"):
             if options[flag]:
                 argv += [f"--{flag}", str(options[flag])]

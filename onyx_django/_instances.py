@@ -1,0 +1,354 @@
+"""The instance API's writes and reads (save, delete, refresh), written once for sync and async.
+
+Each operation is a generator that yields *calls* (a function of an Onyx client: the sync one
+returns the result, the async one an awaitable) and receives the result, or the exception, back.
+:func:`run` drives it with ``connections[alias]``, :func:`arun` with the alias's async client.
+Signals are sent by the flow itself, so both paths send exactly the same ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.db.models import signals
+from pydantic import ValidationError as PydanticValidationError
+
+from onyx_database import OnyxNotFoundError, eq
+
+from ._connections import DEFAULT_ALIAS, connections
+from ._errors import OnyxIntegrityError, django_errors
+
+if TYPE_CHECKING:
+    from .models import OnyxModel
+
+__all__ = [
+    "arun",
+    "build_instance",
+    "delete_flow",
+    "mark_loaded",
+    "refresh_flow",
+    "run",
+    "save_flow",
+    "validation_error",
+]
+
+R = TypeVar("R")
+Call = Callable[[Any], Any]
+Flow = Generator[Call, Any, R]
+
+
+def run(flow: Flow[R], alias: str) -> R:
+    """Drive ``flow`` with the alias's sync client."""
+    database = connections[alias]
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            call = flow.send(reply) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: R = stop.value
+            return result
+        reply, error = None, None
+        try:
+            reply = call(database)
+        except Exception as exc:
+            error = exc
+
+
+async def arun(flow: Flow[R], alias: str) -> R:
+    """Drive ``flow`` with the alias's async client (one per event loop)."""
+    database = connections.async_pool(alias)
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            call = flow.send(reply) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: R = stop.value
+            return result
+        reply, error = None, None
+        try:
+            reply = await call(database)
+        except Exception as exc:
+            error = exc
+
+
+def mark_loaded(instance: Any, alias: str) -> Any:
+    """Mark ``instance`` as read from Onyx through ``alias`` (``_state.adding = False``), as
+    Django does for rows a queryset returns. Returns it; non-Onyx-model records pass through."""
+    state = getattr(instance, "_state", None)
+    if state is not None:
+        state.adding = False
+        state.db = alias
+    return instance
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+def validation_error(model: type[Any], exc: PydanticValidationError) -> ValidationError:
+    """A pydantic validation error as Django's ``ValidationError`` keyed by field name."""
+    aliases = {
+        (info.alias or name): name for name, info in model.model_fields.items() if info.alias
+    }
+    errors: dict[str, list[ValidationError]] = {}
+    for error in exc.errors(include_url=False):
+        location = error.get("loc") or ()
+        head = str(location[0]) if location else "__all__"
+        name = aliases.get(head, head)
+        code = "required" if error["type"] == "missing" else "invalid"
+        message = "This field is required." if code == "required" else error["msg"]
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+    return ValidationError(errors)
+
+
+def build_instance(model: type[Any], fields: Mapping[str, Any]) -> Any:
+    """``model(**fields)`` with Django's errors: an unknown keyword is a ``TypeError``, an invalid
+    or missing value a ``django.core.exceptions.ValidationError`` keyed by field name."""
+    try:
+        return model(**fields)
+    except PydanticValidationError as exc:
+        raise validation_error(model, exc) from exc
+
+
+def validated_values(instance: OnyxModel, exclude: Collection[str] = ()) -> dict[str, Any]:
+    """The instance's field values run through its pydantic validators (coerced), by field name.
+
+    Raises Django's ``ValidationError`` for the fields not in ``exclude``.
+    """
+    model = type(instance)
+    data = {name: instance.__dict__.get(name) for name in model.model_fields}
+    try:
+        validated = model.model_validate(data, by_name=True, by_alias=False)
+    except PydanticValidationError as exc:
+        error = validation_error(model, exc)
+        kept = {k: v for k, v in error.error_dict.items() if k not in exclude}
+        if kept:
+            raise ValidationError(kept) from exc
+        return {name: getattr(instance, name) for name in model.model_fields}
+    return {name: getattr(validated, name) for name in model.model_fields}
+
+
+def _payload(instance: OnyxModel, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The record to send: wire names (aliases), ``None`` for unset nullable fields."""
+    model = type(instance)
+    record: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        record[info.alias or name] = values[name]
+    return record
+
+
+def _copy_answer(instance: OnyxModel, answer: Any) -> None:
+    """Take what the server filled in (a generated id, defaults) into the instance."""
+    if not isinstance(answer, Mapping):
+        return
+    model = type(instance)
+    try:
+        saved = model.model_validate(answer)
+    except PydanticValidationError:
+        return
+    for name in model.model_fields:
+        if instance.__dict__.get(name) is None:
+            instance.__dict__[name] = saved.__dict__.get(name)
+
+
+# -- flows ------------------------------------------------------------------------------------
+
+
+def _check_update_fields(instance: OnyxModel, update_fields: Iterable[str]) -> frozenset[str]:
+    opts = instance._meta
+    names = frozenset(update_fields)
+    known = {f.name for f in opts.fields} | {f.attname for f in opts.fields}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(
+            "The following fields do not exist in this model, are m2m fields, or are "
+            f"non-concrete fields: {', '.join(unknown)}"
+        )
+    if opts.pk.name in names:
+        raise ValueError(
+            f"{opts.pk.name!r} is the Onyx identifier of {opts.object_name}; it cannot be in "
+            "update_fields (save a new record instead)"
+        )
+    return names
+
+
+def save_flow(
+    instance: OnyxModel,
+    *,
+    force_insert: bool,
+    force_update: bool,
+    using: str | None,
+    update_fields: Iterable[str] | None,
+) -> Flow[None]:
+    """``instance.save()``: pre_save, one write, post_save."""
+    model = type(instance)
+    opts = instance._meta
+    alias = using or instance._state.db or DEFAULT_ALIAS
+    if force_insert and (force_update or update_fields):
+        raise ValueError("Cannot force both insert and updating in model saving.")
+    fields: frozenset[str] | None = None
+    deferred = instance.get_deferred_fields()
+    if update_fields is None and deferred and not force_insert and not instance._state.adding:
+        # as Django: an instance loaded with only()/defer() saves the fields it loaded
+        update_fields = {f.name for f in opts.fields} - deferred - {opts.pk.name}
+    if update_fields is not None:
+        fields = _check_update_fields(instance, update_fields)
+        if not fields:
+            return
+    signals.pre_save.send(
+        sender=model, instance=instance, raw=False, using=alias, update_fields=fields
+    )
+    values = validated_values(instance)
+    instance.__dict__.update(values)
+    record = _payload(instance, values)
+    table, identifier = opts.db_table, opts.pk.column
+    pk = record.get(identifier)
+    created = False
+    if fields is not None or force_update:
+        if pk is None:
+            raise ValueError("Cannot force an update in save() with no primary key.")
+        names = fields if fields is not None else {f.name for f in opts.fields} - {opts.pk.name}
+        updates = {
+            opts.get_field(name).column: record[opts.get_field(name).column] for name in names
+        }
+        updated = yield _update_call(table, identifier, pk, opts.partition, updates)
+        if not updated:
+            raise DatabaseError(
+                "Save with update_fields did not affect any rows."
+                if fields is not None
+                else "Forced update did not affect any rows."
+            )
+    elif force_insert or instance._state.adding:
+        try:
+            answer = yield _write_call("create", table, record)
+            created = True
+        except OnyxIntegrityError:
+            if force_insert:
+                raise
+            # Django's save() of a new instance whose pk exists updates that row.
+            answer = yield _write_call("save", table, record)
+        _copy_answer(instance, answer)
+    else:
+        answer = yield _write_call("save", table, record)
+        _copy_answer(instance, answer)
+    instance._state.adding = False
+    instance._state.db = alias
+    signals.post_save.send(
+        sender=model,
+        instance=instance,
+        created=created,
+        update_fields=fields,
+        raw=False,
+        using=alias,
+    )
+
+
+def _write_call(method: str, table: str, record: dict[str, Any]) -> Call:
+    def call(database: Any) -> Any:
+        with django_errors():
+            return getattr(database, method)(table, record)
+
+    async def acall(database: Any) -> Any:
+        with django_errors():
+            return await getattr(database, method)(table, record)
+
+    return _either(call, acall)
+
+
+def _update_call(
+    table: str, identifier: str, pk: Any, partition: str | None, updates: dict[str, Any]
+) -> Call:
+    def query(database: Any) -> Any:
+        builder = database.from_table(table).where(eq(identifier, pk)).set_updates(updates)
+        return builder.in_partition(partition) if partition else builder
+
+    def call(database: Any) -> Any:
+        with django_errors():
+            return query(database).update()
+
+    async def acall(database: Any) -> Any:
+        with django_errors():
+            return await query(database).update()
+
+    return _either(call, acall)
+
+
+def _either(call: Call, acall: Call) -> Call:
+    """One call for both drivers: the async client gets the coroutine function."""
+
+    def dispatch(database: Any) -> Any:
+        if _is_async(database):
+            return acall(database)
+        return call(database)
+
+    return dispatch
+
+
+def _is_async(database: Any) -> bool:
+    from onyx_database import AsyncOnyxDatabase
+
+    return isinstance(database, AsyncOnyxDatabase)
+
+
+def delete_flow(instance: OnyxModel, *, using: str | None) -> Flow[tuple[int, dict[str, int]]]:
+    """``instance.delete()``: pre_delete, one delete by id, post_delete; ``(1, {label: 1})``."""
+    model = type(instance)
+    opts = instance._meta
+    pk = instance.pk
+    if pk is None:
+        raise ValueError(
+            f"{opts.object_name} object can't be deleted because its {opts.pk.attname} "
+            "attribute is set to None."
+        )
+    alias = using or instance._state.db or DEFAULT_ALIAS
+    signals.pre_delete.send(sender=model, instance=instance, using=alias, origin=instance)
+    partition = opts.partition
+
+    def call(database: Any) -> Any:
+        return database.delete(opts.db_table, pk, partition=partition)
+
+    async def acall(database: Any) -> Any:
+        return await database.delete(opts.db_table, pk, partition=partition)
+
+    try:
+        yield _either(call, acall)
+        deleted = 1
+    except OnyxNotFoundError:
+        deleted = 0
+    signals.post_delete.send(sender=model, instance=instance, using=alias, origin=instance)
+    instance.__dict__[opts.pk.attname] = None
+    instance._state.adding = True
+    return deleted, {opts.label: deleted}
+
+
+def refresh_flow(
+    instance: OnyxModel, *, using: str | None, fields: Iterable[str] | None
+) -> Flow[None]:
+    """``instance.refresh_from_db()``: one find by id; ``DoesNotExist`` when it is gone."""
+    model = type(instance)
+    opts = instance._meta
+    alias = using or instance._state.db or DEFAULT_ALIAS
+    names = list(fields) if fields is not None else [f.name for f in opts.fields]
+    for name in names:
+        opts.get_field(name)
+    pk, partition = instance.pk, opts.partition
+
+    def call(database: Any) -> Any:
+        return database.find_by_id(model, pk, partition=partition)
+
+    async def acall(database: Any) -> Any:
+        return await database.find_by_id(model, pk, partition=partition)
+
+    fresh = yield _either(call, acall)
+    if fresh is None:
+        raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
+    for name in names:
+        instance.__dict__[opts.get_field(name).name] = fresh.__dict__.get(name)
+    instance._state.adding = False
+    instance._state.db = alias
