@@ -226,7 +226,9 @@ class LocalServer:
             access_log=False,
             lifespan="off",
             # httptools when installed (the [local] extra), else h11; both with a header timeout
-            http=guarded_protocol(best_http_protocol(), self.header_timeout, self._connection_stats),
+            http=guarded_protocol(
+                best_http_protocol(), self.header_timeout, self._connection_stats
+            ),
             ws="none",
             timeout_graceful_shutdown=3,
             ssl_certfile=None if self.tls_cert is None else str(self.tls_cert),
