@@ -281,3 +281,15 @@ def test_cli_diff_and_publish_show_the_loss_before_it_happens(
     assert "Schema published" in out
     assert http.live_identifier("User") == "email"
     assert len(http.records("User")) == 3
+
+
+def test_a_schema_given_at_start_that_would_lose_data_stops_the_server(http: Http) -> None:
+    data_dir = http.server.data_dir
+    http.server.stop()
+    with pytest.raises(ValueError, match=r"User\.email.*--allow-data-loss"):
+        LocalServer(data_dir, schema=_with_email_identifier()).start()
+    with LocalServer(data_dir) as restarted:  # unchanged: still keyed on id, all rows there
+        assert restarted.database_id == http.db
+        with httpx.Client(base_url=restarted.url, headers=dict(http.client.headers)) as client:
+            count = client.put(f"/data/{http.db}/query/count/User", json={})
+            assert count.json() == 5
