@@ -27,6 +27,7 @@ __all__ = [
     "QueryBudget",
     "QueryStats",
     "current",
+    "run_within",
     "serve_budgeted",
     "sqlite_progress",
 ]
@@ -115,18 +116,24 @@ def install(conn: sqlite3.Connection) -> None:
     conn.set_progress_handler(sqlite_progress, PROGRESS_STEPS)
 
 
+def run_within(budget: QueryBudget, function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in this thread under ``budget``; an interrupted SQLite statement
+    becomes the budget's error (or the regex error raised inside SQLite)."""
+    with _active(budget):
+        try:
+            return function(*args)
+        except sqlite3.OperationalError:
+            if budget.failure is not None:
+                raise budget.failure from None
+            if budget.expired():
+                raise budget.error() from None
+            raise
+
+
 def _run(function: Callable[[Any], T], argument: Any, budget: QueryBudget, stats: QueryStats) -> T:
     stats.running += 1
     try:
-        with _active(budget):
-            try:
-                return function(argument)
-            except sqlite3.OperationalError:
-                if budget.failure is not None:
-                    raise budget.failure from None
-                if budget.expired():
-                    raise budget.error() from None
-                raise
+        return run_within(budget, function, argument)
     except ApiError as error:
         if error.code == "QUERY_TIMEOUT":
             stats.timed_out += 1

@@ -192,3 +192,27 @@ def test_a_long_sql_statement_is_interrupted_and_an_update_rolls_back(tmp_path: 
                 assert counted.json() == 0  # the interrupted update changed nothing
                 total = api.client.put(f"{api.data}/query/count/User", json={})
                 assert total.json() == 20_000
+
+
+def test_streams_bound_their_regular_expressions(local: Local) -> None:
+    path = f"{local.data}/query/stream/User"
+    initial = local.client.put(
+        path,
+        params={"includeQueryResults": "true", "keepAlive": "false"},
+        json=matches(CATASTROPHIC),
+    )
+    assert initial.status_code == 422, initial.text
+    assert initial.json()["code"] == "REGEX_TIMEOUT"
+    with local.client.stream(
+        "PUT", path, params={"keepAlive": "true"}, json=matches(CATASTROPHIC)
+    ) as response:
+        assert response.status_code == 200
+        wait_until(lambda: local.server.open_streams == 1, "the stream to open")
+        local.client.put(f"{local.data}/User", json={"id": "evil2", "username": "a" * 40})
+        local.client.put(f"{local.data}/User", json={"id": "good", "username": "aaab"})
+        for line in response.iter_lines():
+            event = json.loads(line) if line else {"action": "KEEP_ALIVE"}
+            if event["action"] != "KEEP_ALIVE":
+                break
+    # the catastrophic value was given up on (no match) and the stream went on to the next
+    assert (event["action"], event["entity"]["id"]) == ("CREATE", "good")
