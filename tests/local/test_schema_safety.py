@@ -293,3 +293,19 @@ def test_a_schema_given_at_start_that_would_lose_data_stops_the_server(http: Htt
         with httpx.Client(base_url=restarted.url, headers=dict(http.client.headers)) as client:
             count = client.put(f"/data/{http.db}/query/count/User", json={})
             assert count.json() == 5
+
+
+def test_an_identifier_on_a_new_attribute_would_drop_every_row(http: Http) -> None:
+    doc = base()
+    user = _table(doc, "User")
+    user["attributes"].append(_attr("handle", "String"))
+    user["identifier"] = {"name": "handle", "generator": "None", "type": "String"}
+    response = http.publish(doc)
+    assert response.status_code == 409, response.text
+    (loss,) = response.json()["dataLoss"]
+    assert (loss["attribute"], loss["change"], loss["records"], loss["totalRecords"]) == (
+        "handle",
+        "identifier",
+        5,
+        5,
+    )
