@@ -245,6 +245,21 @@ def test_sdk_update_schema_conflict_and_opt_in(http: Http, tmp_path: Path) -> No
     assert {r["id"]: r["phone"] for r in http.records("UserProfile")} == {"p1": None, "p2": 42}
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_async_sdk_update_schema_conflict_and_opt_in(http: Http, tmp_path: Path) -> None:
+    config = resolve_config(http.server.config(), environ={}, home=tmp_path, cwd=tmp_path)
+    async with onyx_database.init_async(config=config) as db:
+        with pytest.raises(OnyxConflictError, match=r"UserProfile\.phone"):
+            await db.update_schema(_with_int_phone(), publish=True)
+        await db.update_schema(_with_int_phone(), publish=True, allow_data_loss=True)
+    assert {r["id"]: r["phone"] for r in http.records("UserProfile")} == {"p1": None, "p2": 42}
+
+
 def _cli(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main([*args, "--config", str(config)])
