@@ -163,6 +163,9 @@ async def serve_budgeted(
     watch = asyncio.ensure_future(_disconnected(receive))
     try:
         await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the server is shutting down: stop the thread's work too
+        budget.cancelled = True
+        raise
     finally:
         watch.cancel()
     if not work.done():
