@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -51,6 +51,11 @@ class QueryStats:
     timed_out: int = 0
     cancelled: int = 0
     running: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, name: str, step: int = 1) -> None:
+        with self._lock:  # worker threads update these concurrently
+            setattr(self, name, getattr(self, name) + step)
 
 
 class QueryBudget:
@@ -131,18 +136,18 @@ def run_within(budget: QueryBudget, function: Callable[..., T], *args: Any) -> T
 
 
 def _run(function: Callable[[Any], T], argument: Any, budget: QueryBudget, stats: QueryStats) -> T:
-    stats.running += 1
+    stats.count("running")
     try:
         return run_within(budget, function, argument)
     except ApiError as error:
         if error.code == "QUERY_TIMEOUT":
-            stats.timed_out += 1
+            stats.count("timed_out")
         raise
     except ClientGone:
-        stats.cancelled += 1
+        stats.count("cancelled")
         raise
     finally:
-        stats.running -= 1
+        stats.count("running", -1)
 
 
 async def _disconnected(receive: Receive) -> None:
