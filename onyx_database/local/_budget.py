@@ -46,7 +46,11 @@ class ClientGone(Exception):
 
 @dataclass
 class QueryStats:
-    """Counters a test or an operator can read: queries stopped by their budget or a client."""
+    """Counters a test or an operator can read: queries stopped by their budget or a client.
+
+    >>> server.query_stats.timed_out, server.query_stats.cancelled  # doctest: +SKIP
+    (0, 0)
+    """
 
     timed_out: int = 0
     cancelled: int = 0
