@@ -435,9 +435,9 @@ class AsyncOnyxDatabase(DatabaseCore):
         self, key: str, value: str | Mapping[str, Any], purpose: str | None = None
     ) -> Record:
         """Create or replace a secret; returns its metadata. Values are never logged."""
-        answer: Record = await self._send(
-            apis.put_secret_request(self.database_id, key, value, purpose)
-        )
+        request = apis.put_secret_request(self.database_id, key, value, purpose)
+        del value  # frame locals show in tracebacks (Sentry, rich): keep the secret out of them
+        answer: Record = await self._send(request)
         return answer
 
     async def delete_secret(self, key: str) -> bool:

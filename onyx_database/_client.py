@@ -808,7 +808,9 @@ class OnyxDatabase(DatabaseCore):
 
         ``db.put_secret("stripe-key", "sk_live_...", purpose="payments")``
         """
-        answer: Record = self._send(apis.put_secret_request(self.database_id, key, value, purpose))
+        request = apis.put_secret_request(self.database_id, key, value, purpose)
+        del value  # frame locals show in tracebacks (Sentry, rich): keep the secret out of them
+        answer: Record = self._send(request)
         return answer
 
     def delete_secret(self, key: str) -> bool:

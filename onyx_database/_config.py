@@ -35,8 +35,8 @@ from ._errors import OnyxConfigError
 __all__ = [
     "CONFIG_OPTIONS",
     "ConfigResolver",
-    "RedactedOptions",
     "ResolvedConfig",
+    "SealedOptions",
     "WireFormat",
     "clear_cache_config",
     "resolve_config",
@@ -155,16 +155,19 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-class RedactedOptions(dict[str, Any]):
-    """Config options whose ``repr`` masks the API key and secret, so that a traceback printed
-    with frame locals (Sentry, ``rich.traceback(show_locals=True)``, ``pytest --showlocals``)
-    never shows them. Behaves as a plain ``dict`` otherwise.
+class SealedOptions:
+    """Config options kept where a traceback with frame locals cannot show the key or secret:
+    ``repr`` masks them, and error reporters that walk dicts and lists (Sentry) see one opaque
+    object. ``values`` is the plain dict.
 
-    >>> RedactedOptions(api_key="key-12345", api_secret="s3cr3t", partition="p")
-    {'api_key': 'key-****', 'api_secret': '[REDACTED]', 'partition': 'p'}
+    >>> SealedOptions({"api_key": "key-12345", "api_secret": "s3cr3t", "partition": "p"})
+    SealedOptions({'api_key': 'key-****', 'api_secret': '[REDACTED]', 'partition': 'p'})
     """
 
-    __slots__ = ()
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values: dict[str, Any] = dict(values)
 
     def __repr__(self) -> str:
         def shown(key: Any, value: Any) -> str:
@@ -173,7 +176,8 @@ class RedactedOptions(dict[str, Any]):
                 return repr(_display(str(name), value))
             return repr(value)
 
-        return "{" + ", ".join(f"{key!r}: {shown(key, value)}" for key, value in self.items()) + "}"
+        items = ", ".join(f"{key!r}: {shown(key, value)}" for key, value in self.values.items())
+        return f"SealedOptions({{{items}}})"
 
 
 _P = ParamSpec("_P")

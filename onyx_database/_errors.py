@@ -20,8 +20,8 @@
         └── OnyxTimeoutError         the request timed out, or the call's deadline passed
 
 ``outcome_unknown`` is ``True`` on an error raised after a write was sent and before its answer
-arrived (a reset or a read timeout): the write may have been applied. Every other error is a
-definite failure. See ``docs/reliability.md`` for making retries safe.
+arrived (a reset, a read timeout, a gateway's 502/504): the write may have been applied. Every
+other error is a definite failure. See ``docs/reliability.md`` for making retries safe.
 
 Every message is built from server text and request metadata only: API keys and secrets never
 appear, and no exception carries one anywhere reachable from it (a transport failure is described

@@ -10,7 +10,7 @@ import httpx
 from . import _config
 from ._async_client import AsyncOnyxDatabase
 from ._client import OnyxDatabase
-from ._config import RedactedOptions, ResolvedConfig
+from ._config import ResolvedConfig, SealedOptions
 from ._errors import OnyxConfigError
 
 __all__ = ["OnyxFacade", "init", "init_async", "onyx"]
@@ -18,21 +18,22 @@ __all__ = ["OnyxFacade", "init", "init_async", "onyx"]
 _OVERRIDABLE = frozenset(f.name for f in dataclasses.fields(ResolvedConfig) if f.name != "sources")
 
 
-def _resolve(config: ResolvedConfig | None, options: dict[str, Any]) -> ResolvedConfig:
+def _resolve(config: ResolvedConfig | None, options: SealedOptions) -> ResolvedConfig:
+    # options.values is read inline, never bound to a local: this frame shows in tracebacks
     if config is not None:
         if not isinstance(config, ResolvedConfig):
             raise OnyxConfigError(
                 f"config= expects a ResolvedConfig, got {type(config).__name__}; "
                 "pass plain options as keyword arguments instead"
             )
-        unknown = sorted(set(options) - _OVERRIDABLE)
+        unknown = sorted(set(options.values) - _OVERRIDABLE)
         if unknown:
             raise OnyxConfigError(
                 f"with config=, other keywords must be ResolvedConfig fields to override; "
                 f"unknown: {', '.join(unknown)}"
             )
-        return dataclasses.replace(config, **options) if options else config
-    return _config.resolve_config(options)
+        return dataclasses.replace(config, **options.values) if options.values else config
+    return _config.resolve_config(options.values)
 
 
 def init(
@@ -55,8 +56,9 @@ def init(
     'db1'
     >>> db.close()
     """
-    options = RedactedOptions(options)  # this frame's locals show in tracebacks: mask the secret
-    return OnyxDatabase(_resolve(config, options), transport=transport, http_client=http_client)
+    sealed = SealedOptions(options)  # this frame's locals show in tracebacks: no raw secret
+    del options
+    return OnyxDatabase(_resolve(config, sealed), transport=transport, http_client=http_client)
 
 
 def init_async(
@@ -74,10 +76,9 @@ def init_async(
         async with init_async(database_id="db1") as db:
             rows = await db.from_table("User").list()
     """
-    options = RedactedOptions(options)  # this frame's locals show in tracebacks: mask the secret
-    return AsyncOnyxDatabase(
-        _resolve(config, options), transport=transport, http_client=http_client
-    )
+    sealed = SealedOptions(options)  # this frame's locals show in tracebacks: no raw secret
+    del options
+    return AsyncOnyxDatabase(_resolve(config, sealed), transport=transport, http_client=http_client)
 
 
 class OnyxFacade:

@@ -39,7 +39,13 @@ from ._codec import (
     encode_msgpack,
 )
 from ._config import ResolvedConfig
-from ._errors import OnyxConnectionError, OnyxError, OnyxTimeoutError, OnyxUsageError
+from ._errors import (
+    OnyxConnectionError,
+    OnyxError,
+    OnyxHTTPError,
+    OnyxTimeoutError,
+    OnyxUsageError,
+)
 from ._flows import Sleep, adrive, drive, retry_flow
 from ._logging import Redactor, log_request, log_response, logger
 from ._request import RawResponse, Request, build_url, decode_response
@@ -74,6 +80,7 @@ _NOT_SENT = (
     httpx.LocalProtocolError,
     httpx.InvalidURL,
 )
+_GATEWAY_STATUSES = frozenset({502, 504})
 _MAY_HAVE_APPLIED = (
     "; the request was sent and no answer came back, so the write may have been applied "
     "(outcome_unknown=True; see docs/reliability.md on safe retries)"
@@ -296,7 +303,18 @@ class _TransportCore:
         )
 
     def decode(self, prepared: _Prepared, raw: RawResponse) -> Any:
-        return decode_response(prepared.request, raw, url=prepared.url, redact=self.redactor.text)
+        """The decoded body, or the typed error; a gateway's 502/504 to a write is marked
+        ``outcome_unknown`` (the gateway may have passed the write on before giving up)."""
+        try:
+            return decode_response(
+                prepared.request, raw, url=prepared.url, redact=self.redactor.text
+            )
+        except OnyxHTTPError as exc:
+            error = exc
+        if error.status in _GATEWAY_STATUSES and not prepared.request.idempotent:
+            error.outcome_unknown = True
+            error.message += _MAY_HAVE_APPLIED.replace("no answer came back", "a gateway answered")
+        raise error
 
 
 # httpx raises InvalidURL (not an httpx.HTTPError) for URLs it cannot parse

@@ -5,7 +5,9 @@
 ...     print(server.config()["baseUrl"])
 """
 
+from ._bind import RemoteBindWarning
+from ._budget import QueryStats
 from ._faults import Faults
 from ._server import LocalServer
 
-__all__ = ["Faults", "LocalServer"]
+__all__ = ["Faults", "LocalServer", "QueryStats", "RemoteBindWarning"]

@@ -212,6 +212,7 @@ class OnyxApp:
                     send,
                     packed=msgpack_reply,
                     abort=_drop,
+                    budget=QueryBudget(self.settings.query_timeout, self.settings.regex_timeout),
                 )
                 return
             if h.runs_inline(handler, ctx):

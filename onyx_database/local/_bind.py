@@ -8,7 +8,11 @@ __all__ = ["RemoteBindWarning", "remote_bind_warning"]
 
 
 class RemoteBindWarning(UserWarning):
-    """Onyx Local serves plain HTTP on an interface other machines can reach."""
+    """Onyx Local serves plain HTTP on an interface other machines can reach.
+
+    >>> import warnings
+    >>> warnings.simplefilter("error", RemoteBindWarning)  # doctest: +SKIP
+    """
 
 
 def _is_loopback(host: str) -> bool:

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -27,6 +27,7 @@ __all__ = [
     "QueryBudget",
     "QueryStats",
     "current",
+    "run_within",
     "serve_budgeted",
     "sqlite_progress",
 ]
@@ -45,11 +46,20 @@ class ClientGone(Exception):
 
 @dataclass
 class QueryStats:
-    """Counters a test or an operator can read: queries stopped by their budget or a client."""
+    """Counters a test or an operator can read: queries stopped by their budget or a client.
+
+    >>> server.query_stats.timed_out, server.query_stats.cancelled  # doctest: +SKIP
+    (0, 0)
+    """
 
     timed_out: int = 0
     cancelled: int = 0
     running: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, name: str, step: int = 1) -> None:
+        with self._lock:  # worker threads update these concurrently
+            setattr(self, name, getattr(self, name) + step)
 
 
 class QueryBudget:
@@ -115,27 +125,33 @@ def install(conn: sqlite3.Connection) -> None:
     conn.set_progress_handler(sqlite_progress, PROGRESS_STEPS)
 
 
+def run_within(budget: QueryBudget, function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in this thread under ``budget``; an interrupted SQLite statement
+    becomes the budget's error (or the regex error raised inside SQLite)."""
+    with _active(budget):
+        try:
+            return function(*args)
+        except sqlite3.OperationalError:
+            if budget.failure is not None:
+                raise budget.failure from None
+            if budget.expired():
+                raise budget.error() from None
+            raise
+
+
 def _run(function: Callable[[Any], T], argument: Any, budget: QueryBudget, stats: QueryStats) -> T:
-    stats.running += 1
+    stats.count("running")
     try:
-        with _active(budget):
-            try:
-                return function(argument)
-            except sqlite3.OperationalError:
-                if budget.failure is not None:
-                    raise budget.failure from None
-                if budget.expired():
-                    raise budget.error() from None
-                raise
+        return run_within(budget, function, argument)
     except ApiError as error:
         if error.code == "QUERY_TIMEOUT":
-            stats.timed_out += 1
+            stats.count("timed_out")
         raise
     except ClientGone:
-        stats.cancelled += 1
+        stats.count("cancelled")
         raise
     finally:
-        stats.running -= 1
+        stats.count("running", -1)
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -156,6 +172,9 @@ async def serve_budgeted(
     watch = asyncio.ensure_future(_disconnected(receive))
     try:
         await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the server is shutting down: stop the thread's work too
+        budget.cancelled = True
+        raise
     finally:
         watch.cancel()
     if not work.done():

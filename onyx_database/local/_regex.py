@@ -22,16 +22,17 @@ MAX_PATTERN: Final = 10_000
 _SHOWN: Final = 80
 
 
-def _limit() -> float:
+def _limit() -> tuple[float, bool]:
+    """Seconds this match may take, and whether the query's budget (not the per-match
+    limit) set them."""
     budget = current()
     if budget is None:
-        return DEFAULT_REGEX_TIMEOUT
+        return DEFAULT_REGEX_TIMEOUT, False
     budget.check()
-    limit = budget.regex_seconds
     left = budget.remaining()
-    if left is not None:
-        limit = min(limit, max(left, 0.001))
-    return limit
+    if left is not None and left < budget.regex_seconds:
+        return max(left, 0.001), True
+    return budget.regex_seconds, False
 
 
 class SafePattern:
@@ -52,9 +53,9 @@ class SafePattern:
     def __repr__(self) -> str:
         return f"SafePattern({self.pattern[:_SHOWN]!r})"
 
-    def _timed_out(self, limit: float) -> Exception:
+    def _timed_out(self, limit: float, by_budget: bool) -> Exception:
         budget = current()
-        if budget is not None and budget.expired():
+        if budget is not None and (by_budget or budget.expired()):
             return budget.error()
         shown = self.pattern if len(self.pattern) <= _SHOWN else self.pattern[:_SHOWN] + "…"
         error = ApiError(
@@ -68,11 +69,11 @@ class SafePattern:
         return error
 
     def _call(self, method: str, *args: Any) -> Any:
-        limit = _limit()
+        limit, by_budget = _limit()
         try:
             return getattr(self._compiled, method)(*args, timeout=limit, concurrent=True)
         except TimeoutError:
-            raise self._timed_out(limit) from None
+            raise self._timed_out(limit, by_budget) from None
 
     def fullmatch(self, text: str) -> Any:
         return self._call("fullmatch", text)

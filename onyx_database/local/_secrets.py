@@ -108,6 +108,8 @@ def encrypt_stored(storage: Storage, box: SecretBox) -> int:
         storage.write_meta(
             "UPDATE _onyx_secret SET value = ? WHERE key = ?", (box.encrypt(value), key)
         )
+    if plain:  # copy the rewritten pages over the plain ones in the database file now
+        storage.write_meta("PRAGMA wal_checkpoint(TRUNCATE)")
     encrypted = [value for _, value in rows if box.is_encrypted(value)]
     if encrypted:
         box.decrypt(encrypted[0])

@@ -176,7 +176,12 @@ class LocalServer:
             self._secret_box = SecretBox.open(self.data_dir)
             self._encrypt_stored_secrets(storage, self._secret_box)
             if self._schema is not None:
-                self.publish_schema(_read_schema(self._schema))
+                remedy = (
+                    "start without the schema and publish it with `onyx-py schema publish"
+                    " --allow-data-loss` (or LocalServer.publish_schema(doc,"
+                    " allow_data_loss=True)) to accept the loss"
+                )
+                self._publish(_read_schema(self._schema), False, remedy)
             self._serve(storage)
         except BaseException:
             self._storage = None
@@ -441,10 +446,12 @@ class LocalServer:
         identifier with duplicates, a type change whose values do not convert, a removed
         attribute or table holding data) unless ``allow_data_loss`` is true.
         """
+        self._publish(doc, allow_data_loss, "pass allow_data_loss=True to accept the loss")
+
+    def _publish(self, doc: dict[str, Any], allow_data_loss: bool, remedy: str) -> None:
         try:
             publish(self._require_storage(), doc, publish=True, allow_data_loss=allow_data_loss)
         except SchemaInvalid as invalid:
             raise ValueError("invalid schema: " + "; ".join(invalid.errors)) from None
         except DataLossRefused as refused:
-            remedy = "pass allow_data_loss=True to accept the loss"
             raise ValueError(describe(refused.losses, remedy)) from None

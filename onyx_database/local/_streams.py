@@ -30,6 +30,7 @@ import anyio.to_thread
 import msgpack
 import orjson
 
+from ._budget import QueryBudget, run_within
 from ._changes import ChangeBus, ChangeEvent, Subscription
 from ._engine import Query, criteria, matches, partition_shortcut
 from ._errors import ApiError
@@ -146,9 +147,11 @@ class _Filter:
         return partition_shortcut(self.entity, self.query.conditions)
 
     def needs_reads(self) -> bool:
-        """Whether matching reads the database (conditions on resolvers)."""
+        """Whether matching reads the database (conditions on resolvers) or runs regular
+        expressions (time-limited, but never on the event loop)."""
         return any(
-            c.path and c.path[0] in self.entity.resolvers for c in criteria(self.query.conditions)
+            (c.path and c.path[0] in self.entity.resolvers) or c.operator.endswith("MATCHES")
+            for c in criteria(self.query.conditions)
         )
 
     def _matches(self, record: dict[str, Any] | None, partition: str) -> bool:
@@ -261,8 +264,11 @@ async def serve_stream(
     *,
     packed: bool,
     abort: Callable[[Send], Awaitable[None]],
+    budget: QueryBudget | None = None,
 ) -> None:
-    """Serve one stream; raises :class:`ApiError` (before any byte is sent) for a bad request."""
+    """Serve one stream; raises :class:`ApiError` (before any byte is sent) for a bad request.
+
+    ``budget`` bounds the initial query (``includeQueryResults``) like any other query."""
     include = _flag(ctx.query, "includeQueryResults")
     keep_alive = _flag(ctx.query, "keepAlive")
     ctx.entity()  # 404 before subscribing
@@ -278,7 +284,10 @@ async def serve_stream(
         subscription = bus.subscribe(ctx.params["table"], maxsize=hub.buffer_size, notify=notify)
     try:
         try:
-            stream_filter, initial = await anyio.to_thread.run_sync(_prepare, ctx, include)
+            budget = budget if budget is not None else QueryBudget(None)
+            stream_filter, initial = await anyio.to_thread.run_sync(
+                run_within, budget, _prepare, ctx, include
+            )
         except BaseException:
             if subscription is not None:
                 bus.unsubscribe(subscription)
@@ -293,7 +302,10 @@ async def serve_stream(
             return
         watcher = asyncio.ensure_future(_watch_disconnect(receive, stream))
         try:
-            await _pump(stream, stream_filter, subscription, initial, writer, hub, send, abort)
+            matching = QueryBudget(None, budget.regex_seconds)  # per-match limit, no deadline
+            await _pump(
+                stream, stream_filter, subscription, initial, writer, hub, send, abort, matching
+            )
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -321,6 +333,7 @@ async def _pump(
     hub: StreamHub,
     send: Send,
     abort: Callable[[Send], Awaitable[None]],
+    matching: QueryBudget,
 ) -> None:
     async def body(chunk: bytes) -> None:
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -356,7 +369,9 @@ async def _pump(
         changes = subscription.drain()
         if changes:
             if reads:
-                events = await anyio.to_thread.run_sync(stream_filter.events, changes)
+                events = await anyio.to_thread.run_sync(
+                    run_within, matching, stream_filter.events, changes
+                )
             else:
                 events = stream_filter.events(changes)
             if events:

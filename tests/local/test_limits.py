@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from onyx_database.local import LocalServer
-from onyx_database.local._bind import RemoteBindWarning
+import onyx_database.local
+from onyx_database.local import LocalServer, RemoteBindWarning
 
 SCHEMA: dict[str, Any] = {
     "entities": [
@@ -222,3 +222,12 @@ def test_the_command_line_prints_the_warning(tmp_path: Path) -> None:
             stream.close()
     assert warning.startswith("onyx-py local: WARNING: Onyx Local is listening on 0.0.0.0")
     assert "--tls-cert" in warning
+
+
+def test_the_public_names_of_onyx_local() -> None:
+    assert set(onyx_database.local.__all__) == {
+        "Faults",
+        "LocalServer",
+        "QueryStats",
+        "RemoteBindWarning",
+    }

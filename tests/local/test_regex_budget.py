@@ -155,3 +155,64 @@ def test_a_query_whose_client_left_is_cancelled(tmp_path: Path) -> None:
             wait_until(lambda: server.query_stats.running == 0, "the worker to be free")
             assert server.query_stats.timed_out == 0
             assert api.client.get(f"{api.data}/User/u1").status_code == 200
+
+
+def test_a_long_sql_statement_is_interrupted_and_an_update_rolls_back(tmp_path: Path) -> None:
+    # A budget of a microsecond is spent before SQLite's first progress check (every 50,000
+    # steps): a scan of 20,000 rows is interrupted there, with no regular expression involved.
+    with LocalServer(tmp_path, schema=SCHEMA, query_timeout=1e-6) as server:
+        api = Local(server)
+        with api.client:
+            rows = [{"id": f"u{i:05}", "username": "plain"} for i in range(20_000)]
+            assert api.client.put(f"{api.data}/User", json=rows).status_code == 200
+            unindexed = {
+                "conditions": {
+                    "conditionType": "SingleCondition",
+                    "criteria": {"field": "username", "operator": "EQUAL", "value": "nobody"},
+                }
+            }  # counting it scans every row, however the engine compiles it
+            scan = api.client.put(f"{api.data}/query/count/User", json=unindexed)
+            assert scan.status_code == 422, scan.text
+            assert scan.json()["code"] == "QUERY_TIMEOUT"
+            update = api.client.put(
+                f"{api.data}/query/update/User", json={"updates": {"username": "changed"}}
+            )
+            assert update.status_code == 422, update.text
+            server.stop()
+        with LocalServer(tmp_path, query_timeout=None) as unlimited:
+            api = Local(unlimited)
+            with api.client:
+                changed = {
+                    "conditions": {
+                        "conditionType": "SingleCondition",
+                        "criteria": {"field": "username", "operator": "EQUAL", "value": "changed"},
+                    }
+                }
+                counted = api.client.put(f"{api.data}/query/count/User", json=changed)
+                assert counted.json() == 0  # the interrupted update changed nothing
+                total = api.client.put(f"{api.data}/query/count/User", json={})
+                assert total.json() == 20_000
+
+
+def test_streams_bound_their_regular_expressions(local: Local) -> None:
+    path = f"{local.data}/query/stream/User"
+    initial = local.client.put(
+        path,
+        params={"includeQueryResults": "true", "keepAlive": "false"},
+        json=matches(CATASTROPHIC),
+    )
+    assert initial.status_code == 422, initial.text
+    assert initial.json()["code"] == "REGEX_TIMEOUT"
+    with local.client.stream(
+        "PUT", path, params={"keepAlive": "true"}, json=matches(CATASTROPHIC)
+    ) as response:
+        assert response.status_code == 200
+        wait_until(lambda: local.server.open_streams == 1, "the stream to open")
+        local.client.put(f"{local.data}/User", json={"id": "evil2", "username": "a" * 40})
+        local.client.put(f"{local.data}/User", json={"id": "good", "username": "aaab"})
+        for line in response.iter_lines():
+            event = json.loads(line) if line else {"action": "KEEP_ALIVE"}
+            if event["action"] != "KEEP_ALIVE":
+                break
+    # the catastrophic value was given up on (no match) and the stream went on to the next
+    assert (event["action"], event["entity"]["id"]) == ("CREATE", "good")

@@ -245,6 +245,21 @@ def test_sdk_update_schema_conflict_and_opt_in(http: Http, tmp_path: Path) -> No
     assert {r["id"]: r["phone"] for r in http.records("UserProfile")} == {"p1": None, "p2": 42}
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_async_sdk_update_schema_conflict_and_opt_in(http: Http, tmp_path: Path) -> None:
+    config = resolve_config(http.server.config(), environ={}, home=tmp_path, cwd=tmp_path)
+    async with onyx_database.init_async(config=config) as db:
+        with pytest.raises(OnyxConflictError, match=r"UserProfile\.phone"):
+            await db.update_schema(_with_int_phone(), publish=True)
+        await db.update_schema(_with_int_phone(), publish=True, allow_data_loss=True)
+    assert {r["id"]: r["phone"] for r in http.records("UserProfile")} == {"p1": None, "p2": 42}
+
+
 def _cli(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main([*args, "--config", str(config)])
@@ -281,3 +296,31 @@ def test_cli_diff_and_publish_show_the_loss_before_it_happens(
     assert "Schema published" in out
     assert http.live_identifier("User") == "email"
     assert len(http.records("User")) == 3
+
+
+def test_a_schema_given_at_start_that_would_lose_data_stops_the_server(http: Http) -> None:
+    data_dir = http.server.data_dir
+    http.server.stop()
+    with pytest.raises(ValueError, match=r"User\.email.*--allow-data-loss"):
+        LocalServer(data_dir, schema=_with_email_identifier()).start()
+    with LocalServer(data_dir) as restarted:  # unchanged: still keyed on id, all rows there
+        assert restarted.database_id == http.db
+        with httpx.Client(base_url=restarted.url, headers=dict(http.client.headers)) as client:
+            count = client.put(f"/data/{http.db}/query/count/User", json={})
+            assert count.json() == 5
+
+
+def test_an_identifier_on_a_new_attribute_would_drop_every_row(http: Http) -> None:
+    doc = base()
+    user = _table(doc, "User")
+    user["attributes"].append(_attr("handle", "String"))
+    user["identifier"] = {"name": "handle", "generator": "None", "type": "String"}
+    response = http.publish(doc)
+    assert response.status_code == 409, response.text
+    (loss,) = response.json()["dataLoss"]
+    assert (loss["attribute"], loss["change"], loss["records"], loss["totalRecords"]) == (
+        "handle",
+        "identifier",
+        5,
+        5,
+    )

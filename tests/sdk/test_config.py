@@ -230,6 +230,31 @@ def test_all_env_variables(dirs: tuple[Path, Path]) -> None:
     assert cfg.debug and cfg.request_logging_enabled and cfg.response_logging_enabled
 
 
+def test_request_deadline_from_every_source(dirs: tuple[Path, Path]) -> None:
+    assert resolve(dirs, {}, FULL_ENV).request_deadline_seconds == 40.0  # well under a minute
+    env = {**FULL_ENV, "ONYX_REQUEST_DEADLINE_SECONDS": "off"}
+    assert resolve(dirs, {}, env).request_deadline_seconds is None
+    assert resolve(dirs, {"request_deadline_seconds": 5}, env).request_deadline_seconds == 5.0
+    assert resolve(dirs, {"requestDeadlineSeconds": "0"}, FULL_ENV).request_deadline_seconds is None
+    write(dirs[0] / "onyx-database.json", {"requestDeadlineSeconds": 12})
+    assert resolve(dirs, {}, FULL_ENV).request_deadline_seconds == 12.0
+    with pytest.raises(OnyxConfigError, match="request_deadline_seconds"):
+        resolve(dirs, {"request_deadline_seconds": -1}, FULL_ENV)
+
+
+def test_config_errors_keep_no_traceback_below_the_entry_point(dirs: tuple[Path, Path]) -> None:
+    with pytest.raises(OnyxConfigError) as info:
+        resolve(dirs, {"wire_format": "xml"}, FULL_ENV)
+    error = info.value
+    assert error.__cause__ is None and error.__context__ is None
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    assert "_coerce" not in frames and "_finish" not in frames  # their locals hold the secret
+
+
 def test_empty_env_values_count_as_unset(dirs: tuple[Path, Path]) -> None:
     env = {**FULL_ENV, "ONYX_DATABASE_BASE_URL": "  ", "ONYX_PARTITION": ""}
     cfg = resolve(dirs, {}, env)

@@ -172,6 +172,23 @@ def test_a_write_whose_answer_was_lost_says_it_may_have_been_applied(
     assert ("may have been applied" in str(info.value)) is unknown
 
 
+@pytest.mark.parametrize(
+    ("status", "unknown"), [(502, True), (504, True), (503, False), (500, False)]
+)
+def test_a_gateway_error_to_a_write_is_an_unknown_outcome(
+    config: ResolvedConfig, status: int, unknown: bool
+) -> None:
+    recorder = Recorder(lambda request: httpx.Response(status))
+    with make_db(config, recorder, max_retries=0) as db:
+        with pytest.raises(OnyxServerError) as info:
+            db.save("User", {"id": "u1"})
+        assert info.value.outcome_unknown is unknown
+        assert ("may have been applied" in str(info.value)) is unknown
+        with pytest.raises(OnyxServerError) as read:
+            db.find_by_id("User", "u1")
+        assert not read.value.outcome_unknown  # a read applies nothing
+
+
 def test_writes_are_never_retried(config: ResolvedConfig) -> None:
     recorder = Recorder(lambda request: httpx.Response(503, headers={"retry-after": "0"}))
     with make_db(config, recorder) as db:

