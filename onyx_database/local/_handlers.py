@@ -100,12 +100,11 @@ def _save(ctx: Context, *, insert: bool) -> Reply:
         return Reply(rendered[0] if single else rendered, status)
     prepared, failure = _prepare_all(entity, items, single)
     try:
-        saved = ctx.services.storage.write(entity, prepared, insert=insert)
+        rendered = ctx.services.storage.save(entity, prepared, insert=insert)
     except Conflict as conflict:
         raise ApiError(409, "CONFLICT", str(conflict)) from None
     if failure is not None:
         raise failure
-    rendered = [render(entity, record) for record in saved]
     return Reply(rendered[0] if single else rendered, status)
 
 

@@ -354,19 +354,36 @@ class Storage:
                 if self._written >= self._next_analyze:
                     self._analyze()
 
-    def write(
+    def save(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
+    ) -> list[dict[str, Any]]:
+        """:meth:`write`, returning the saved records in wire form (rendered once, for the
+        change events and the answer alike)."""
+        wires: dict[int, dict[str, Any]] = {}
+        saved = self.write(entity, records, insert=insert, wires=wires)
+        return [wires.get(id(r)) or render(entity, r) for r in saved]
+
+    def write(
+        self,
+        entity: Entity,
+        records: Sequence[dict[str, Any]],
+        *,
+        insert: bool,
+        wires: dict[int, dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Save records in order, filling generated ids; returns them as stored.
 
         With ``insert`` an existing id raises :class:`Conflict` after the earlier records were
-        committed (inserts run sequentially, like the cloud's).
+        committed (inserts run sequentially, like the cloud's). Many records with given ids (or
+        UUIDs) go in with one ``executemany``.
         """
         saved: list[dict[str, Any]] = []
         conflict: Conflict | None = None
         if entity.generator != "Sequence" and len(records) > 1:
             with self.writing() as writer:
                 saved, conflict = writer.put_many(entity, records, insert=insert)
+                if wires is not None:
+                    wires.update((id(e.record), e.entity) for e in writer.events)
             if conflict is not None:
                 raise conflict
             return saved
@@ -378,6 +395,8 @@ class Storage:
                     error.index = index
                     conflict = error
                     break
+            if wires is not None:
+                wires.update((id(e.record), e.entity) for e in writer.events)
         if conflict is not None:
             raise conflict
         return saved
@@ -414,8 +433,18 @@ class Storage:
             return [tuple(row) for row in conn.execute(sql, params).fetchall()]
 
 
+_SELECTS: dict[int, tuple[Entity, str]] = {}
+
+
 def _select(entity: Entity) -> str:
-    return f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    cached = _SELECTS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    sql = f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    if len(_SELECTS) > 1000:
+        _SELECTS.clear()
+    _SELECTS[id(entity)] = (entity, sql)
+    return sql
 
 
 _NATIVE: dict[str, type] = {
