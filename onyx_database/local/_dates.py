@@ -153,15 +153,26 @@ def _moment(ms: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=ms)
 
 
+_DAYS_SEEN: dict[int, str] = {}
+
+
 def format_iso(ms: int) -> str:
     """``2025-09-04T18:08:18.345Z`` for epoch milliseconds."""
-    m = _moment(ms)
-    if m.year < 1000:  # strftime's unpadded year, as before
-        return m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"
-    return (
-        f"{m.year}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}."
-        f"{m.microsecond // 1000:03d}Z"
-    )
+    day, rest = divmod(ms, 86_400_000)
+    prefix = _DAYS_SEEN.get(day)
+    if prefix is None:
+        m = _moment(day * 86_400_000)
+        if m.year < 1000:  # strftime's unpadded year, as before
+            m = _moment(ms)
+            return m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"
+        prefix = f"{m.year}-{m.month:02d}-{m.day:02d}T"
+        if len(_DAYS_SEEN) > 10_000:
+            _DAYS_SEEN.clear()
+        _DAYS_SEEN[day] = prefix
+    hours, rest = divmod(rest, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
 
 
 def format_java(ms: int) -> str:

@@ -151,6 +151,11 @@ def find(ctx: Context) -> Reply:
             raise bad_request(f"Resolver {name.split('.')[0]!r} is not defined on {entity.name}")
     partition = _partition_param(ctx, entity)
     for key in _key_candidates(ctx, entity):
+        if not names:
+            found = ctx.services.storage.find_wire(entity, partition, key)
+            if found is not None:
+                return Reply(found)
+            continue
         record = ctx.services.storage.find(entity, partition, key)
         if record is not None:
             wire = render(entity, record)

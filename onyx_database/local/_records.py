@@ -15,6 +15,8 @@ from ._values import CoercionError, coerce_for_save, to_wire
 
 __all__ = ["coerce_updates", "prepare", "render"]
 
+_AS_IS: dict[str, type] = {"String": str, "Char": str, "Boolean": bool}
+
 
 def prepare(entity: Entity, item: object) -> dict[str, Any]:
     """The coerced record of a saved object (ids may still be empty for UUID/Sequence).
@@ -28,6 +30,9 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
         raw = item.get(name)
         if name == entity.identifier and entity.generator == "UUID" and raw == "":
             raw = None
+        if raw is None or type(raw) is _AS_IS.get(attribute.type):
+            record[name] = raw  # what coerce_for_save would return, without the checks
+            continue
         try:
             record[name] = coerce_for_save(attribute.type, raw)
         except CoercionError as error:

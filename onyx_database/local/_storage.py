@@ -19,10 +19,11 @@ from typing import Any
 import orjson
 
 from ._changes import ChangeBus, ChangeEvent
+from ._dates import format_iso, representable
 from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._sql import register
-from ._values import from_storage, java_string, to_storage
+from ._values import from_storage, java_string, to_storage, to_wire
 
 __all__ = [
     "Conflict",
@@ -35,6 +36,7 @@ __all__ = [
     "fts_table",
     "partition_of",
     "select_columns",
+    "wire_row",
 ]
 
 _COLUMN_TYPES = {
@@ -326,6 +328,12 @@ class Storage:
         with self._reader() as conn:
             return _find(conn, entity, partition, key)
 
+    def find_wire(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        """One record by partition and identifier, straight to wire form."""
+        with self._reader() as conn:
+            row = _find_row(conn, entity, partition, key)
+        return None if row is None else wire_row(entity, row)
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
         """Stream the rows of one SELECT from a pooled reader (one snapshot); close the
         iterator to give the connection back early."""
@@ -474,6 +482,47 @@ def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return str(row[0]), record
 
 
+_WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ...]]] = {}
+
+
+def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
+    cached = _WIRE_PLANS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+    identifier = entity.identifier
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    plan = tuple(
+        (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
+        for n in names
+    )
+    if len(_WIRE_PLANS) > 1000:
+        _WIRE_PLANS.clear()
+    _WIRE_PLANS[id(entity)] = (entity, plan)
+    return plan
+
+
+_PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
+
+
+def wire_row(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    """``render(entity, decode(entity, row)[1])`` in one pass over a selected row."""
+    out: dict[str, Any] = {}
+    for name, index, attr_type, native in _wire_plan(entity):
+        value = row[index]
+        if value is None:
+            out[name] = None
+        elif native is not None and type(value) is native:
+            out[name] = value
+        elif attr_type == "Timestamp" and type(value) is int and representable(value):
+            out[name] = format_iso(value)
+        elif attr_type == "Boolean" and type(value) is int:
+            out[name] = value != 0
+        else:
+            out[name] = to_wire(attr_type, decode_value(attr_type, value))
+    return out
+
+
 def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """``(partition, record)`` of a row selected as ``_partition, *attributes``."""
     return _decode(entity, row)
@@ -484,17 +533,24 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
-def _find(
+def _find_row(
     conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
-) -> dict[str, Any] | None:
+) -> tuple[Any, ...] | None:
     try:
         stored = to_storage(entity.id_attribute.type, key)
-        row = conn.execute(
+        row: tuple[Any, ...] | None = conn.execute(
             _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
             (partition, stored),
         ).fetchone()
     except OverflowError:
         return None
+    return row
+
+
+def _find(
+    conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
+) -> dict[str, Any] | None:
+    row = _find_row(conn, entity, partition, key)
     return None if row is None else _decode(entity, row)[1]
 
 
