@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -49,6 +50,15 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text)
     os.chmod(scratch, 0o600)
     os.replace(scratch, path)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when installed (the [local] extra), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 class LocalServer:
@@ -177,7 +187,8 @@ class LocalServer:
 
     def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:
-            asyncio.run(server.serve(sockets=[sock]))
+            with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                runner.run(server.serve(sockets=[sock]))
         except BaseException as error:  # reported by start()
             self._crash = error
 
