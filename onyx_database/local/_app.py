@@ -80,9 +80,22 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
 _QUERIES = frozenset({h.query, h.count, h.update_query, h.delete_query, h.find})
 
 
+# Routes by (segment count, first segment): a request only tries the few that can match.
+# A rest-of-path route also serves every longer path.
+_CANDIDATES: dict[tuple[int, str], list[tuple[str, tuple[str, ...], h.Handler]]] = {}
+for _entry in _ROUTES:
+    _rest = _entry[1][-1].endswith("*}")
+    for _length in range(len(_entry[1]), 64 if _rest else len(_entry[1]) + 1):
+        _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_entry)
+
+
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
     allowed = False
-    for route_method, pattern, handler in _ROUTES:
+    if len(segments) < 64:
+        candidates = _CANDIDATES.get((len(segments), segments[0] if segments else ""), [])
+    else:
+        candidates = _ROUTES
+    for route_method, pattern, handler in candidates:
         candidate = segments
         if pattern[-1].endswith("*}") and len(segments) > len(pattern):
             candidate = [*segments[: len(pattern) - 1], "/".join(segments[len(pattern) - 1 :])]

@@ -26,6 +26,18 @@ def _no_duplicates(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
     return result
 
 
+def _check_scalar(value: Any) -> None:
+    if type(value) is int:
+        if not _I64[0] <= value <= _I64[1]:
+            raise bad_request("integers must fit in 64 bits")
+    elif not math.isfinite(value):
+        raise bad_request("NaN and Infinity are not valid values")
+
+
+_LEAVES: Final = (str, bool, type(None))
+_NUMBERS: Final = (int, float)
+
+
 def check_document(document: Any) -> None:
     """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers."""
     stack: list[tuple[Any, int]] = [(document, 1)]
@@ -42,18 +54,32 @@ def check_document(document: Any) -> None:
         if isinstance(value, int):
             if not _I64[0] <= value <= _I64[1]:
                 raise bad_request("integers must fit in 64 bits")
-        elif isinstance(value, float):
+            continue
+        if isinstance(value, float):
             if not math.isfinite(value):
                 raise bad_request("NaN and Infinity are not valid values")
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
+            continue
+        if isinstance(value, list):
+            children: Any = value
         elif isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise bad_request("map keys must be strings")
-                stack.append((item, depth + 1))
+            if not all(type(key) is str for key in value):
+                raise bad_request("map keys must be strings")
+            children = value.values()
         else:
             raise bad_request(f"unsupported value type in body: {type(value).__name__}")
+        # Scalars (most of a body) are checked here rather than pushed on the stack.
+        for item in children:
+            kind = type(item)
+            if kind in _LEAVES or kind in _NUMBERS:
+                nodes += 1
+                if depth + 1 > MAX_DEPTH:
+                    raise bad_request(f"the body is nested deeper than {MAX_DEPTH} levels")
+                if kind in _NUMBERS:
+                    _check_scalar(item)
+            else:
+                stack.append((item, depth + 1))
+        if nodes > MAX_NODES:
+            raise bad_request("the body has too many values")
 
 
 def decode_body(content_type: str, raw: bytes) -> Any:

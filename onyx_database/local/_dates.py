@@ -12,6 +12,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
 _MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+_CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z")
 _KOTLIN = re.compile(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2}):(\d{2}) ([AaPp][Mm])(?: (\S+))?)?$"
 )
@@ -124,6 +125,11 @@ def parse_timestamp(value: object) -> int | None:
         return None
     if re.fullmatch(r"-?\d{1,15}", text):
         return parse_timestamp(int(text))
+    if _CANONICAL.fullmatch(text):  # what this SDK and the cloud send: the common case first
+        try:
+            return _to_ms(datetime.fromisoformat(text[:-1] + "+00:00"))
+        except ValueError:
+            pass
     kotlin = _parse_kotlin(text)
     if kotlin is not None:
         return kotlin
@@ -147,10 +153,26 @@ def _moment(ms: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=ms)
 
 
+_DAYS_SEEN: dict[int, str] = {}
+
+
 def format_iso(ms: int) -> str:
     """``2025-09-04T18:08:18.345Z`` for epoch milliseconds."""
-    moment = _moment(ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    day, rest = divmod(ms, 86_400_000)
+    prefix = _DAYS_SEEN.get(day)
+    if prefix is None:
+        m = _moment(day * 86_400_000)
+        if m.year < 1000:  # strftime's unpadded year, as before
+            m = _moment(ms)
+            return m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"
+        prefix = f"{m.year}-{m.month:02d}-{m.day:02d}T"
+        if len(_DAYS_SEEN) > 10_000:
+            _DAYS_SEEN.clear()
+        _DAYS_SEEN[day] = prefix
+    hours, rest = divmod(rest, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}Z"
 
 
 def format_java(ms: int) -> str:

@@ -40,7 +40,7 @@ from ._schema import PARTITION_COLUMN, Entity, Schema
 from ._script import CONDITIONS, ArrayLiteral, Call, Chain, Literal, Node, This, parse_script
 from ._search import fallback_expression, translate
 from ._sql import Order, Where, compile_order, compile_where, keyset_after, q
-from ._storage import decode, fts_column, select_columns
+from ._storage import decode, fts_column, select_columns, wire_row
 from ._values import CoercionError, coerce_for_save, to_wire
 
 __all__ = ["MAX_DEPTH", "Executor", "Reader", "table_not_found"]
@@ -157,7 +157,7 @@ class Executor:
         child = self._nested()
         body = {k: v for k, v in raw.items() if k not in ("updates", "type")}
         query = child.parse(entity, body, None)
-        rows = child.select(entity, query)
+        rows = child.select(entity, query, limited=True)
         if query.limit is not None:
             rows = rows[: query.limit]
         return _in_values(rows, entity.identifier)
@@ -214,10 +214,11 @@ class Executor:
         return _Plan(entity, where, order, tuple(names), tuple(searches), residual)
 
     def _candidates(
-        self, plan: _Plan, after: Sequence[Any] | None = None
+        self, plan: _Plan, after: Sequence[Any] | None = None, *, decoded: bool = True
     ) -> Generator[tuple[tuple[Any, ...], Row]]:
         """Matching rows as ``(raw row, (partition, record))``, in the plan's SQL order; the raw
-        row starts with the rowid. Rows are decoded one at a time as SQLite yields them."""
+        row starts with the rowid. Rows are decoded one at a time as SQLite yields them; with
+        ``decoded=False`` rows SQL decided alone are not decoded at all (record ``{}``)."""
         entity = plan.entity
         sql = f"SELECT rowid, {select_columns(entity)} FROM {q(entity.name)} WHERE {plan.where.sql}"
         params: tuple[Any, ...] = plan.where.params
@@ -229,6 +230,10 @@ class Executor:
             sql += f" ORDER BY {plan.order.sql()}"
         augment = bool(plan.names or plan.searches)
         with contextlib.closing(self.reader.rows(sql, params)) as cursor:
+            if not decoded and plan.residual is None and not augment:
+                for raw in cursor:
+                    yield raw, ("", {})
+                return
             for raw in cursor:
                 partition, record = decode(entity, raw[1:])
                 if augment:
@@ -325,7 +330,7 @@ class Executor:
             if state is not None and "o" not in state:
                 raise _stale()
             offset = 0 if state is None else int(state["o"])
-            rows = self.select(entity, query)
+            rows = self.select(entity, query, limited=True)
             if query.limit is not None:
                 rows = rows[: query.limit]
             end = offset + size
@@ -335,8 +340,11 @@ class Executor:
         seen = 0 if state is None else int(state["n"])
         remaining = size if query.limit is None else min(size, query.limit - seen)
         found: list[tuple[tuple[Any, ...], Row]] = []
+        # Plain records SQL decided alone go from the row to the wire in one pass.
+        direct = not query.selections and not query.resolvers
         if remaining > 0:
-            candidates = self._candidates(plan, None if state is None else state["k"])
+            after = None if state is None else state["k"]
+            candidates = self._candidates(plan, after, decoded=not direct)
             with contextlib.closing(candidates):
                 found = list(itertools.islice(candidates, remaining + 1))
         more = len(found) > remaining and (query.limit is None or seen + remaining < query.limit)
@@ -354,7 +362,13 @@ class Executor:
                 "n": seen + len(found),
                 "t": results,
             }
+        if direct:
+            return [self._wire(plan, raw, row) for raw, row in found], following, results
         return [self._shape(entity, query, row) for _, row in found], following, results
+
+    @staticmethod
+    def _wire(plan: _Plan, raw: tuple[Any, ...], row: Row) -> dict[str, Any]:
+        return render(plan.entity, row[1]) if row[1] else wire_row(plan.entity, raw[1:])
 
     @staticmethod
     def keyset(entity: Entity, query: Query) -> bool:
@@ -589,7 +603,7 @@ class Executor:
             else:
                 terminal = method
         query = self.parse(entity, body, None)
-        rows = self.select(entity, query)
+        rows = self.select(entity, query, limited=True)
         if query.limit is not None:
             rows = rows[: query.limit]
         if terminal == "count":

@@ -103,12 +103,11 @@ def _save(ctx: Context, *, insert: bool) -> Reply:
         return Reply(rendered[0] if single else rendered, status)
     prepared, failure = _prepare_all(entity, items, single)
     try:
-        saved = ctx.services.storage.write(entity, prepared, insert=insert)
+        rendered = ctx.services.storage.save(entity, prepared, insert=insert)
     except Conflict as conflict:
         raise ApiError(409, "CONFLICT", str(conflict)) from None
     if failure is not None:
         raise failure
-    rendered = [render(entity, record) for record in saved]
     return Reply(rendered[0] if single else rendered, status)
 
 
@@ -155,6 +154,11 @@ def find(ctx: Context) -> Reply:
             raise bad_request(f"Resolver {name.split('.')[0]!r} is not defined on {entity.name}")
     partition = _partition_param(ctx, entity)
     for key in _key_candidates(ctx, entity):
+        if not names:
+            found = ctx.services.storage.find_wire(entity, partition, key)
+            if found is not None:
+                return Reply(found)
+            continue
         record = ctx.services.storage.find(entity, partition, key)
         if record is not None:
             wire = render(entity, record)

@@ -15,6 +15,8 @@ from ._values import CoercionError, coerce_for_save, to_wire
 
 __all__ = ["coerce_updates", "prepare", "render"]
 
+_AS_IS: dict[str, type] = {"String": str, "Char": str, "Boolean": bool}
+
 
 def prepare(entity: Entity, item: object) -> dict[str, Any]:
     """The coerced record of a saved object (ids may still be empty for UUID/Sequence).
@@ -28,6 +30,9 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
         raw = item.get(name)
         if name == entity.identifier and entity.generator == "UUID" and raw == "":
             raw = None
+        if raw is None or type(raw) is _AS_IS.get(attribute.type):
+            record[name] = raw  # what coerce_for_save would return, without the checks
+            continue
         try:
             record[name] = coerce_for_save(attribute.type, raw)
         except CoercionError as error:
@@ -45,13 +50,29 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
     return record
 
 
+_ORDERS: dict[int, tuple[Entity, tuple[tuple[str, str], ...]]] = {}
+
+
+def _wire_order(entity: Entity) -> tuple[tuple[str, str], ...]:
+    """``(name, type)`` of every attribute in wire order, computed once per entity."""
+    cached = _ORDERS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    identifier = entity.identifier
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    order = tuple((n, entity.attributes[n].type) for n in names)
+    if len(_ORDERS) > 1000:  # schemas republished many times: start over
+        _ORDERS.clear()
+    _ORDERS[id(entity)] = (entity, order)
+    return order
+
+
 def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared attribute (null when unset), the identifier first, the rest by name."""
-    identifier = entity.identifier
-    out = {identifier: to_wire(entity.attributes[identifier].type, record.get(identifier))}
-    for name in sorted(entity.attributes):
-        if name != identifier:
-            out[name] = to_wire(entity.attributes[name].type, record.get(name))
+    out = {}
+    for name, attr_type in _wire_order(entity):
+        value = record.get(name)
+        out[name] = None if value is None else to_wire(attr_type, value)
     return out
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -69,6 +70,15 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text)
     os.chmod(scratch, 0o600)
     os.replace(scratch, path)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when installed (the [local] extra), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 class LocalServer:
@@ -258,7 +268,8 @@ class LocalServer:
 
     def _run(self, server: uvicorn.Server, sock: socket.socket) -> None:
         try:
-            asyncio.run(server.serve(sockets=[sock]))
+            with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                runner.run(server.serve(sockets=[sock]))
         except BaseException as error:  # reported by start()
             self._crash = error
 

@@ -20,10 +20,11 @@ import orjson
 
 from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
+from ._dates import format_iso, representable
 from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._sql import register
-from ._values import from_storage, java_string, to_storage
+from ._values import from_storage, java_string, to_storage, to_wire
 
 __all__ = [
     "Conflict",
@@ -36,6 +37,7 @@ __all__ = [
     "fts_table",
     "partition_of",
     "select_columns",
+    "wire_row",
 ]
 
 _COLUMN_TYPES = {
@@ -338,6 +340,12 @@ class Storage:
         with self._reader() as conn:
             return _find(conn, entity, partition, key)
 
+    def find_wire(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
+        """One record by partition and identifier, straight to wire form."""
+        with self._reader() as conn:
+            row = _find_row(conn, entity, partition, key)
+        return None if row is None else wire_row(entity, row)
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
         """Stream the rows of one SELECT from a pooled reader (one snapshot); close the
         iterator to give the connection back early."""
@@ -366,19 +374,36 @@ class Storage:
                 if self._written >= self._next_analyze:
                     self._analyze()
 
-    def write(
+    def save(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
+    ) -> list[dict[str, Any]]:
+        """:meth:`write`, returning the saved records in wire form (rendered once, for the
+        change events and the answer alike)."""
+        wires: dict[int, dict[str, Any]] = {}
+        saved = self.write(entity, records, insert=insert, wires=wires)
+        return [wires.get(id(r)) or render(entity, r) for r in saved]
+
+    def write(
+        self,
+        entity: Entity,
+        records: Sequence[dict[str, Any]],
+        *,
+        insert: bool,
+        wires: dict[int, dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Save records in order, filling generated ids; returns them as stored.
 
         With ``insert`` an existing id raises :class:`Conflict` after the earlier records were
-        committed (inserts run sequentially, like the cloud's).
+        committed (inserts run sequentially, like the cloud's). Many records with given ids (or
+        UUIDs) go in with one ``executemany``.
         """
         saved: list[dict[str, Any]] = []
         conflict: Conflict | None = None
         if entity.generator != "Sequence" and len(records) > 1:
             with self.writing() as writer:
                 saved, conflict = writer.put_many(entity, records, insert=insert)
+                if wires is not None:
+                    wires.update((id(e.record), e.entity) for e in writer.events)
             if conflict is not None:
                 raise conflict
             return saved
@@ -390,6 +415,8 @@ class Storage:
                     error.index = index
                     conflict = error
                     break
+            if wires is not None:
+                wires.update((id(e.record), e.entity) for e in writer.events)
         if conflict is not None:
             raise conflict
         return saved
@@ -426,8 +453,18 @@ class Storage:
             return [tuple(row) for row in conn.execute(sql, params).fetchall()]
 
 
+_SELECTS: dict[int, tuple[Entity, str]] = {}
+
+
 def _select(entity: Entity) -> str:
-    return f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    cached = _SELECTS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    sql = f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    if len(_SELECTS) > 1000:
+        _SELECTS.clear()
+    _SELECTS[id(entity)] = (entity, sql)
+    return sql
 
 
 _NATIVE: dict[str, type] = {
@@ -457,6 +494,47 @@ def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return str(row[0]), record
 
 
+_WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ...]]] = {}
+
+
+def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
+    cached = _WIRE_PLANS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+    identifier = entity.identifier
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    plan = tuple(
+        (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
+        for n in names
+    )
+    if len(_WIRE_PLANS) > 1000:
+        _WIRE_PLANS.clear()
+    _WIRE_PLANS[id(entity)] = (entity, plan)
+    return plan
+
+
+_PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
+
+
+def wire_row(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    """``render(entity, decode(entity, row)[1])`` in one pass over a selected row."""
+    out: dict[str, Any] = {}
+    for name, index, attr_type, native in _wire_plan(entity):
+        value = row[index]
+        if value is None:
+            out[name] = None
+        elif native is not None and type(value) is native:
+            out[name] = value
+        elif attr_type == "Timestamp" and type(value) is int and representable(value):
+            out[name] = format_iso(value)
+        elif attr_type == "Boolean" and type(value) is int:
+            out[name] = value != 0
+        else:
+            out[name] = to_wire(attr_type, decode_value(attr_type, value))
+    return out
+
+
 def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """``(partition, record)`` of a row selected as ``_partition, *attributes``."""
     return _decode(entity, row)
@@ -467,17 +545,24 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
-def _find(
+def _find_row(
     conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
-) -> dict[str, Any] | None:
+) -> tuple[Any, ...] | None:
     try:
         stored = to_storage(entity.id_attribute.type, key)
-        row = conn.execute(
+        row: tuple[Any, ...] | None = conn.execute(
             _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
             (partition, stored),
         ).fetchone()
     except OverflowError:
         return None
+    return row
+
+
+def _find(
+    conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
+) -> dict[str, Any] | None:
+    row = _find_row(conn, entity, partition, key)
     return None if row is None else _decode(entity, row)[1]
 
 
