@@ -60,6 +60,8 @@ def test_detail_view_default_template_and_context_name(app: Client) -> None:
 def test_get_object_or_404(app: Client) -> None:
     assert app.get("/people/p2/name/").content.decode() == "Alan Turing"
     assert app.get("/people/zz/name/").status_code == 404
+    assert app.get("/adults/?min=40").content.decode() == "p2,p3"
+    assert app.get("/adults/?min=200").status_code == 404
 
 
 def test_create_view_saves_and_redirects_to_absolute_url(app: Client) -> None:
