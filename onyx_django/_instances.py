@@ -210,33 +210,40 @@ def save_flow(
     table, identifier = opts.db_table, opts.pk.column
     pk = record.get(identifier)
     created = False
+    every = [f.name for f in opts.fields if f.name != opts.pk.name]
+
+    def update(names: Iterable[str]) -> Call:
+        updates = {opts.get_field(n).column: record[opts.get_field(n).column] for n in names}
+        return _update_call(table, identifier, pk, opts.partition, updates)
+
     if fields is not None or force_update:
         if pk is None:
             raise ValueError("Cannot force an update in save() with no primary key.")
-        names = fields if fields is not None else {f.name for f in opts.fields} - {opts.pk.name}
-        updates = {
-            opts.get_field(name).column: record[opts.get_field(name).column] for name in names
-        }
-        updated = yield _update_call(table, identifier, pk, opts.partition, updates)
+        updated = yield update(fields if fields is not None else every)
         if not updated:
             raise DatabaseError(
                 "Save with update_fields did not affect any rows."
                 if fields is not None
                 else "Forced update did not affect any rows."
             )
-    elif force_insert or instance._state.adding:
+    elif force_insert or instance._state.adding or pk is None or not every:
         try:
             answer = yield _write_call("create", table, record)
             created = True
+            _copy_answer(instance, answer)
         except OnyxIntegrityError:
-            if force_insert:
+            if force_insert or not every:
                 raise
             # Django's save() of a new instance whose pk exists updates that row.
-            answer = yield _write_call("save", table, record)
-        _copy_answer(instance, answer)
+            yield update(every)
     else:
-        answer = yield _write_call("save", table, record)
-        _copy_answer(instance, answer)
+        # As Django: update the record's fields (attributes the model does not declare are
+        # kept), and create the record when it is gone.
+        updated = yield update(every)
+        if not updated:
+            answer = yield _write_call("create", table, record)
+            created = True
+            _copy_answer(instance, answer)
     instance._state.adding = False
     instance._state.db = alias
     signals.post_save.send(

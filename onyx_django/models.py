@@ -235,9 +235,9 @@ class OnyxModel(_Base):
     ) -> None:
         """Insert or update the record, sending ``pre_save`` / ``post_save``.
 
-        A new instance is created (``created=True``; when its id already exists the record is
-        replaced, as Django updates the row); an instance read from Onyx is saved over its
-        record. ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
+        A new instance is created (``created=True``; when its id already exists that record's
+        fields are updated, as Django updates the row); an instance read from Onyx updates its
+        record's fields (attributes the model does not declare are kept), creating it if gone. ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
         ``IntegrityError``) on an existing id; ``update_fields=[...]`` and ``force_update=True``
         send an update of just those fields (``DatabaseError`` when the record is gone).
         Values are validated first: an invalid or missing one raises Django's

@@ -453,3 +453,25 @@ async def test_async_save_delete_refresh(caught: Caught) -> None:
         ("pre_delete", None),
         ("post_delete", None),
     ]
+
+
+def test_saving_a_loaded_instance_keeps_attributes_the_model_does_not_declare(
+    caught: Caught,
+) -> None:
+    from onyx_django import connections
+
+    connections.pool().save("UserProfile", {**_stored("p5"), "phone": "555-0100"})  # type: ignore[dict-item]
+    dijkstra = Profile.onyx.get(pk="p5")
+    dijkstra.bio = "Shortest paths"
+    dijkstra.save()
+    stored = _stored("p5")
+    assert (stored["bio"], stored["phone"]) == ("Shortest paths", "555-0100")  # type: ignore[index]
+    assert caught[-1][1]["created"] is False
+
+
+def test_saving_a_loaded_instance_whose_record_is_gone_creates_it(caught: Caught) -> None:
+    hopper = Profile.onyx.get(pk="p3")
+    Profile.onyx.filter(pk="p3").delete()
+    hopper.save()
+    assert _stored("p3")["lastName"] == "Hopper"  # type: ignore[index]
+    assert caught[-1] == ("post_save", caught[-1][1]) and caught[-1][1]["created"] is True
