@@ -237,7 +237,8 @@ class OnyxModel(_Base):
 
         A new instance is created (``created=True``; when its id already exists that record's
         fields are updated, as Django updates the row); an instance read from Onyx updates its
-        record's fields (attributes the model does not declare are kept), creating it if gone. ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
+        record's fields (attributes the model does not declare are kept), creating it if gone.
+        ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
         ``IntegrityError``) on an existing id; ``update_fields=[...]`` and ``force_update=True``
         send an update of just those fields (``DatabaseError`` when the record is gone).
         Values are validated first: an invalid or missing one raises Django's
