@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from onyx_database import OnyxNotFoundError, eq
 
 from ._connections import DEFAULT_ALIAS, connections
-from ._errors import OnyxIntegrityError, django_errors
+from ._errors import NotSupportedError, OnyxIntegrityError, django_errors
 
 if TYPE_CHECKING:
     from .models import OnyxModel
@@ -204,6 +204,7 @@ def save_flow(
     signals.pre_save.send(
         sender=model, instance=instance, raw=False, using=alias, update_fields=fields
     )
+    _reject_expressions(instance)
     values = validated_values(instance)
     instance.__dict__.update(values)
     record = _payload(instance, values)
@@ -254,6 +255,17 @@ def save_flow(
         raw=False,
         using=alias,
     )
+
+
+def _reject_expressions(instance: OnyxModel) -> None:
+    for name in type(instance).model_fields:
+        value = instance.__dict__.get(name)
+        if hasattr(value, "resolve_expression"):
+            raise NotSupportedError(
+                f"{type(instance).__name__}.{name} is a query expression ({value!r}); Onyx "
+                "cannot evaluate expressions in a save: read the record, compute the value "
+                "in Python, and save that"
+            )
 
 
 def _write_call(method: str, table: str, record: dict[str, Any]) -> Call:

@@ -281,6 +281,7 @@ def test_invalid_or_missing_values_fail_before_sending(server: LocalServer) -> N
         raised.value.error_dict["firstName"][0].code in {"required", "invalid"}
     )
     assert server.request_count("POST", "/data/{db}/{table}") == 0
+    assert server.request_count("PUT", "/data/{db}/{table}") == 0
     assert _stored("n2") is None
 
 
@@ -475,3 +476,17 @@ def test_saving_a_loaded_instance_whose_record_is_gone_creates_it(caught: Caught
     hopper.save()
     assert _stored("p3")["lastName"] == "Hopper"  # type: ignore[index]
     assert caught[-1] == ("post_save", caught[-1][1]) and caught[-1][1]["created"] is True
+
+
+def test_expressions_in_a_save_are_not_supported(server: LocalServer) -> None:
+    from django.db.models import F
+
+    from onyx_django import NotSupportedError
+
+    profile = Profile.onyx.get(pk="p1")
+    profile.age = F("age") + 1  # type: ignore[assignment]
+    server.reset_request_counts()
+    with pytest.raises(NotSupportedError, match="expression"):
+        profile.save()
+    assert server.request_count("PUT", "/data/{db}/query/update/UserProfile") == 0
+    assert _stored("p1")["age"] == 36  # type: ignore[index]
