@@ -490,3 +490,12 @@ def test_expressions_in_a_save_are_not_supported(server: LocalServer) -> None:
         profile.save()
     assert server.request_count("PUT", "/data/{db}/query/update/UserProfile") == 0
     assert _stored("p1")["age"] == 36  # type: ignore[index]
+
+
+def test_meta_docstring_example_runs() -> None:
+    import doctest
+
+    import onyx_django._meta
+
+    result = doctest.testmod(onyx_django._meta, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
