@@ -370,6 +370,7 @@ def _prepare(model: type[OnyxModel]) -> None:
             type.__setattr__(model, name, _error_class(model, name, base))
     register_model(model)
     manager = manager_for(model)
+    manager.name = "onyx"  # Django's Manager.name: str(manager) is "people.Profile.onyx"
     opts.default_manager = opts.base_manager = manager
     opts.local_managers = [manager]
     if "objects" not in model.model_fields and not _user_defined(model, "objects"):
