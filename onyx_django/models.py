@@ -43,7 +43,7 @@ from ._connections import DEFAULT_ALIAS, connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
 from ._instances import arun, delete_flow, refresh_flow, run, save_flow, validated_values
 from ._manager import OnyxManager, manager_for
-from ._meta import META_OPTIONS, OnyxOptions, register_model
+from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
 
 __all__ = ["OnyxModel"]
 
@@ -369,12 +369,26 @@ def _prepare(model: type[OnyxModel]) -> None:
         if name not in model.__dict__:
             type.__setattr__(model, name, _error_class(model, name, base))
     register_model(model)
+    for name, info in model.model_fields.items():
+        if choices_of(unwrap_annotation(info.annotation)[0]) is not None and not hasattr(
+            model, f"get_{name}_display"
+        ):
+            type.__setattr__(model, f"get_{name}_display", _display_method(name))
     manager = manager_for(model)
     manager.name = "onyx"  # Django's Manager.name: str(manager) is "people.Profile.onyx"
     opts.default_manager = opts.base_manager = manager
     opts.local_managers = [manager]
     if "objects" not in model.model_fields and not _user_defined(model, "objects"):
         type.__setattr__(model, "objects", manager)
+
+
+def _display_method(name: str) -> Any:
+    def display(self: OnyxModel) -> Any:
+        """The label of the field's value among its choices (Django's ``get_FOO_display()``)."""
+        return models.Model._get_FIELD_display(self, self._meta.get_field(name))  # type: ignore[attr-defined]
+
+    display.__name__ = f"get_{name}_display"
+    return display
 
 
 def _user_defined(model: type[Any], name: str) -> bool:

@@ -499,3 +499,15 @@ def test_meta_docstring_example_runs() -> None:
 
     result = doctest.testmod(onyx_django._meta, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_choices_display_and_django_serializers() -> None:
+    from django.core import serializers
+
+    thing = Everything(id=uuid.uuid4(), name="a", count=1, size="L", color=Color.DARK_BLUE)
+    assert thing.get_size_display() == "L"
+    thing.color = "b"  # type: ignore[assignment]
+    assert thing.get_color_display() == "Dark Blue"
+    dumped = serializers.serialize("python", Profile.onyx.filter(pk="p1"))
+    assert dumped[0]["model"] == "people.profile" and dumped[0]["pk"] == "p1"
+    assert dumped[0]["fields"]["firstName"] == "Ada" and dumped[0]["fields"]["age"] == 36
