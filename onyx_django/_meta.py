@@ -344,6 +344,20 @@ class OnyxOptions:
         return fields
 
     @functools.cached_property
+    def stored_names(self) -> frozenset[str]:
+        """The fields read and written with the record (resolver results excluded)."""
+        return frozenset(n for n, info in self.model.model_fields.items() if not info.exclude)
+
+    @functools.cached_property
+    def names_by_column(self) -> dict[str, str]:
+        """Wire name → field name, for the fields whose wire name differs (aliases)."""
+        return {
+            info.alias: name
+            for name, info in self.model.model_fields.items()
+            if info.alias and info.alias != name
+        }
+
+    @functools.cached_property
     def pk(self) -> models.Field[Any, Any]:
         try:
             return self._fields[self.identifier]

@@ -31,7 +31,7 @@ no SQL. Field values live in the pydantic model; ``save()`` validates them and s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from django.db import models
@@ -199,21 +199,27 @@ class OnyxModel(_Base):
         """An instance from a record read through alias ``db`` (Django's hook, called by
         querysets): ``_state.adding`` is False, and the fields that were not fetched
         (``only()`` / ``defer()``) are ``None`` and listed by :meth:`get_deferred_fields`."""
-        by_wire = {info.alias: name for name, info in cls.model_fields.items() if info.alias}
-        pairs = zip(field_names, values, strict=True)
-        record = {by_wire.get(key, key): value for key, value in pairs}
-        stored = frozenset(name for name, info in cls.model_fields.items() if not info.exclude)
-        missing = stored - record.keys()
-        if not missing:
-            instance = cls.model_validate(record, by_name=True, by_alias=False)
+        return cls.from_record(db, dict(zip(field_names, values, strict=True)))
+
+    @classmethod
+    def from_record(cls, db: str | None, record: Mapping[str, Any]) -> Self:
+        """:meth:`from_db` for a record as decoded (a dict keyed by wire names); what the
+        querysets call, without splitting the record into names and values."""
+        opts = cls._meta
+        wire = opts.names_by_column
+        if wire:
+            record = {wire.get(key, key): value for key, value in record.items()}
+        if record.keys() >= opts.stored_names:
+            instance: Self = cls.__pydantic_validator__.validate_python(record, by_name=bool(wire))
         else:
             instance = cls()
             for name, value in record.items():
                 if name in cls.model_fields:
                     cls.__pydantic_validator__.validate_assignment(instance, name, value)
-            instance._deferred = missing
-        instance._state.adding = False
-        instance._state.db = db
+            instance._deferred = opts.stored_names - record.keys()
+        state = instance.__pydantic_private__["_state"]  # type: ignore[index]  # never None here
+        state.adding = False
+        state.db = db
         return instance
 
     def get_deferred_fields(self) -> set[str]:
