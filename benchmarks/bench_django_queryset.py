@@ -122,13 +122,38 @@ def main() -> None:
                 f"{raw_median * 1000:7.2f} ms   overhead {overhead:+.1f}%"
             )
 
+        # 1b. the same, without I/O: what each side does with 100 fetched records
+        records = db.from_table("UserProfile").limit(100).list()
+        builder = db.from_table(Profile).limit(100)
+        layer = Profile.onyx.all()[:100]
+
+        def queryset_work() -> object:
+            query = Profile.onyx.filter(age__gte=18).order_by("id")[:100]
+            query._final_spec()
+            return layer._shaped(records)
+
+        def builder_work() -> object:
+            query = db.from_table(Profile).where(gte("age", 18)).order_by(asc("id")).limit(100)
+            query.to_select_query()
+            return builder._decode(records)
+
+        cpu_qs = median_seconds(queryset_work, args.runs * 5)
+        cpu_raw = median_seconds(builder_work, args.runs * 5)
+        print(
+            f"  {'client-side work only (no I/O)':<34} queryset {cpu_qs * 1000:7.2f} ms   raw "
+            f"builder {cpu_raw * 1000:7.2f} ms   overhead {100 * (cpu_qs / cpu_raw - 1):+.1f}%"
+        )
+
         # 2. pagination
         for start in range(args.small, len(rows), 1000):
             db.batch_save("UserProfile", rows[start : start + 1000])
         ordered = Profile.onyx.order_by("id")
         page_runs = max(5, args.runs // 10)
         print(f"\nPaginator(qs, 20).page(k) on {args.rows} rows (median of {page_runs}):")
-        print("  k    | requests | records | KB received | ms   || naive: requests | records | KB")
+        print(
+            "  k    | requests | records | KB received | ms     || naive: requests | records "
+            "| KB received | ms"
+        )
         for k in (1, 10, 100):
 
             def page(k: int = k) -> list[Any]:
@@ -147,12 +172,14 @@ def main() -> None:
                 expected = naive()
             assert [p.id for p in got] == [p.id for p in expected]
             seconds = median_seconds(page, page_runs)
+            naive_seconds = median_seconds(naive, page_runs)
             print(
                 f"  {k:<4} | {len(recorded):>8} | {sum(r.records or 0 for r in recorded):>7} | "
-                f"{sum(r.response_bytes for r in recorded) / 1024:>11.1f} | {seconds * 1000:5.1f}"
+                f"{sum(r.response_bytes for r in recorded) / 1024:>11.1f} | {seconds * 1000:6.0f}"
                 f" || {len(naive_recorded):>15} | "
                 f"{sum(r.records or 0 for r in naive_recorded):>7} | "
-                f"{sum(r.response_bytes for r in naive_recorded) / 1024:.1f}"
+                f"{sum(r.response_bytes for r in naive_recorded) / 1024:>11.1f} | "
+                f"{naive_seconds * 1000:.0f}"
             )
         connections.close_all()
 

@@ -638,8 +638,9 @@ class OnyxQuerySet(_Base[T]):
     def query(self) -> PrintableQuery:
         """The request this queryset sends (``print(qs.query)``)."""
         spec = self._final_spec()
-        database = connections[self._using]
-        select = QueryBuilder(database, spec).to_select_query()
+        # no client is needed (nor created) to print a query: Django and third-party code
+        # read ``qs.query`` at import time; the partition shown is the model's, if any
+        select = QueryBuilder(_UNBOUND, spec).to_select_query()
         ordering = tuple(("-" if s.order == "DESC" else "") + s.field for s in spec.sort)
         return PrintableQuery(
             table_name(self.model), select, self._shape.low, ordering, dict(self._shape.annotations)

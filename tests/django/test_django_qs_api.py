@@ -111,6 +111,11 @@ def test_query_explain_model_ordered_db() -> None:
         Profile.onyx.explain(format="xml")
 
 
+def test_printing_a_query_needs_no_client(settings: Any) -> None:
+    settings.ONYX = {"default": {"database_id": ""}}  # could not even be resolved
+    assert '"table": "UserProfile"' in str(Member.onyx.filter(age=3).query)
+
+
 def test_meta_ordering_applies_and_order_by_empty_clears_it() -> None:
     class Ordered(OnyxModel):
         id: str
@@ -249,6 +254,9 @@ def test_distinct_only_defer() -> None:
     with pytest.raises(AttributeError):
         deferred.bio  # noqa: B018
     assert Profile.onyx.defer("bio").defer(None).get(pk="p4").bio is None
+    member = Member.onyx.only("firstName").get(pk="p1")
+    assert member.firstName == "Ada" and "lastName" in member.get_deferred_fields()
+    assert Member.onyx.defer("bio").get(pk="p1").get_deferred_fields() == {"bio"}
     assert Profile.onyx.only("age").query.select["fields"] == ["id", "age"]
 
 
