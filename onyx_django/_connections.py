@@ -75,6 +75,23 @@ class ConnectionHandler:
         self._async_pools: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[str, AsyncOnyxDatabase]
         ] = weakref.WeakKeyDictionary()
+        self._blocked: str | None = None
+
+    # -- test isolation ----------------------------------------------------------------------
+
+    def block(self, reason: str) -> None:
+        """Refuse every client until :meth:`unblock` (``onyx_django.testing`` does this for
+        tests that did not ask for Onyx, as pytest-django blocks the database)."""
+        self._blocked = reason
+        self._local.views = {}
+
+    def unblock(self) -> None:
+        """Allow clients again."""
+        self._blocked = None
+
+    def _check_blocked(self) -> None:
+        if self._blocked is not None:
+            raise RuntimeError(self._blocked)
 
     # -- the pooled clients ------------------------------------------------------------------
 
@@ -97,6 +114,7 @@ class ConnectionHandler:
 
     def pool(self, alias: str = DEFAULT_ALIAS) -> OnyxDatabase:
         """The process's pooled client of ``alias``, created on first use."""
+        self._check_blocked()
         self._check_fork()
         existing = self._pools.get(alias)
         if existing is not None:
@@ -111,6 +129,7 @@ class ConnectionHandler:
     def async_pool(self, alias: str = DEFAULT_ALIAS) -> AsyncOnyxDatabase:
         """The async client of ``alias`` for the running event loop (one per alias per loop,
         since an ``httpx.AsyncClient`` belongs to one loop). Close with :meth:`aclose_all`."""
+        self._check_blocked()
         self._check_fork()
         loop = asyncio.get_running_loop()
         clients = self._async_pools.setdefault(loop, {})
@@ -145,6 +164,7 @@ class ConnectionHandler:
 
     def __getitem__(self, alias: str) -> OnyxDatabase:
         """A light view of ``alias``'s pool for this thread or task (same one until released)."""
+        self._check_blocked()
         self._check_fork()
         views = self._views()
         view = views.get(alias)

@@ -685,6 +685,9 @@ class OnyxQuerySet(_Base[T]):
         model = self.model
         if not isinstance(record, dict):
             return record
+        from_record = getattr(model, "from_record", None)
+        if from_record is not None and self._shape.loaded is None:
+            return from_record(self._using, record)
         from_db = getattr(model, "from_db", None)
         if from_db is not None:
             return from_db(self._using, builtins.list(record), builtins.list(record.values()))
@@ -1260,7 +1263,9 @@ class OnyxQuerySet(_Base[T]):
             _reject_expression(value)
         model = self.model
         if callable(getattr(model, "save", None)) and callable(getattr(model, "asave", None)):
-            instance: T = model(**data)
+            from ._instances import build_instance
+
+            instance: T = build_instance(model, data)  # Django's ValidationError, by field
             saving: Any = instance
             using = self._using
             yield Call(
