@@ -511,3 +511,14 @@ def test_choices_display_and_django_serializers() -> None:
     dumped = serializers.serialize("python", Profile.onyx.filter(pk="p1"))
     assert dumped[0]["model"] == "people.profile" and dumped[0]["pk"] == "p1"
     assert dumped[0]["fields"]["firstName"] == "Ada" and dumped[0]["fields"]["age"] == 36
+
+
+def test_manager_create_with_missing_or_invalid_values_is_a_validation_error(
+    server: LocalServer,
+) -> None:
+    server.reset_request_counts()
+    with pytest.raises(ValidationError) as raised:
+        Profile.onyx.create(id="v1", age="old")
+    assert set(raised.value.message_dict) == {"firstName", "lastName", "age"}
+    assert raised.value.message_dict["firstName"] == ["This field is required."]
+    assert server.request_count("POST", "/data/{db}/{table}") == 0
