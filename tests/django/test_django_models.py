@@ -78,7 +78,7 @@ class Everything(OnyxModel):
     name: str = Field(max_length=20, title="Full name", description="As printed")
     count: int
     ratio: float | None = None
-    price: decimal.Decimal | None = None
+    price: decimal.Decimal | None = Field(default=None, max_digits=8, decimal_places=2)
     at: dt.datetime | None = None
     day: dt.date | None = None
     when: dt.time | None = None
@@ -522,3 +522,45 @@ def test_manager_create_with_missing_or_invalid_values_is_a_validation_error(
     assert set(raised.value.message_dict) == {"firstName", "lastName", "age"}
     assert raised.value.message_dict["firstName"] == ["This field is required."]
     assert server.request_count("POST", "/data/{db}/{table}") == 0
+
+
+def test_drf_model_serializer_fields_follow_the_meta_types() -> None:
+    from rest_framework import serializers
+
+    class EverythingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Everything
+            fields = "__all__"
+
+    fields = EverythingSerializer().fields
+    kinds = {name: type(field).__name__ for name, field in fields.items()}
+    assert kinds.pop("count") in {"IntegerField", "BigIntegerField"}  # DRF 3.16 / 3.17+
+    assert kinds == {
+        "id": "UUIDField",
+        "name": "CharField",
+        "ratio": "FloatField",
+        "price": "DecimalField",
+        "at": "DateTimeField",
+        "day": "DateField",
+        "when": "TimeField",
+        "flag": "BooleanField",
+        "tags": "JSONField",
+        "blob": "JSONField",
+        "size": "ChoiceField",
+        "color": "ChoiceField",
+        "wireName": "CharField",
+    }
+    assert fields["name"].max_length == 20 and fields["name"].required
+    assert not fields["ratio"].required and fields["ratio"].allow_null
+    thing = Everything(
+        id=uuid.UUID(int=1),
+        name="n",
+        count=2,
+        price=decimal.Decimal("1.50"),
+        day=dt.date(2026, 1, 2),
+        size="S",
+        color=Color.RED,
+    )
+    data = EverythingSerializer(thing).data
+    assert data["id"] == str(uuid.UUID(int=1)) and data["price"] == "1.50"
+    assert (data["day"], data["size"], data["tags"], data["flag"]) == ("2026-01-02", "S", [], False)
