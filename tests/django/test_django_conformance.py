@@ -282,3 +282,10 @@ def test_onyx_modelform_factory_and_save_error(server: LocalServer) -> None:
         form.save()
     assert form.errors == {"id": ["Profile with this Id already exists."]}
     assert _profile("r3").firstName == "First"
+
+
+def test_drf_options_metadata_describes_the_fields(app: Client) -> None:
+    actions = app.options("/api/profiles/").json()["actions"]["POST"]
+    assert actions["firstName"]["type"] == "string" and actions["firstName"]["required"]
+    assert actions["age"]["type"] == "integer" and not actions["age"]["required"]
+    assert actions["createdAt"]["type"] == "datetime" and actions["id"]["max_length"] == 40
