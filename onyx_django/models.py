@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 from django.db import models
 from django.db.models.base import ModelBase, ModelState
 from pydantic import BaseModel, ConfigDict, PrivateAttr
-from pydantic._internal._model_construction import ModelMetaclass
 
 from ._connections import DEFAULT_ALIAS, connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
@@ -58,7 +57,11 @@ class _NotADjangoModelBase(ModelBase):
         return type.__new__(mcs, name, bases, namespace, **kw)
 
 
-class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
+# pydantic's metaclass, reached through its public model class rather than a private import
+_PydanticModelMetaclass: Any = type(BaseModel)
+
+
+class OnyxModelMetaclass(_PydanticModelMetaclass, _NotADjangoModelBase):  # type: ignore[misc]
     """pydantic's metaclass, also a Django ``ModelBase`` (so ``_default_manager`` resolves
     through ``_meta.default_manager`` as on Django models).
 
@@ -68,7 +71,7 @@ class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
     """
 
     def __call__(cls, *args: Any, **data: Any) -> Any:
-        fields = cls.model_fields  # type: ignore[attr-defined]
+        fields = cls.model_fields
         if not args and not data:
             values = {
                 name: None
@@ -76,7 +79,7 @@ class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
                 else info.get_default(call_default_factory=True, validated_data={})
                 for name, info in fields.items()
             }
-            return cls.model_construct(_fields_set=set(), **values)  # type: ignore[attr-defined]
+            return cls.model_construct(_fields_set=set(), **values)
         accepted = set(fields)
         accepted.update(info.alias for info in fields.values() if info.alias)
         unknown = sorted(set(data) - accepted)
