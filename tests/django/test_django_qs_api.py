@@ -111,6 +111,17 @@ def test_query_explain_model_ordered_db() -> None:
         Profile.onyx.explain(format="xml")
 
 
+def test_querysets_pickle_and_deepcopy_without_their_cache() -> None:
+    import copy
+    import pickle
+
+    qs = Member.onyx.filter(age__gt=3).order_by("-age")[1:3]
+    assert ids(qs) == ["p2", "p1"]
+    for clone in (pickle.loads(pickle.dumps(qs)), copy.deepcopy(qs)):  # noqa: S301
+        assert str(clone.query) == str(qs.query) and clone._result_cache is None
+        assert ids(clone) == ["p2", "p1"]
+
+
 def test_printing_a_query_needs_no_client(settings: Any) -> None:
     settings.ONYX = {"default": {"database_id": ""}}  # could not even be resolved
     assert '"table": "UserProfile"' in str(Member.onyx.filter(age=3).query)
