@@ -175,6 +175,8 @@ class OnyxModel(_Base):
         abstract = True
 
     if TYPE_CHECKING:
+        # set per class at runtime unless the class defines ``objects`` itself
+        objects: ClassVar[_ManagerDescriptor]
 
         @property
         def pk(self) -> Any: ...
