@@ -691,37 +691,50 @@ class OnyxQuerySet(_Base[T]):
 
     # -- rows ----------------------------------------------------------------------------------
 
-    def _instance(self, record: Any) -> Any:
-        model = self.model
-        if not isinstance(record, dict):
-            return record
+    def _instances(self) -> Callable[[Any], Any]:
+        """The function turning one fetched record into a row of this queryset: the model's
+        ``from_record`` / ``from_db`` hook (``OnyxModel``), else ``model_validate``. Everything
+        it needs is looked up once per evaluation, not per record."""
+        model, alias, loaded = self.model, self.db, self._shape.loaded
         from_record = getattr(model, "from_record", None)
-        if from_record is not None and self._shape.loaded is None:
-            return from_record(self.db, record)
+        if from_record is not None and loaded is None:
+            return lambda record: from_record(alias, record) if isinstance(record, dict) else record
         from_db = getattr(model, "from_db", None)
         if from_db is not None:
-            return from_db(self.db, builtins.list(record), builtins.list(record.values()))
-        loaded = self._shape.loaded
+            return lambda record: (
+                from_db(alias, builtins.list(record), builtins.list(record.values()))
+                if isinstance(record, dict)
+                else record
+            )
         validate = getattr(model, "model_validate", None)
         if validate is None:
-            return record
-        if loaded is None:
-            instance = validate(record)
-        else:
-            values = {n: _fields.python_value(model, n, record.get(n)) for n in loaded}
-            instance = model.model_construct(_fields_set=set(values), **values)
-            for name in _fields.field_names(model) or ():
-                if name not in values:
-                    instance.__dict__.pop(name, None)
-        for name in self._shape.prefetch:
-            if "." not in name and name in record and name not in (instance.__dict__ or {}):
-                object.__setattr__(instance, name, record[name])
-        return instance
+            return lambda record: record
+        prefetch = [name for name in self._shape.prefetch if "." not in name]
+        names = _fields.field_names(model) or ()
+
+        def build(record: Any) -> Any:
+            if not isinstance(record, dict):
+                return record
+            if loaded is None:
+                instance = validate(record)
+            else:
+                values = {n: _fields.python_value(model, n, record.get(n)) for n in loaded}
+                instance = model.model_construct(_fields_set=set(values), **values)
+                for name in names:
+                    if name not in values:
+                        instance.__dict__.pop(name, None)
+            for name in prefetch:
+                if name in record and name not in instance.__dict__:
+                    object.__setattr__(instance, name, record[name])
+            return instance
+
+        return build
 
     def _shaped(self, records: builtins.list[Any]) -> builtins.list[Any]:
         shape = self._shape
         if shape.mode == "model":
-            return [self._instance(record) for record in records]
+            build = self._instances()
+            return [build(record) for record in records]
         annotations = dict(shape.annotations)
         names = shape.names or _fields.field_names(self.model) or ()
         if not names and records:
@@ -1205,8 +1218,9 @@ class OnyxQuerySet(_Base[T]):
             return
         spec = dataclasses.replace(self._final_spec(), page_size=size)
         builder: QueryBuilder[Any] = QueryBuilder(connections[self.db], spec)
+        build = self._instances()
         for record in builder:
-            yield self._instance(record)
+            yield build(record)
 
     async def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
         """Async :meth:`iterator`: ``async for row in qs.aiterator(500)``."""
@@ -1221,8 +1235,9 @@ class OnyxQuerySet(_Base[T]):
             return
         spec = dataclasses.replace(self._final_spec(), page_size=size)
         abuilder: AsyncQueryBuilder[Any] = AsyncQueryBuilder(connections.async_pool(self.db), spec)
+        build = self._instances()
         async for record in abuilder:
-            yield self._instance(record)
+            yield build(record)
 
     @staticmethod
     def _chunk_size(chunk_size: int | None) -> int:
