@@ -128,7 +128,13 @@ def validated_values(instance: OnyxModel, exclude: Collection[str] = ()) -> dict
         kept = {k: v for k, v in error.error_dict.items() if k not in exclude}
         if kept:
             raise ValidationError(kept) from exc
-        return {name: getattr(instance, name) for name in model.model_fields}
+        # only excluded fields are invalid: coerce the others one by one
+        probe = model.model_construct()
+        for name in model.model_fields:
+            if name not in exclude:
+                model.__pydantic_validator__.validate_assignment(probe, name, data[name])
+                data[name] = probe.__dict__[name]
+        return data
     return {name: getattr(validated, name) for name in model.model_fields}
 
 
@@ -205,7 +211,10 @@ def save_flow(
         sender=model, instance=instance, raw=False, using=alias, update_fields=fields
     )
     _reject_expressions(instance)
-    values = validated_values(instance)
+    # with update_fields (given, or the loaded ones after only()/defer()) only those fields and
+    # the pk are sent, so only they need to be valid
+    unsent = set(model.model_fields) - fields - {opts.pk.name} if fields is not None else set()
+    values = validated_values(instance, exclude=unsent)
     instance.__dict__.update(values)
     record = _payload(instance, values)
     table, identifier = opts.db_table, opts.pk.column
