@@ -393,6 +393,9 @@ def _prepare(model: type[OnyxModel]) -> None:
         type.__setattr__(model, "objects", manager)
 
 
+_prepare(OnyxModel)  # the base itself: an abstract _meta
+
+
 def _display_method(name: str) -> Any:
     def display(self: OnyxModel) -> Any:
         """The label of the field's value among its choices (Django's ``get_FOO_display()``)."""
