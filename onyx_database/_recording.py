@@ -35,7 +35,8 @@ class RecordedRequest:
     """One HTTP exchange: ``method``, templated ``path`` (``/data/{db}/query/User``), the
     ``table`` it concerns (or ``None``), ``status`` (``None`` when no response came back),
     ``duration`` in seconds, the server's ``request_id`` header when it sends one, ``records``
-    (how many records a query page carried, else ``None``) and ``database_id``."""
+    (how many records a query page carried, else ``None``), ``database_id`` and
+    ``response_bytes`` (the size of the response body)."""
 
     method: str
     path: str
@@ -45,6 +46,7 @@ class RecordedRequest:
     request_id: str | None = None
     records: int | None = None
     database_id: str = ""
+    response_bytes: int = 0
 
 
 RequestListener = Callable[[RecordedRequest], None]

@@ -222,6 +222,7 @@ class _TransportCore:
                 request_id=None if raw is None else raw.headers.get("x-request-id"),
                 records=records,
                 database_id=self.config.database_id,
+                response_bytes=0 if raw is None else len(raw.content),
             )
         )
 

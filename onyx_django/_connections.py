@@ -31,6 +31,7 @@ from typing import Any, cast
 from asgiref.local import Local
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 import onyx_database
 from onyx_database import AsyncOnyxDatabase, OnyxDatabase
@@ -75,6 +76,24 @@ class ConnectionHandler:
         self._async_pools: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[str, AsyncOnyxDatabase]
         ] = weakref.WeakKeyDictionary()
+        self._blocked: str | None = None
+        self._routers: tuple[tuple[Any, ...], list[Any]] | None = None
+
+    # -- test isolation ----------------------------------------------------------------------
+
+    def block(self, reason: str) -> None:
+        """Refuse every client until :meth:`unblock` (``onyx_django.testing`` does this for
+        tests that did not ask for Onyx, as pytest-django blocks the database)."""
+        self._blocked = reason
+        self._local.views = {}
+
+    def unblock(self) -> None:
+        """Allow clients again."""
+        self._blocked = None
+
+    def _check_blocked(self) -> None:
+        if self._blocked is not None:
+            raise RuntimeError(self._blocked)
 
     # -- the pooled clients ------------------------------------------------------------------
 
@@ -97,6 +116,7 @@ class ConnectionHandler:
 
     def pool(self, alias: str = DEFAULT_ALIAS) -> OnyxDatabase:
         """The process's pooled client of ``alias``, created on first use."""
+        self._check_blocked()
         self._check_fork()
         existing = self._pools.get(alias)
         if existing is not None:
@@ -111,6 +131,7 @@ class ConnectionHandler:
     def async_pool(self, alias: str = DEFAULT_ALIAS) -> AsyncOnyxDatabase:
         """The async client of ``alias`` for the running event loop (one per alias per loop,
         since an ``httpx.AsyncClient`` belongs to one loop). Close with :meth:`aclose_all`."""
+        self._check_blocked()
         self._check_fork()
         loop = asyncio.get_running_loop()
         clients = self._async_pools.setdefault(loop, {})
@@ -129,6 +150,38 @@ class ConnectionHandler:
     def __iter__(self) -> Iterator[str]:
         return iter(onyx_settings())
 
+    # -- routing -------------------------------------------------------------------------------
+
+    def routers(self) -> list[Any]:
+        """The router instances of ``settings.ONYX_ROUTERS`` (dotted paths, classes or
+        instances; like ``DATABASE_ROUTERS``), cached until the setting changes."""
+        configured = getattr(django_settings, "ONYX_ROUTERS", None) or []
+        key = tuple(id(item) if not isinstance(item, str) else item for item in configured)
+        cached = self._routers
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        routers: list[Any] = []
+        for item in configured:
+            router = import_string(item) if isinstance(item, str) else item
+            routers.append(router() if isinstance(router, type) else router)
+        self._routers = (key, routers)
+        return routers
+
+    def route(self, model: type[Any], *, write: bool = False, **hints: Any) -> str:
+        """The alias for reading (or writing) ``model``: the first router's answer that is not
+        None (``db_for_read`` / ``db_for_write``, as Django's), else ``"default"``.
+
+        >>> connections.route(object)
+        'default'
+        """
+        method = "db_for_write" if write else "db_for_read"
+        for router in self.routers():
+            choose = getattr(router, method, None)
+            alias = choose(model, **hints) if choose is not None else None
+            if alias:
+                return str(alias)
+        return DEFAULT_ALIAS
+
     def initialized(self) -> list[str]:
         """Aliases whose pooled client exists in this process."""
         self._check_fork()
@@ -145,6 +198,7 @@ class ConnectionHandler:
 
     def __getitem__(self, alias: str) -> OnyxDatabase:
         """A light view of ``alias``'s pool for this thread or task (same one until released)."""
+        self._check_blocked()
         self._check_fork()
         views = self._views()
         view = views.get(alias)

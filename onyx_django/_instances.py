@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from onyx_database import OnyxNotFoundError, eq
 
 from ._connections import DEFAULT_ALIAS, connections
-from ._errors import OnyxIntegrityError, django_errors
+from ._errors import NotSupportedError, OnyxIntegrityError, django_errors
 
 if TYPE_CHECKING:
     from .models import OnyxModel
@@ -128,7 +128,13 @@ def validated_values(instance: OnyxModel, exclude: Collection[str] = ()) -> dict
         kept = {k: v for k, v in error.error_dict.items() if k not in exclude}
         if kept:
             raise ValidationError(kept) from exc
-        return {name: getattr(instance, name) for name in model.model_fields}
+        # only excluded fields are invalid: coerce the others one by one
+        probe = model.model_construct()
+        for name in model.model_fields:
+            if name not in exclude:
+                model.__pydantic_validator__.validate_assignment(probe, name, data[name])
+                data[name] = probe.__dict__[name]
+        return data
     return {name: getattr(validated, name) for name in model.model_fields}
 
 
@@ -204,39 +210,50 @@ def save_flow(
     signals.pre_save.send(
         sender=model, instance=instance, raw=False, using=alias, update_fields=fields
     )
-    values = validated_values(instance)
+    _reject_expressions(instance)
+    # with update_fields (given, or the loaded ones after only()/defer()) only those fields and
+    # the pk are sent, so only they need to be valid
+    unsent = set(model.model_fields) - fields - {opts.pk.name} if fields is not None else set()
+    values = validated_values(instance, exclude=unsent)
     instance.__dict__.update(values)
     record = _payload(instance, values)
     table, identifier = opts.db_table, opts.pk.column
     pk = record.get(identifier)
     created = False
+    every = [f.name for f in opts.fields if f.name != opts.pk.name]
+
+    def update(names: Iterable[str]) -> Call:
+        updates = {opts.get_field(n).column: record[opts.get_field(n).column] for n in names}
+        return _update_call(table, identifier, pk, opts.partition, updates)
+
     if fields is not None or force_update:
         if pk is None:
             raise ValueError("Cannot force an update in save() with no primary key.")
-        names = fields if fields is not None else {f.name for f in opts.fields} - {opts.pk.name}
-        updates = {
-            opts.get_field(name).column: record[opts.get_field(name).column] for name in names
-        }
-        updated = yield _update_call(table, identifier, pk, opts.partition, updates)
+        updated = yield update(fields if fields is not None else every)
         if not updated:
             raise DatabaseError(
                 "Save with update_fields did not affect any rows."
                 if fields is not None
                 else "Forced update did not affect any rows."
             )
-    elif force_insert or instance._state.adding:
+    elif force_insert or instance._state.adding or pk is None or not every:
         try:
             answer = yield _write_call("create", table, record)
             created = True
+            _copy_answer(instance, answer)
         except OnyxIntegrityError:
-            if force_insert:
+            if force_insert or not every:
                 raise
             # Django's save() of a new instance whose pk exists updates that row.
-            answer = yield _write_call("save", table, record)
-        _copy_answer(instance, answer)
+            yield update(every)
     else:
-        answer = yield _write_call("save", table, record)
-        _copy_answer(instance, answer)
+        # As Django: update the record's fields (attributes the model does not declare are
+        # kept), and create the record when it is gone.
+        updated = yield update(every)
+        if not updated:
+            answer = yield _write_call("create", table, record)
+            created = True
+            _copy_answer(instance, answer)
     instance._state.adding = False
     instance._state.db = alias
     signals.post_save.send(
@@ -247,6 +264,17 @@ def save_flow(
         raw=False,
         using=alias,
     )
+
+
+def _reject_expressions(instance: OnyxModel) -> None:
+    for name in type(instance).model_fields:
+        value = instance.__dict__.get(name)
+        if hasattr(value, "resolve_expression"):
+            raise NotSupportedError(
+                f"{type(instance).__name__}.{name} is a query expression ({value!r}); Onyx "
+                "cannot evaluate expressions in a save: read the record, compute the value "
+                "in Python, and save that"
+            )
 
 
 def _write_call(method: str, table: str, record: dict[str, Any]) -> Call:

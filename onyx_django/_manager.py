@@ -96,7 +96,7 @@ class _OnyxBaseManager(BaseManager):  # type: ignore[type-arg]
 
     _queryset_class: Any
 
-    def __init__(self, model: type[Any] | None = None, *, using: str = DEFAULT_ALIAS) -> None:
+    def __init__(self, model: type[Any] | None = None, *, using: str | None = None) -> None:
         super().__init__()
         self._using = using
         self._subclass_managers: dict[type[Any], Any] = {}
@@ -136,7 +136,12 @@ class _OnyxBaseManager(BaseManager):  # type: ignore[type-arg]
 
     @property
     def db(self) -> str:
-        return self._using
+        """The alias reads go to: ``using=``, else ``settings.ONYX_ROUTERS``, else default."""
+        if self._using:
+            return self._using
+        from ._connections import connections
+
+        return connections.route(self.model) if self.model is not None else DEFAULT_ALIAS
 
     @property
     def DoesNotExist(self) -> type[Exception]:
@@ -190,7 +195,7 @@ class OnyxManager(_ManagerBase[M]):
 
     if TYPE_CHECKING:
 
-        def __init__(self, model: type[M] | None = None, *, using: str = DEFAULT_ALIAS) -> None: ...
+        def __init__(self, model: type[M] | None = None, *, using: str | None = None) -> None: ...
 
         @overload
         def __get__(self, instance: None, owner: type[_O]) -> OnyxManager[_O]: ...
@@ -212,6 +217,6 @@ class OnyxManager(_ManagerBase[M]):
         name: str | None
 
 
-def manager_for(model: type[M], *, using: str = DEFAULT_ALIAS) -> OnyxManager[M]:
+def manager_for(model: type[M], *, using: str | None = None) -> OnyxManager[M]:
     """A manager of ``model`` without touching the class: ``profiles = manager_for(Profile)``."""
     return OnyxManager(model, using=using)

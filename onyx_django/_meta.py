@@ -57,7 +57,7 @@ _SCALARS: tuple[tuple[type[Any], type[models.Field[Any, Any]]], ...] = (
 )
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+def unwrap_annotation(annotation: Any) -> tuple[Any, bool]:
     """``(inner type, nullable)`` of ``X | None`` / ``Optional[X]`` / ``Annotated[X, ...]``."""
     nullable = False
     while True:
@@ -75,7 +75,7 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
         return annotation, nullable
 
 
-def _choices(annotation: Any) -> list[tuple[Any, str]] | None:
+def choices_of(annotation: Any) -> list[tuple[Any, str]] | None:
     if typing.get_origin(annotation) is typing.Literal:
         return [(value, str(value)) for value in typing.get_args(annotation)]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -163,8 +163,8 @@ def django_field(
     models) → ``JSONField``. ``X | None`` is ``null=True``; a field with a default is
     ``blank=True``.
     """
-    annotation, nullable = _unwrap(info.annotation)
-    choices = _choices(annotation)
+    annotation, nullable = unwrap_annotation(info.annotation)
+    choices = choices_of(annotation)
     field_class = _field_class(annotation, choices)
     max_length, extra_validators = _constraints(info)
     kwargs: dict[str, Any] = {
@@ -260,6 +260,7 @@ class OnyxOptions:
     total_unique_constraints: tuple[Any, ...] = ()
     parents: Mapping[Any, Any] = types.MappingProxyType({})
     many_to_many: ImmutableList[Any] = ImmutableList(())
+    local_many_to_many: ImmutableList[Any] = ImmutableList(())
     related_objects: ImmutableList[Any] = ImmutableList(())
     private_fields: list[Any] = []
     is_composite_pk = False
@@ -341,6 +342,20 @@ class OnyxOptions:
                 continue
             fields[name] = django_field(self.model, name, info, primary_key=name == self.identifier)
         return fields
+
+    @functools.cached_property
+    def stored_names(self) -> frozenset[str]:
+        """The fields read and written with the record (resolver results excluded)."""
+        return frozenset(n for n, info in self.model.model_fields.items() if not info.exclude)
+
+    @functools.cached_property
+    def names_by_column(self) -> dict[str, str]:
+        """Wire name → field name, for the fields whose wire name differs (aliases)."""
+        return {
+            info.alias: name
+            for name, info in self.model.model_fields.items()
+            if info.alias and info.alias != name
+        }
 
     @functools.cached_property
     def pk(self) -> models.Field[Any, Any]:

@@ -42,7 +42,7 @@ from onyx_database import Condition, QueryBuilder, Sort, in_op, not_null
 from onyx_database._query import QuerySpec, table_name
 
 from . import _fields
-from ._connections import DEFAULT_ALIAS, connections
+from ._connections import connections
 from ._errors import MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
 from ._lookups import FieldTypes, condition_for_kwargs, condition_for_q
 from ._ops import Call, Count, Delete, Fetch, Flow, Insert, Update, arun, run
@@ -184,7 +184,7 @@ class OnyxQuerySet(_Base[T]):
         if model is None:
             raise TypeError("OnyxQuerySet needs its model: OnyxQuerySet(Model)")
         self.model = model
-        self._using = using or DEFAULT_ALIAS
+        self._using = using  # None: the alias ONYX_ROUTERS picks (else "default")
         if query is None:
             query = QueryBuilder(_UNBOUND, QuerySpec(table=table_name(model)))
             part = _fields.partition(model)
@@ -631,15 +631,26 @@ class OnyxQuerySet(_Base[T]):
 
     @property
     def db(self) -> str:
-        """The ``settings.ONYX`` alias this queryset uses."""
-        return self._using
+        """The ``settings.ONYX`` alias this queryset reads from: the one given to ``using()``,
+        else the one ``settings.ONYX_ROUTERS`` picks, else ``"default"``."""
+        return self._using or connections.route(self.model)
+
+    @property
+    def _write_db(self) -> str:
+        return self._using or connections.route(self.model, write=True)
+
+    def _writing(self: _QS) -> _QS:
+        """This queryset pinned to the alias writes go to (its reads too, as Django's
+        ``get_or_create`` reads from the write database)."""
+        return self if self._using else self._chain(using=self._write_db)
 
     @property
     def query(self) -> PrintableQuery:
         """The request this queryset sends (``print(qs.query)``)."""
         spec = self._final_spec()
-        database = connections[self._using]
-        select = QueryBuilder(database, spec).to_select_query()
+        # no client is needed (nor created) to print a query: Django and third-party code
+        # read ``qs.query`` at import time; the partition shown is the model's, if any
+        select = QueryBuilder(_UNBOUND, spec).to_select_query()
         ordering = tuple(("-" if s.order == "DESC" else "") + s.field for s in spec.sort)
         return PrintableQuery(
             table_name(self.model), select, self._shape.low, ordering, dict(self._shape.annotations)
@@ -680,34 +691,50 @@ class OnyxQuerySet(_Base[T]):
 
     # -- rows ----------------------------------------------------------------------------------
 
-    def _instance(self, record: Any) -> Any:
-        model = self.model
-        if not isinstance(record, dict):
-            return record
+    def _instances(self) -> Callable[[Any], Any]:
+        """The function turning one fetched record into a row of this queryset: the model's
+        ``from_record`` / ``from_db`` hook (``OnyxModel``), else ``model_validate``. Everything
+        it needs is looked up once per evaluation, not per record."""
+        model, alias, loaded = self.model, self.db, self._shape.loaded
+        from_record = getattr(model, "from_record", None)
+        if from_record is not None and loaded is None:
+            return lambda record: from_record(alias, record) if isinstance(record, dict) else record
         from_db = getattr(model, "from_db", None)
         if from_db is not None:
-            return from_db(self._using, builtins.list(record), builtins.list(record.values()))
-        loaded = self._shape.loaded
+            return lambda record: (
+                from_db(alias, builtins.list(record), builtins.list(record.values()))
+                if isinstance(record, dict)
+                else record
+            )
         validate = getattr(model, "model_validate", None)
         if validate is None:
-            return record
-        if loaded is None:
-            instance = validate(record)
-        else:
-            values = {n: _fields.python_value(model, n, record.get(n)) for n in loaded}
-            instance = model.model_construct(_fields_set=set(values), **values)
-            for name in _fields.field_names(model) or ():
-                if name not in values:
-                    instance.__dict__.pop(name, None)
-        for name in self._shape.prefetch:
-            if "." not in name and name in record and name not in (instance.__dict__ or {}):
-                object.__setattr__(instance, name, record[name])
-        return instance
+            return lambda record: record
+        prefetch = [name for name in self._shape.prefetch if "." not in name]
+        names = _fields.field_names(model) or ()
+
+        def build(record: Any) -> Any:
+            if not isinstance(record, dict):
+                return record
+            if loaded is None:
+                instance = validate(record)
+            else:
+                values = {n: _fields.python_value(model, n, record.get(n)) for n in loaded}
+                instance = model.model_construct(_fields_set=set(values), **values)
+                for name in names:
+                    if name not in values:
+                        instance.__dict__.pop(name, None)
+            for name in prefetch:
+                if name in record and name not in instance.__dict__:
+                    object.__setattr__(instance, name, record[name])
+            return instance
+
+        return build
 
     def _shaped(self, records: builtins.list[Any]) -> builtins.list[Any]:
         shape = self._shape
         if shape.mode == "model":
-            return [self._instance(record) for record in records]
+            build = self._instances()
+            return [build(record) for record in records]
         annotations = dict(shape.annotations)
         names = shape.names or _fields.field_names(self.model) or ()
         if not names and records:
@@ -741,14 +768,14 @@ class OnyxQuerySet(_Base[T]):
             grouped = yield from self._grouped_flow(self._shape.annotations, spec.group_by or ())
             return self._shaped(grouped[low : spec.limit])
         if low == 0:
-            records = yield Fetch(spec, self._using)
+            records = yield Fetch(spec, self.db)
             return self._shaped(records)
         if low <= SKIP_INLINE or spec.distinct or spec.group_by or self._shape.annotations:
-            records = yield Fetch(spec, self._using)
+            records = yield Fetch(spec, self.db)
             return self._shaped(records[low:])
         pk = self._pk
         ids_spec = dataclasses.replace(spec, fields=(pk,), resolvers=None, resolver_models=())
-        id_rows = yield Fetch(ids_spec, self._using)
+        id_rows = yield Fetch(ids_spec, self.db)
         ids = [row.get(pk) for row in id_rows[low:]]
         if not ids:
             return []
@@ -758,7 +785,7 @@ class OnyxQuerySet(_Base[T]):
         page_spec = dataclasses.replace(
             spec, conditions=in_op(pk, ids), fields=fields, limit=None, page_size=None, sort=()
         )
-        records = yield Fetch(page_spec, self._using)
+        records = yield Fetch(page_spec, self.db)
         position = {key: index for index, key in enumerate(ids)}
         records.sort(key=lambda record: position.get(record.get(pk), len(position)))
         return self._shaped(records)
@@ -874,7 +901,7 @@ class OnyxQuerySet(_Base[T]):
         spec = self._final_spec()
         if spec.distinct or spec.group_by or self._shape.annotations:
             return len((yield from self._rows_flow()))
-        matching: int = yield Count(dataclasses.replace(spec, limit=None), self._using)
+        matching: int = yield Count(dataclasses.replace(spec, limit=None), self.db)
         available = max(matching - self._shape.low, 0)
         high = self._high
         return available if high is None else min(available, high - self._shape.low)
@@ -1123,7 +1150,7 @@ class OnyxQuerySet(_Base[T]):
                 conditions=condition,
                 sort=base.sort if field == pk else (),
             )
-            rows = yield Fetch(spec, self._using)
+            rows = yield Fetch(spec, self.db)
             for row in rows:
                 key = tuple(_hashable(row.get(name)) for name in group)
                 if field == pk:
@@ -1190,9 +1217,10 @@ class OnyxQuerySet(_Base[T]):
             yield from self._fetch()
             return
         spec = dataclasses.replace(self._final_spec(), page_size=size)
-        builder: QueryBuilder[Any] = QueryBuilder(connections[self._using], spec)
+        builder: QueryBuilder[Any] = QueryBuilder(connections[self.db], spec)
+        build = self._instances()
         for record in builder:
-            yield self._instance(record)
+            yield build(record)
 
     async def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
         """Async :meth:`iterator`: ``async for row in qs.aiterator(500)``."""
@@ -1206,11 +1234,10 @@ class OnyxQuerySet(_Base[T]):
                 yield row
             return
         spec = dataclasses.replace(self._final_spec(), page_size=size)
-        abuilder: AsyncQueryBuilder[Any] = AsyncQueryBuilder(
-            connections.async_pool(self._using), spec
-        )
+        abuilder: AsyncQueryBuilder[Any] = AsyncQueryBuilder(connections.async_pool(self.db), spec)
+        build = self._instances()
         async for record in abuilder:
-            yield self._instance(record)
+            yield build(record)
 
     @staticmethod
     def _chunk_size(chunk_size: int | None) -> int:
@@ -1259,16 +1286,18 @@ class OnyxQuerySet(_Base[T]):
             _reject_expression(value)
         model = self.model
         if callable(getattr(model, "save", None)) and callable(getattr(model, "asave", None)):
-            instance: T = model(**data)
+            from ._instances import build_instance
+
+            instance: T = build_instance(model, data)  # Django's ValidationError, by field
             saving: Any = instance
-            using = self._using
+            using = self._write_db
             yield Call(
                 lambda: saving.save(force_insert=True, using=using),
                 lambda: saving.asave(force_insert=True, using=using),
                 using,
             )
             return instance
-        created: T = yield Insert(model, data, self._using)
+        created: T = yield Insert(model, data, self._write_db)
         return created
 
     def create(self, **fields: Any) -> T:
@@ -1307,13 +1336,13 @@ class OnyxQuerySet(_Base[T]):
     ) -> tuple[T, bool]:
         """``(record, created)``: the matching record, or a new one from the exact lookups and
         ``defaults`` (through ``save()``, so ``pre_save``/``post_save`` fire once)."""
-        return run(self._get_or_create_flow(defaults, kwargs))
+        return run(self._writing()._get_or_create_flow(defaults, kwargs))
 
     async def aget_or_create(
         self, defaults: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> tuple[T, bool]:
         """Async :meth:`get_or_create`."""
-        return await arun(self._get_or_create_flow(defaults, kwargs))
+        return await arun(self._writing()._get_or_create_flow(defaults, kwargs))
 
     def _update_or_create_flow(
         self,
@@ -1336,7 +1365,7 @@ class OnyxQuerySet(_Base[T]):
             for name, value in updates.items():
                 setattr(instance, name, value)
             names = builtins.list(updates)
-            using = self._using
+            using = self._write_db
             yield Call(
                 lambda: instance.save(update_fields=names, using=using),
                 lambda: instance.asave(update_fields=names, using=using),
@@ -1344,7 +1373,7 @@ class OnyxQuerySet(_Base[T]):
             )
             return instance, False
         key = getattr(instance, self._pk) if not isinstance(instance, dict) else instance[self._pk]
-        single = self.model._default_manager.using(self._using).filter(pk=key)
+        single = self.model._default_manager.using(self._write_db).filter(pk=key)
         yield from single._update_flow(updates, signal=False)
         return (yield from single._get_flow((), {})), False
 
@@ -1356,7 +1385,7 @@ class OnyxQuerySet(_Base[T]):
     ) -> tuple[T, bool]:
         """``(record, created)``: update the matching record with ``defaults`` (``save()`` with
         ``update_fields``), or create it from the lookups and ``create_defaults``/``defaults``."""
-        return run(self._update_or_create_flow(defaults, create_defaults, kwargs))
+        return run(self._writing()._update_or_create_flow(defaults, create_defaults, kwargs))
 
     async def aupdate_or_create(
         self,
@@ -1365,7 +1394,8 @@ class OnyxQuerySet(_Base[T]):
         **kwargs: Any,
     ) -> tuple[T, bool]:
         """Async :meth:`update_or_create`."""
-        return await arun(self._update_or_create_flow(defaults, create_defaults, kwargs))
+        pinned = self._writing()
+        return await arun(pinned._update_or_create_flow(defaults, create_defaults, kwargs))
 
     def _record_of(self, obj: Any) -> dict[str, Any]:
         if isinstance(obj, Mapping):
@@ -1410,17 +1440,17 @@ class OnyxQuerySet(_Base[T]):
             batch = records[start : start + size]
             if update_conflicts:
                 yield Call(
-                    lambda batch=batch: connections[self._using].batch_save(  # type: ignore[misc]
+                    lambda batch=batch: connections[self._write_db].batch_save(  # type: ignore[misc]
                         table_name(self.model), batch
                     ),
-                    lambda batch=batch: connections.async_pool(self._using).batch_save(  # type: ignore[misc]
+                    lambda batch=batch: connections.async_pool(self._write_db).batch_save(  # type: ignore[misc]
                         table_name(self.model), batch
                     ),
-                    self._using,
+                    self._write_db,
                 )
             else:
-                yield Insert(table_name(self.model), batch, self._using, many=True)
-        _send_bulk("bulk_created", self.model, self._using, instances=instances)
+                yield Insert(table_name(self.model), batch, self._write_db, many=True)
+        _send_bulk("bulk_created", self.model, self._write_db, instances=instances)
         return instances
 
     def bulk_create(
@@ -1476,8 +1506,8 @@ class OnyxQuerySet(_Base[T]):
                 raise ValueError("All bulk_update() objects must have a primary key set.")
             updates = {name: getattr(obj, name) for name in names}
             spec = self._update_spec(in_op(self._pk, [key]), updates)
-            total += yield Update(spec, self._using)
-        _send_bulk("bulk_updated", self.model, self._using, instances=instances, fields=names)
+            total += yield Update(spec, self._write_db)
+        _send_bulk("bulk_updated", self.model, self._write_db, instances=instances, fields=names)
         return total
 
     def bulk_update(
@@ -1516,9 +1546,10 @@ class OnyxQuerySet(_Base[T]):
         self._result_cache = None
         if self._shape.empty:
             return 0
-        updated: int = yield Update(self._update_spec(self._spec.conditions, checked), self._using)
+        alias = self._write_db
+        updated: int = yield Update(self._update_spec(self._spec.conditions, checked), alias)
         if signal:
-            _send_bulk("queryset_updated", self.model, self._using, values=checked, count=updated)
+            _send_bulk("queryset_updated", self.model, alias, values=checked, count=updated)
         return updated
 
     def update(self, **fields: Any) -> int:
@@ -1545,15 +1576,15 @@ class OnyxQuerySet(_Base[T]):
         per_row = pre_delete.has_listeners(model) or post_delete.has_listeners(model)
         if not per_row:
             spec = dataclasses.replace(self._spec, sort=(), limit=None, fields=None)
-            deleted: int = yield Delete(spec, self._using)
+            deleted: int = yield Delete(spec, self._write_db)
         else:
             rows: builtins.list[Any] = (
-                yield from self._chain(loaded=None)
+                yield from self._chain(using=self._write_db, loaded=None)
                 ._with_spec(fields=None, resolvers=None, resolver_models=())
                 ._rows_flow()
             )
             for row in rows:
-                pre_delete.send(sender=model, instance=row, using=self._using, origin=self)
+                pre_delete.send(sender=model, instance=row, using=self._write_db, origin=self)
             deleted = 0
             keys = [getattr(row, self._pk) for row in rows]
             for start in range(0, len(keys), _IN_BATCH):
@@ -1561,10 +1592,10 @@ class OnyxQuerySet(_Base[T]):
                 spec = dataclasses.replace(
                     self._spec, conditions=condition, sort=(), limit=None, fields=None
                 )
-                deleted += yield Delete(spec, self._using)
+                deleted += yield Delete(spec, self._write_db)
             for row in rows:
-                post_delete.send(sender=model, instance=row, using=self._using, origin=self)
-        _send_bulk("queryset_deleted", model, self._using, count=deleted)
+                post_delete.send(sender=model, instance=row, using=self._write_db, origin=self)
+        _send_bulk("queryset_deleted", model, self._write_db, count=deleted)
         return deleted, ({label: deleted} if deleted else {})
 
     @_manager_only

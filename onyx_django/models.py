@@ -31,19 +31,18 @@ no SQL. Field values live in the pydantic model; ``save()`` validates them and s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from django.db import models
 from django.db.models.base import ModelBase, ModelState
 from pydantic import BaseModel, ConfigDict, PrivateAttr
-from pydantic._internal._model_construction import ModelMetaclass
 
 from ._connections import DEFAULT_ALIAS, connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
 from ._instances import arun, delete_flow, refresh_flow, run, save_flow, validated_values
 from ._manager import OnyxManager, manager_for
-from ._meta import META_OPTIONS, OnyxOptions, register_model
+from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
 
 __all__ = ["OnyxModel"]
 
@@ -58,7 +57,11 @@ class _NotADjangoModelBase(ModelBase):
         return type.__new__(mcs, name, bases, namespace, **kw)
 
 
-class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
+# pydantic's metaclass, reached through its public model class rather than a private import
+_PydanticModelMetaclass: Any = type(BaseModel)
+
+
+class OnyxModelMetaclass(_PydanticModelMetaclass, _NotADjangoModelBase):  # type: ignore[misc]
     """pydantic's metaclass, also a Django ``ModelBase`` (so ``_default_manager`` resolves
     through ``_meta.default_manager`` as on Django models).
 
@@ -68,7 +71,7 @@ class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
     """
 
     def __call__(cls, *args: Any, **data: Any) -> Any:
-        fields = cls.model_fields  # type: ignore[attr-defined]
+        fields = cls.model_fields
         if not args and not data:
             values = {
                 name: None
@@ -76,7 +79,7 @@ class OnyxModelMetaclass(ModelMetaclass, _NotADjangoModelBase):
                 else info.get_default(call_default_factory=True, validated_data={})
                 for name, info in fields.items()
             }
-            return cls.model_construct(_fields_set=set(), **values)  # type: ignore[attr-defined]
+            return cls.model_construct(_fields_set=set(), **values)
         accepted = set(fields)
         accepted.update(info.alias for info in fields.values() if info.alias)
         unknown = sorted(set(data) - accepted)
@@ -172,6 +175,8 @@ class OnyxModel(_Base):
         abstract = True
 
     if TYPE_CHECKING:
+        # set per class at runtime unless the class defines ``objects`` itself
+        objects: ClassVar[_ManagerDescriptor]
 
         @property
         def pk(self) -> Any: ...
@@ -199,21 +204,27 @@ class OnyxModel(_Base):
         """An instance from a record read through alias ``db`` (Django's hook, called by
         querysets): ``_state.adding`` is False, and the fields that were not fetched
         (``only()`` / ``defer()``) are ``None`` and listed by :meth:`get_deferred_fields`."""
-        by_wire = {info.alias: name for name, info in cls.model_fields.items() if info.alias}
-        pairs = zip(field_names, values, strict=True)
-        record = {by_wire.get(key, key): value for key, value in pairs}
-        stored = frozenset(name for name, info in cls.model_fields.items() if not info.exclude)
-        missing = stored - record.keys()
-        if not missing:
-            instance = cls.model_validate(record, by_name=True, by_alias=False)
+        return cls.from_record(db, dict(zip(field_names, values, strict=True)))
+
+    @classmethod
+    def from_record(cls, db: str | None, record: Mapping[str, Any]) -> Self:
+        """:meth:`from_db` for a record as decoded (a dict keyed by wire names); what the
+        querysets call, without splitting the record into names and values."""
+        opts = cls._meta
+        wire = opts.names_by_column
+        if wire:
+            record = {wire.get(key, key): value for key, value in record.items()}
+        if record.keys() >= opts.stored_names:
+            instance: Self = cls.__pydantic_validator__.validate_python(record, by_name=bool(wire))
         else:
             instance = cls()
             for name, value in record.items():
                 if name in cls.model_fields:
                     cls.__pydantic_validator__.validate_assignment(instance, name, value)
-            instance._deferred = missing
-        instance._state.adding = False
-        instance._state.db = db
+            instance._deferred = opts.stored_names - record.keys()
+        state = instance.__pydantic_private__["_state"]  # type: ignore[index]  # never None here
+        state.adding = False
+        state.db = db
         return instance
 
     def get_deferred_fields(self) -> set[str]:
@@ -235,9 +246,10 @@ class OnyxModel(_Base):
     ) -> None:
         """Insert or update the record, sending ``pre_save`` / ``post_save``.
 
-        A new instance is created (``created=True``; when its id already exists the record is
-        replaced, as Django updates the row); an instance read from Onyx is saved over its
-        record. ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
+        A new instance is created (``created=True``; when its id already exists that record's
+        fields are updated, as Django updates the row); an instance read from Onyx updates its
+        record's fields (attributes the model does not declare are kept), creating it if gone.
+        ``force_insert=True`` raises :class:`~onyx_django.OnyxIntegrityError` (an
         ``IntegrityError``) on an existing id; ``update_fields=[...]`` and ``force_update=True``
         send an update of just those fields (``DatabaseError`` when the record is gone).
         Values are validated first: an invalid or missing one raises Django's
@@ -368,11 +380,29 @@ def _prepare(model: type[OnyxModel]) -> None:
         if name not in model.__dict__:
             type.__setattr__(model, name, _error_class(model, name, base))
     register_model(model)
+    for name, info in model.model_fields.items():
+        if choices_of(unwrap_annotation(info.annotation)[0]) is not None and not hasattr(
+            model, f"get_{name}_display"
+        ):
+            type.__setattr__(model, f"get_{name}_display", _display_method(name))
     manager = manager_for(model)
+    manager.name = "onyx"  # Django's Manager.name: str(manager) is "people.Profile.onyx"
     opts.default_manager = opts.base_manager = manager
     opts.local_managers = [manager]
     if "objects" not in model.model_fields and not _user_defined(model, "objects"):
         type.__setattr__(model, "objects", manager)
+
+
+_prepare(OnyxModel)  # the base itself: an abstract _meta
+
+
+def _display_method(name: str) -> Any:
+    def display(self: OnyxModel) -> Any:
+        """The label of the field's value among its choices (Django's ``get_FOO_display()``)."""
+        return models.Model._get_FIELD_display(self, self._meta.get_field(name))  # type: ignore[attr-defined]
+
+    display.__name__ = f"get_{name}_display"
+    return display
 
 
 def _user_defined(model: type[Any], name: str) -> bool:

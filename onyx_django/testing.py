@@ -34,6 +34,7 @@ For ``unittest``-style tests, mix :class:`OnyxTestCaseMixin` into a Django ``Sim
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
@@ -171,6 +172,44 @@ def django_onyx(
     connections.release_views()
     yield onyx_server
     connections.release_views()
+
+
+BLOCKED = (
+    "Onyx access not allowed in this test: use the django_onyx fixture (or mark the test "
+    "@pytest.mark.django_onyx), so that it runs against the test server, never your database"
+)
+
+
+def _django_configured() -> bool:
+    if "django" not in sys.modules:
+        return False
+    from django.conf import settings
+
+    return bool(settings.configured)
+
+
+@pytest.fixture(autouse=True)
+def _django_onyx_blocker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Block Onyx in Django tests that did not ask for it (as pytest-django blocks the DB)."""
+    wants = "django_onyx" in request.fixturenames or request.node.get_closest_marker("django_onyx")
+    if wants or not _django_configured():
+        if wants and "django_onyx" not in request.fixturenames:
+            request.getfixturevalue("django_onyx")
+        yield
+        return
+    from ._connections import connections
+
+    connections.block(BLOCKED)
+    try:
+        yield
+    finally:
+        connections.unblock()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "django_onyx: the test uses Onyx (the django_onyx fixture, data reset)"
+    )
 
 
 @pytest.fixture

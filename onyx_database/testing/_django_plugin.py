@@ -7,15 +7,19 @@ import importlib.util
 
 if importlib.util.find_spec("django") is not None:
     from onyx_django.testing import (
+        _django_onyx_blocker,
         django_assert_max_num_onyx_requests,
         django_assert_num_onyx_requests,
         django_onyx,
         onyx_django_settings,
+        pytest_configure,
     )
 
     __all__ = [
+        "_django_onyx_blocker",
         "django_assert_max_num_onyx_requests",
         "django_assert_num_onyx_requests",
         "django_onyx",
         "onyx_django_settings",
+        "pytest_configure",
     ]

@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_list_or_404, get_object_or_404
 from django.urls import include, path
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django_filters.rest_framework import DjangoFilterBackend
@@ -56,6 +56,11 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Profile
         fields = "__all__"
+
+
+def adults(request: HttpRequest) -> HttpResponse:
+    found = get_list_or_404(Profile, age__gte=int(request.GET["min"]))
+    return HttpResponse(",".join(sorted(p.id for p in found)))
 
 
 def profile_name(request: HttpRequest, pk: str) -> HttpResponse:
@@ -147,6 +152,7 @@ urlpatterns = [
     path("people/<str:pk>/delete/", ProfileDelete.as_view(), name="person-delete"),
     path("people/<str:pk>/name/", profile_name),
     path("filtered/", filtered),
+    path("adults/", adults),
     path("api/", include(router.urls)),
     path("api-lo/", ProfileLimitOffset.as_view()),
     path("api-cursor/", ProfileCursor.as_view()),

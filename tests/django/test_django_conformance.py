@@ -60,6 +60,8 @@ def test_detail_view_default_template_and_context_name(app: Client) -> None:
 def test_get_object_or_404(app: Client) -> None:
     assert app.get("/people/p2/name/").content.decode() == "Alan Turing"
     assert app.get("/people/zz/name/").status_code == 404
+    assert app.get("/adults/?min=40").content.decode() == "p2,p3"
+    assert app.get("/adults/?min=200").status_code == 404
 
 
 def test_create_view_saves_and_redirects_to_absolute_url(app: Client) -> None:
@@ -280,3 +282,48 @@ def test_onyx_modelform_factory_and_save_error(server: LocalServer) -> None:
         form.save()
     assert form.errors == {"id": ["Profile with this Id already exists."]}
     assert _profile("r3").firstName == "First"
+
+
+def test_drf_options_metadata_describes_the_fields(app: Client) -> None:
+    actions = app.options("/api/profiles/").json()["actions"]["POST"]
+    assert actions["firstName"]["type"] == "string" and actions["firstName"]["required"]
+    assert actions["age"]["type"] == "integer" and not actions["age"]["required"]
+    assert actions["createdAt"]["type"] == "datetime" and actions["id"]["max_length"] == 40
+
+
+def test_views_and_drf_send_model_signals_once(app: Client) -> None:
+    from django.db.models.signals import post_delete, post_save
+    from onyx_django_modelapp import Profile
+
+    seen: list[tuple[str, Any, Any]] = []
+
+    def saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        seen.append(("save", instance.pk, created))
+
+    def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(("delete", kwargs["origin"] is instance, None))
+
+    post_save.connect(saved, sender=Profile, weak=False)
+    post_delete.connect(deleted, sender=Profile, weak=False)
+    try:
+        app.post("/people/new/", {"id": "s1", "firstName": "Sig", "lastName": "Nal"})
+        app.post("/people/s1/edit/", {"firstName": "Sig2", "age": "3", "bio": ""})
+        app.post(
+            "/api/profiles/",
+            {"id": "s2", "firstName": "Api", "lastName": "Post"},
+            content_type="application/json",
+        )
+        app.patch("/api/profiles/s2/", {"age": 5}, content_type="application/json")
+        app.delete("/api/profiles/s2/")
+        app.post("/people/s1/delete/")
+    finally:
+        post_save.disconnect(saved, sender=Profile)
+        post_delete.disconnect(deleted, sender=Profile)
+    assert seen == [
+        ("save", "s1", True),
+        ("save", "s1", False),
+        ("save", "s2", True),
+        ("save", "s2", False),
+        ("delete", True, None),
+        ("delete", True, None),
+    ]

@@ -35,6 +35,7 @@ def test_default_proxy_forwards_to_the_default_alias(server: LocalServer) -> Non
     assert "proxy" in repr(db)
 
 
+@pytest.mark.django_onyx
 def test_unknown_alias_is_a_clear_error() -> None:
     with pytest.raises(ImproperlyConfigured, match=r"'nope' is not in settings\.ONYX"):
         connections.pool("nope")

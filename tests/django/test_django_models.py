@@ -78,7 +78,7 @@ class Everything(OnyxModel):
     name: str = Field(max_length=20, title="Full name", description="As printed")
     count: int
     ratio: float | None = None
-    price: decimal.Decimal | None = None
+    price: decimal.Decimal | None = Field(default=None, max_digits=8, decimal_places=2)
     at: dt.datetime | None = None
     day: dt.date | None = None
     when: dt.time | None = None
@@ -281,6 +281,7 @@ def test_invalid_or_missing_values_fail_before_sending(server: LocalServer) -> N
         raised.value.error_dict["firstName"][0].code in {"required", "invalid"}
     )
     assert server.request_count("POST", "/data/{db}/{table}") == 0
+    assert server.request_count("PUT", "/data/{db}/{table}") == 0
     assert _stored("n2") is None
 
 
@@ -453,3 +454,124 @@ async def test_async_save_delete_refresh(caught: Caught) -> None:
         ("pre_delete", None),
         ("post_delete", None),
     ]
+
+
+def test_saving_a_loaded_instance_keeps_attributes_the_model_does_not_declare(
+    caught: Caught,
+) -> None:
+    from onyx_django import connections
+
+    connections.pool().save("UserProfile", {**_stored("p5"), "phone": "555-0100"})  # type: ignore[dict-item]
+    dijkstra = Profile.onyx.get(pk="p5")
+    dijkstra.bio = "Shortest paths"
+    dijkstra.save()
+    stored = _stored("p5")
+    assert (stored["bio"], stored["phone"]) == ("Shortest paths", "555-0100")  # type: ignore[index]
+    assert caught[-1][1]["created"] is False
+
+
+def test_saving_a_loaded_instance_whose_record_is_gone_creates_it(caught: Caught) -> None:
+    hopper = Profile.onyx.get(pk="p3")
+    Profile.onyx.filter(pk="p3").delete()
+    hopper.save()
+    assert _stored("p3")["lastName"] == "Hopper"  # type: ignore[index]
+    assert caught[-1] == ("post_save", caught[-1][1]) and caught[-1][1]["created"] is True
+
+
+def test_expressions_in_a_save_are_not_supported(server: LocalServer) -> None:
+    from django.db.models import F
+
+    from onyx_django import NotSupportedError
+
+    profile = Profile.onyx.get(pk="p1")
+    profile.age = F("age") + 1  # type: ignore[assignment]
+    server.reset_request_counts()
+    with pytest.raises(NotSupportedError, match="expression"):
+        profile.save()
+    assert server.request_count("PUT", "/data/{db}/query/update/UserProfile") == 0
+    assert _stored("p1")["age"] == 36  # type: ignore[index]
+
+
+def test_meta_docstring_example_runs() -> None:
+    import doctest
+
+    import onyx_django._meta
+
+    result = doctest.testmod(onyx_django._meta, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_choices_display_and_django_serializers() -> None:
+    from django.core import serializers
+
+    thing = Everything(id=uuid.uuid4(), name="a", count=1, size="L", color=Color.DARK_BLUE)
+    assert thing.get_size_display() == "L"
+    thing.color = "b"  # type: ignore[assignment]
+    assert thing.get_color_display() == "Dark Blue"
+    dumped = serializers.serialize("python", Profile.onyx.filter(pk="p1"))
+    assert dumped[0]["model"] == "people.profile" and dumped[0]["pk"] == "p1"
+    assert dumped[0]["fields"]["firstName"] == "Ada" and dumped[0]["fields"]["age"] == 36
+
+
+def test_manager_create_with_missing_or_invalid_values_is_a_validation_error(
+    server: LocalServer,
+) -> None:
+    server.reset_request_counts()
+    with pytest.raises(ValidationError) as raised:
+        Profile.onyx.create(id="v1", age="old")
+    assert set(raised.value.message_dict) == {"firstName", "lastName", "age"}
+    assert raised.value.message_dict["firstName"] == ["This field is required."]
+    assert server.request_count("POST", "/data/{db}/{table}") == 0
+
+
+def test_drf_model_serializer_fields_follow_the_meta_types() -> None:
+    from rest_framework import serializers
+
+    class EverythingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Everything
+            fields = "__all__"
+
+    fields = EverythingSerializer().fields
+    kinds = {name: type(field).__name__ for name, field in fields.items()}
+    assert kinds.pop("count") in {"IntegerField", "BigIntegerField"}  # DRF 3.16 / 3.17+
+    assert kinds == {
+        "id": "UUIDField",
+        "name": "CharField",
+        "ratio": "FloatField",
+        "price": "DecimalField",
+        "at": "DateTimeField",
+        "day": "DateField",
+        "when": "TimeField",
+        "flag": "BooleanField",
+        "tags": "JSONField",
+        "blob": "JSONField",
+        "size": "ChoiceField",
+        "color": "ChoiceField",
+        "wireName": "CharField",
+    }
+    assert fields["name"].max_length == 20 and fields["name"].required
+    assert not fields["ratio"].required and fields["ratio"].allow_null
+    thing = Everything(
+        id=uuid.UUID(int=1),
+        name="n",
+        count=2,
+        price=decimal.Decimal("1.50"),
+        day=dt.date(2026, 1, 2),
+        size="S",
+        color=Color.RED,
+    )
+    data = EverythingSerializer(thing).data
+    assert data["id"] == str(uuid.UUID(int=1)) and data["price"] == "1.50"
+    assert (data["day"], data["size"], data["tags"], data["flag"]) == ("2026-01-02", "S", [], False)
+
+
+def test_an_instance_loaded_with_only_saves_only_what_it_loaded(caught: Caught) -> None:
+    partial = Profile.onyx.only("bio").get(pk="p2")
+    assert partial.get_deferred_fields() == {"firstName", "lastName", "age", "userId", "createdAt"}
+    assert partial.firstName is None and partial.bio == "Computer scientist"
+    partial.bio = "Enigma"
+    partial.save()
+    stored = _stored("p2")
+    assert (stored["bio"], stored["firstName"], stored["age"]) == ("Enigma", "Alan", 41)  # type: ignore[index]
+    assert caught[-1][1]["update_fields"] == frozenset({"bio"})

@@ -111,6 +111,22 @@ def test_query_explain_model_ordered_db() -> None:
         Profile.onyx.explain(format="xml")
 
 
+def test_querysets_pickle_and_deepcopy_without_their_cache() -> None:
+    import copy
+    import pickle
+
+    qs = Member.onyx.filter(age__gt=3).order_by("-age")[1:3]
+    assert ids(qs) == ["p2", "p1"]
+    for clone in (pickle.loads(pickle.dumps(qs)), copy.deepcopy(qs)):  # noqa: S301
+        assert str(clone.query) == str(qs.query) and clone._result_cache is None
+        assert ids(clone) == ["p2", "p1"]
+
+
+def test_printing_a_query_needs_no_client(settings: Any) -> None:
+    settings.ONYX = {"default": {"database_id": ""}}  # could not even be resolved
+    assert '"table": "UserProfile"' in str(Member.onyx.filter(age=3).query)
+
+
 def test_meta_ordering_applies_and_order_by_empty_clears_it() -> None:
     class Ordered(OnyxModel):
         id: str
@@ -249,6 +265,9 @@ def test_distinct_only_defer() -> None:
     with pytest.raises(AttributeError):
         deferred.bio  # noqa: B018
     assert Profile.onyx.defer("bio").defer(None).get(pk="p4").bio is None
+    member = Member.onyx.only("firstName").get(pk="p1")
+    assert member.firstName == "Ada" and "lastName" in member.get_deferred_fields()
+    assert Member.onyx.defer("bio").get(pk="p1").get_deferred_fields() == {"bio"}
     assert Profile.onyx.only("age").query.select["fields"] == ["id", "age"]
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def test_every_alias_points_at_the_session_server(
-    settings: Any, onyx_server: LocalServer, onyx_django_settings: dict[str, Any]
+    settings: Any, onyx_server: LocalServer, django_onyx: LocalServer
 ) -> None:
     assert set(settings.ONYX) == {"default", "analytics"}
     for options in settings.ONYX.values():
@@ -28,6 +28,19 @@ def test_every_alias_points_at_the_session_server(
         assert options["database_id"] == onyx_server.database_id
     assert settings.ONYX["analytics"]["request_timeout_seconds"] == 7.0  # kept
     assert connections["analytics"].config.base_url == onyx_server.url
+
+
+def test_tests_that_did_not_ask_for_onyx_cannot_reach_it() -> None:
+    with pytest.raises(RuntimeError, match="use the django_onyx fixture"):
+        Profile.onyx.count()
+    with pytest.raises(RuntimeError, match="not allowed"):
+        connections["default"]
+    assert '"table": "UserProfile"' in str(Profile.onyx.filter(age=3).query)  # no client
+
+
+@pytest.mark.django_onyx
+def test_the_marker_is_the_fixture() -> None:
+    assert Profile.onyx.count() == 0
 
 
 def test_a_write_in_one_test(django_onyx: LocalServer) -> None:

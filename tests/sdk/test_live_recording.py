@@ -31,6 +31,7 @@ def test_records_method_path_table_status_and_records(db: OnyxDatabase) -> None:
         ("GET", "/data/{db}/Item/missing", "Item", 404, None),
     ]
     assert all(r.duration >= 0 and r.database_id == db.config.database_id for r in recorded)
+    assert recorded[0].response_bytes > recorded[1].response_bytes > 0
     assert recorded.count(method="GET") == 2 and recorded.count(table="Item") == 5
     assert "GET /data/{db}/Item/missing -> 404" in recorded.summary()
 
