@@ -79,7 +79,7 @@ from ._errors import (
     OnyxUsageError,
 )
 from ._facade import OnyxFacade, init, init_async, onyx
-from ._query import Page
+from ._query import Page, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
 from ._selections import (
@@ -103,6 +103,12 @@ from ._selections import (
     variance,
 )
 from ._serialize import to_wire
+from ._settings import (
+    FLAT_SETTINGS,
+    OnyxSettingsError,
+    config_from_options,
+    settings_options,
+)
 from ._stream import AsyncEventStream, AsyncStreamHandle, EventIterator, StreamHandle
 from ._stream_protocol import (
     OnyxStreamError,
@@ -111,8 +117,10 @@ from ._stream_protocol import (
     StreamEvent,
 )
 from ._transport import __version__
+from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
+    "FLAT_SETTINGS",
     "AsyncCascadeWriter",
     "AsyncChatStream",
     "AsyncEventStream",
@@ -141,6 +149,7 @@ __all__ = [
     "OnyxRateLimitedError",
     "OnyxSerializationError",
     "OnyxServerError",
+    "OnyxSettingsError",
     "OnyxStreamError",
     "OnyxStreamOverflowError",
     "OnyxTimeoutError",
@@ -156,11 +165,14 @@ __all__ = [
     "Sort",
     "StreamEvent",
     "StreamHandle",
+    "WriteEvent",
     "__version__",
     "add_request_listener",
+    "add_write_listener",
     "asc",
     "avg",
     "between",
+    "config_from_options",
     "contains",
     "contains_ignore_case",
     "count",
@@ -200,11 +212,13 @@ __all__ = [
     "replace",
     "resolve_config",
     "search",
+    "settings_options",
     "starts_with",
     "std",
     "substring",
     "sum",
     "sum_",
+    "table_name",
     "to_wire",
     "upper",
     "variance",

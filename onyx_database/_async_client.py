@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, cast, overload
 import httpx
 
 from . import _data_apis as apis
+from . import _writes
 from ._ai import chat_content
 from ._ai_client import AsyncOnyxAI, Messages
 from ._cascade import CascadeRelationshipBuilder, cascade_specs
@@ -234,7 +235,10 @@ class AsyncOnyxDatabase(DatabaseCore):
         await self.aclose()
 
     async def _send(self, request: Request) -> Any:
-        return await self._transport.send(request, self._call)
+        answer = await self._transport.send(request, self._call)
+        if _writes.observing() and request.method != "GET":
+            _writes.notify_write(self._transport, request, answer)
+        return answer
 
     def _iterate(self, flow: Flow) -> AsyncGenerator[Any, None]:
         return adrive(flow, self._send)

@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, Self, TypeVar, cast, overload
 import httpx
 
 from . import _data_apis as apis
+from . import _writes
 from ._ai import chat_content
 from ._ai_client import Messages, OnyxAI
 from ._cascade import CascadeRelationshipBuilder, cascade_specs
@@ -540,7 +541,10 @@ class OnyxDatabase(DatabaseCore):
     # -- plumbing ------------------------------------------------------------------------------
 
     def _send(self, request: Request) -> Any:
-        return self._transport.send(request, self._call)
+        answer = self._transport.send(request, self._call)
+        if _writes.observing() and request.method != "GET":
+            _writes.notify_write(self._transport, request, answer)
+        return answer
 
     def _iterate(self, flow: Flow) -> Generator[Any, None, None]:
         return drive(flow, self._send)

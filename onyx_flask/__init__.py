@@ -23,16 +23,26 @@ See ``docs/flask.md``.
 
 from __future__ import annotations
 
-from ._extension import FLAT_CONFIG_KEYS, Onyx
+from ._extension import EXTENSION_KEYS, FLAT_CONFIG_KEYS, Onyx
+from ._json import OnyxJSONProvider
 from ._pagination import Pagination
-from .signals import onyx_signals, record_created, record_deleted, record_updated
+from .signals import (
+    onyx_signals,
+    record_created,
+    record_deleted,
+    record_updated,
+    records_written,
+)
 
 __all__ = [
+    "EXTENSION_KEYS",
     "FLAT_CONFIG_KEYS",
     "Onyx",
+    "OnyxJSONProvider",
     "Pagination",
     "onyx_signals",
     "record_created",
     "record_deleted",
     "record_updated",
+    "records_written",
 ]

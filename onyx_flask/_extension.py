@@ -1,4 +1,4 @@
-"""The ``Onyx`` Flask extension: config, the pooled client, per-context views and helpers."""
+"""The ``Onyx`` Flask extension: config, one pooled client per bind, per-context views, helpers."""
 
 from __future__ import annotations
 
@@ -9,57 +9,68 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, current_app, g, has_app_context
 
 from onyx_database import (
+    FLAT_SETTINGS,
     Condition,
-    OnyxConfigError,
     OnyxDatabase,
+    OnyxSettingsError,
     QueryBuilder,
+    RecordedRequest,
     ResolvedConfig,
     StreamHandle,
+    WriteEvent,
+    add_request_listener,
+    add_write_listener,
+    config_from_options,
+    settings_options,
 )
-from onyx_database._config import _SPELLING_TO_FIELD, ConfigResolver
 
+from ._json import install_json, not_found
 from ._pagination import Pagination, paginate_query
+from .signals import records_written
 
-__all__ = ["FLAT_CONFIG_KEYS", "Onyx"]
+__all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx"]
 
 T = TypeVar("T")
 
-FLAT_CONFIG_KEYS: dict[str, str] = {
-    "ONYX_DATABASE_ID": "database_id",
-    "ONYX_BASE_URL": "base_url",
-    "ONYX_API_KEY": "api_key",
-    "ONYX_API_SECRET": "api_secret",
-    "ONYX_PARTITION": "partition",
-    "ONYX_CONFIG_PATH": "config_path",
-}
-"""Flat ``app.config`` keys and the SDK option each one sets (they outrank ``ONYX``)."""
+FLAT_CONFIG_KEYS: dict[str, str] = dict(FLAT_SETTINGS)
+"""Flat ``app.config`` keys and the SDK option each one sets (they outrank ``ONYX``); the
+environment variables' names (``ONYX_DATABASE_API_KEY`` ...) are among them."""
 
-_G_ATTR = "_onyx_db"
-_HINT = (
-    "Set app.config['ONYX'] = {'database_id': ..., 'api_key': ..., 'api_secret': ...} "
-    "(or the flat keys ONYX_DATABASE_ID / ONYX_API_KEY / ONYX_API_SECRET), the environment "
-    "variables ONYX_DATABASE_ID / ONYX_DATABASE_API_KEY / ONYX_DATABASE_API_SECRET, or an "
-    "onyx-database.json config file."
+EXTENSION_KEYS: tuple[str, ...] = (
+    "ONYX_BINDS",
+    "ONYX_RECORD_REQUESTS",
+    "ONYX_JSON_PROVIDER",
+    "ONYX_JSON_ERRORS",
+)
+"""The extension's own ``app.config`` keys (written back with their defaults)."""
+
+_G_VIEWS = "_onyx_views"
+_G_RECORDED = "_onyx_recorded_requests"
+_HINTS = (
+    "app.config['ONYX'] = {'database_id': ..., 'api_key': ..., 'api_secret': ...}",
+    "the flat keys ONYX_DATABASE_ID, ONYX_DATABASE_API_KEY, ONYX_DATABASE_API_SECRET in app.config",
 )
 
 ViewOptionsLoader = Callable[[], Mapping[str, Any] | None]
+Bind = str | None
 
 
-class _OnyxState:
-    """What one app keeps in ``app.extensions["onyx"]``: config, the pooled client, a lock."""
+class _Pool:
+    """One bind's pooled client, created on first use (and again in a forked child process)."""
 
-    def __init__(self, extension: Onyx, config: ResolvedConfig) -> None:
-        self.extension = extension
+    def __init__(self, state: _OnyxState, bind: Bind, config: ResolvedConfig) -> None:
+        self._state = weakref.ref(state)
+        self.bind = bind
         self.config = config
         self._lock = threading.Lock()
         self._client: OnyxDatabase | None = None
         self._pid = 0
+        self._unlisten: Callable[[], None] | None = None
 
     def client(self) -> OnyxDatabase:
-        """The pooled client, created on first use (and again in a forked child process)."""
         pid = os.getpid()
         client = self._client
         if client is not None and self._pid == pid:
@@ -70,17 +81,95 @@ class _OnyxState:
                 # the parent's client alone.
                 self._client = OnyxDatabase(self.config)
                 self._pid = pid
+                self._unlisten = add_write_listener(self._written, client=self._client)
             return self._client
 
-    @property
-    def is_open(self) -> bool:
-        return self._client is not None and self._pid == os.getpid()
+    def _written(self, event: WriteEvent) -> None:
+        state = self._state()
+        app = None if state is None else state.app()
+        if app is None or not records_written.receivers:
+            return
+        records_written.send(
+            app,
+            table=event.table,
+            operation=event.operation,
+            records=list(event.records),
+            ids=list(event.ids),
+            count=event.count,
+            relationships=list(event.relationships),
+            bind=self.bind,
+        )
 
     def close(self) -> None:
         with self._lock:
             client, self._client = self._client, None
+            unlisten, self._unlisten = self._unlisten, None
+            if unlisten is not None:
+                unlisten()
             if client is not None and self._pid == os.getpid():
                 client.close()
+
+
+class _OnyxState:
+    """What one app keeps in ``app.extensions["onyx"]``: per-bind configs and pools."""
+
+    def __init__(
+        self,
+        extension: Onyx,
+        app: Flask,
+        configs: dict[Bind, ResolvedConfig],
+        default_error: OnyxSettingsError | None,
+    ) -> None:
+        self.extension = extension
+        self.app = weakref.ref(app)
+        self.pools = {bind: _Pool(self, bind, config) for bind, config in configs.items()}
+        self.default_error = default_error
+        self.database_ids = frozenset(config.database_id for config in configs.values())
+        self.json_errors = bool(app.config["ONYX_JSON_ERRORS"])
+        self._stop_recording: Callable[[], None] | None = None
+
+    @property
+    def config(self) -> ResolvedConfig:
+        return self.pool(None).config
+
+    def pool(self, bind: Bind) -> _Pool:
+        pool = self.pools.get(bind)
+        if pool is not None:
+            return pool
+        if bind is None:
+            raise RuntimeError(
+                "This app has no default Onyx database (only ONYX_BINDS); pass bind=... or "
+                f"set app.config['ONYX'].\n{self.default_error}"
+            )
+        raise KeyError(
+            f"Bind key {bind!r} is not in app.config['ONYX_BINDS'] "
+            f"(known: {', '.join(sorted(str(key) for key in self.pools if key)) or 'none'})."
+        )
+
+    def client(self, bind: Bind = None) -> OnyxDatabase:
+        return self.pool(bind).client()
+
+    def record(self) -> None:
+        state = weakref.ref(self)
+
+        def listener(recorded: RecordedRequest) -> None:
+            me = state()
+            if me is None or not has_app_context():
+                return
+            if current_app._get_current_object() is not me.app():  # type: ignore[attr-defined]
+                return
+            if recorded.database_id in me.database_ids:
+                g.setdefault(_G_RECORDED, []).append(recorded)
+
+        self._stop_recording = add_request_listener(listener)
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+
+    def __del__(self) -> None:
+        if self._stop_recording is not None:
+            self._stop_recording()
 
 
 def _close_at_exit(ref: weakref.ReferenceType[_OnyxState]) -> None:
@@ -89,10 +178,16 @@ def _close_at_exit(ref: weakref.ReferenceType[_OnyxState]) -> None:
         state.close()
 
 
+def _bind_of(table: object) -> Bind:
+    bind = getattr(table, "__bind_key__", None) if isinstance(table, type) else None
+    return bind if isinstance(bind, str) else None
+
+
 class Onyx:
-    """Onyx for Flask: one pooled :class:`~onyx_database.OnyxDatabase` per app, a cheap
-    per-app-context view at :attr:`db`, ``get_or_404`` / ``first_or_404`` / ``paginate``, and
-    the ``flask onyx`` command group.
+    """Onyx for Flask: one pooled :class:`~onyx_database.OnyxDatabase` per app and bind, a
+    cheap per-app-context view at :attr:`db`, ``get_or_404`` / ``first_or_404`` /
+    ``one_or_404`` / ``paginate``, write signals, request recording, JSON answers, and the
+    ``flask onyx`` command group.
 
     ::
 
@@ -101,6 +196,7 @@ class Onyx:
         def create_app():
             app = Flask(__name__)
             app.config["ONYX"] = {"database_id": "db", "api_key": "k", "api_secret": "s"}
+            app.config["ONYX_BINDS"] = {"analytics": {"database_id": "db2", ...}}
             onyx.init_app(app)
             return app
 
@@ -119,50 +215,66 @@ class Onyx:
     def init_app(self, app: Flask) -> None:
         """Register the extension on ``app``.
 
-        Reads, once: ``app.config["ONYX"]`` (a dict of SDK options, default ``{}``) and the flat
-        keys in :data:`FLAT_CONFIG_KEYS`, which outrank the dict. Together they are the SDK's
-        *explicit* layer, so ``ONYX_DATABASE_*`` environment variables and
-        ``onyx-database.json`` files still fill the gaps. Raises :class:`OnyxConfigError` at
-        once when the result is invalid or incomplete, and ``RuntimeError`` when the app
-        already has an Onyx extension. No network I/O happens here.
+        Reads, once: ``app.config["ONYX"]`` (a dict of SDK options) and the flat keys in
+        :data:`FLAT_CONFIG_KEYS` (which outrank the dict), ``ONYX_BINDS`` (bind key → dict of
+        options), ``ONYX_RECORD_REQUESTS`` (default: ``DEBUG or TESTING``),
+        ``ONYX_JSON_PROVIDER`` (default ``True``) and ``ONYX_JSON_ERRORS`` (default ``False``);
+        defaults are written back with ``setdefault``. Any other ``ONYX_*`` key raises.
+        When ``app.config`` names a database, the ``ONYX_DATABASE_*`` environment variables
+        are used only if ``ONYX_DATABASE_ID`` is that same database. Raises
+        :class:`~onyx_database.OnyxSettingsError` (a ``RuntimeError`` and an
+        ``OnyxConfigError``) at once when the config is invalid or incomplete, and
+        ``RuntimeError`` when the app already has an Onyx extension. No network I/O happens.
         """
         if "onyx" in app.extensions:
             raise RuntimeError(
                 "This Flask app already has an 'onyx' extension registered; call init_app once "
                 "per app."
             )
-        config = self._resolve(app)
-        state = _OnyxState(self, config)
+        app.config.setdefault("ONYX", {})
+        app.config.setdefault("ONYX_BINDS", {})
+        app.config.setdefault("ONYX_RECORD_REQUESTS", bool(app.debug or app.testing))
+        app.config.setdefault("ONYX_JSON_PROVIDER", True)
+        app.config.setdefault("ONYX_JSON_ERRORS", False)
+        configs, default_error = self._resolve(app)
+        state = _OnyxState(self, app, configs, default_error)
         app.extensions["onyx"] = state
+        if app.config["ONYX_RECORD_REQUESTS"]:
+            state.record()
         atexit.register(_close_at_exit, weakref.ref(state))
         app.teardown_appcontext(self._teardown)
         app.shell_context_processor(lambda: {"onyx": self})
+        install_json(app, provider=bool(app.config["ONYX_JSON_PROVIDER"]), errors=state.json_errors)
         if self._add_cli:
             from ._cli import onyx_cli
 
             app.cli.add_command(onyx_cli)
 
     @staticmethod
-    def _resolve(app: Flask) -> ResolvedConfig:
-        options = app.config.setdefault("ONYX", {})
-        if not isinstance(options, Mapping):
-            raise OnyxConfigError(
-                f"app.config['ONYX'] must be a dict of Onyx options, got {type(options).__name__}."
-                f" {_HINT}"
+    def _resolve(app: Flask) -> tuple[dict[Bind, ResolvedConfig], OnyxSettingsError | None]:
+        options = settings_options(app.config, extension_keys=EXTENSION_KEYS)
+        binds = app.config["ONYX_BINDS"]
+        if not isinstance(binds, Mapping):
+            raise OnyxSettingsError(
+                "app.config['ONYX_BINDS'] must be a dict of bind key -> dict of Onyx options, "
+                f"got {type(binds).__name__}."
             )
-        explicit: dict[str, Any] = dict(options)
-        for key, option in FLAT_CONFIG_KEYS.items():
-            value = app.config.get(key)
-            if value is None:
-                continue
-            for spelling in [k for k in explicit if _same_option(k, option)]:
-                del explicit[spelling]
-            explicit[option] = value
+        configs: dict[Bind, ResolvedConfig] = {}
+        default_error: OnyxSettingsError | None = None
         try:
-            return ConfigResolver().resolve_uncached(explicit)
-        except OnyxConfigError as exc:
-            message = f"Onyx is not configured for this Flask app: {exc} {_HINT}"
-            raise OnyxConfigError(message) from None
+            configs[None] = config_from_options(options, where="app.config", hints=_HINTS)
+        except OnyxSettingsError as exc:
+            if options or not binds:
+                raise
+            default_error = exc  # Flask-SQLAlchemy's rule: the binds alone are enough
+        for key, bind_options in binds.items():
+            where = f"app.config['ONYX_BINDS'][{key!r}]"
+            if not isinstance(key, str) or not isinstance(bind_options, Mapping):
+                raise OnyxSettingsError(f"{where} must be a dict of Onyx options.")
+            configs[key] = config_from_options(
+                bind_options, where=where, hints=(f"{where} = {{'database_id': ..., ...}}",)
+            )
+        return configs, default_error
 
     def view_options(self, loader: ViewOptionsLoader) -> ViewOptionsLoader:
         """Decorator: ``loader()`` returns keyword arguments for ``with_options`` (``partition``,
@@ -189,14 +301,23 @@ class Onyx:
             )
         return state
 
-    def config(self, app: Flask | None = None) -> ResolvedConfig:
-        """The resolved SDK configuration of ``app`` (default: the current app)."""
-        return self._state(app).config
+    def config(self, app: Flask | None = None, *, bind: Bind = None) -> ResolvedConfig:
+        """The resolved SDK configuration of ``app`` (default: the current app) and ``bind``."""
+        return self._state(app).pool(bind).config
 
-    def get_client(self, app: Flask | None = None) -> OnyxDatabase:
-        """The pooled client of ``app`` (default: the current app); thread-safe, created on
-        first use. Use it directly in background threads that have no app context."""
-        return self._state(app).client()
+    @property
+    def binds(self) -> tuple[str, ...]:
+        """The bind keys of the current app (``ONYX_BINDS``)."""
+        return tuple(str(key) for key in self._state().pools if key is not None)
+
+    def get_client(self, app: Flask | None = None, *, bind: Bind = None) -> OnyxDatabase:
+        """The pooled client of ``app`` (default: the current app) for ``bind`` (default: the
+        ``ONYX`` database); thread-safe, created on first use, one per bind per app. Use it
+        directly in background threads that have no app context.
+
+        ``onyx.get_client(bind="analytics").from_table("Event").count()``
+        """
+        return self._state(app).client(bind)
 
     @property
     def client(self) -> OnyxDatabase:
@@ -205,34 +326,52 @@ class Onyx:
 
     @property
     def db(self) -> OnyxDatabase:
-        """A light ``with_options`` view of the pooled client for the current app context.
+        """A light ``with_options`` view of the default pooled client for the current app
+        context (see :meth:`get_db`)."""
+        return self.get_db()
+
+    def get_db(self, bind: Bind = None) -> OnyxDatabase:
+        """A light ``with_options`` view of ``bind``'s pooled client for the current app context.
 
         The same object for the whole app context (one request), a new one for the next; all
         share the app's connection pool. Built with the :meth:`view_options` loader's options,
         and dropped when the app context tears down.
         """
-        view = g.get(_G_ATTR)
-        if isinstance(view, OnyxDatabase):
+        views: dict[Bind, OnyxDatabase] = g.setdefault(_G_VIEWS, {})
+        view = views.get(bind)
+        if view is not None:
             return view
-        client = self._state().client()
+        client = self._state().client(bind)
         options = dict(self._view_options() or {}) if self._view_options is not None else {}
-        view = client.with_options(**options)
-        setattr(g, _G_ATTR, view)
+        view = views[bind] = client.with_options(**options)
         return view
 
     def _teardown(self, exc: BaseException | None) -> None:
-        view = g.pop(_G_ATTR, None)
-        if isinstance(view, OnyxDatabase):
-            view.close()  # a view's close() never closes the shared pool
+        views = g.pop(_G_VIEWS, None)
+        if isinstance(views, dict):
+            for view in views.values():
+                view.close()  # a view's close() never closes the shared pool
 
     def close(self, app: Flask | None = None) -> None:
-        """Close the connection pool of ``app`` (default: the current app), cancelling its
+        """Close every connection pool of ``app`` (default: the current app), cancelling its
         :meth:`listen` streams. Idempotent; the next use opens a new pool. Also runs at
         interpreter exit."""
         self._state(app).close()
 
+    def get_recorded_requests(self) -> list[RecordedRequest]:
+        """The Onyx requests the current app context made so far (every bind), when
+        ``ONYX_RECORD_REQUESTS`` is on: :class:`~onyx_database.RecordedRequest` items with
+        method, templated path, status, duration, table and request id; never a secret.
+        Flask-SQLAlchemy's ``get_recorded_queries()`` for Onyx."""
+        return list(g.get(_G_RECORDED, []))
+
     def listen(
-        self, table: str | type[Any], *, where: Condition | None = None, app: Flask | None = None
+        self,
+        table: str | type[Any],
+        *,
+        where: Condition | None = None,
+        app: Flask | None = None,
+        bind: Bind = None,
     ) -> StreamHandle:
         """Bridge a live stream of ``table`` (a name or a model class) to the blinker signals in
         :mod:`onyx_flask.signals`: each ``CREATE`` / ``UPDATE`` / ``DELETE`` sends
@@ -243,45 +382,83 @@ class Onyx:
         from ._listen import start_listen
 
         target = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
-        return start_listen(target, self.get_client(target), table, where)
+        client = self.get_client(target, bind=bind if bind is not None else _bind_of(table))
+        return start_listen(target, client, table, where)
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    @overload
-    def get_or_404(self, table: type[T], pk: str | int, *, description: str | None = None) -> T: ...
+    def _query(self, source: QueryBuilder[T] | str | type[Any], bind: Bind) -> QueryBuilder[Any]:
+        if isinstance(source, QueryBuilder):
+            return source
+        return self.get_db(bind if bind is not None else _bind_of(source)).from_table(source)
 
     @overload
     def get_or_404(
-        self, table: str, pk: str | int, *, description: str | None = None
+        self, table: type[T], pk: str | int, *, bind: Bind = None, description: str | None = None
+    ) -> T: ...
+
+    @overload
+    def get_or_404(
+        self, table: str, pk: str | int, *, bind: Bind = None, description: str | None = None
     ) -> dict[str, Any]: ...
 
     def get_or_404(
-        self, table: str | type[Any], pk: str | int, *, description: str | None = None
+        self,
+        table: str | type[Any],
+        pk: str | int,
+        *,
+        bind: Bind = None,
+        description: str | None = None,
     ) -> Any:
-        """The record of ``table`` with primary key ``pk``, or abort with 404."""
-        record = self.db.find_by_id(table, pk)
+        """The record of ``table`` (a name or a model class, whose ``__bind_key__`` picks the
+        bind) with primary key ``pk``, or abort with 404."""
+        db = self.get_db(bind if bind is not None else _bind_of(table))
+        record = db.find_by_id(table, pk)
         if record is None:
-            abort(404, description=description)
+            not_found(description, json_errors=self._state().json_errors)
         return record
 
-    def first_or_404(self, query: QueryBuilder[T], *, description: str | None = None) -> T:
-        """The first record of ``query`` (one ``limit 1`` request), or abort with 404."""
-        record = query.first_or_none()
+    def first_or_404(
+        self,
+        query: QueryBuilder[T] | str | type[Any],
+        *,
+        bind: Bind = None,
+        description: str | None = None,
+    ) -> Any:
+        """The first record of ``query`` (a query, a model class or a table name; one
+        ``limit 1`` request), or abort with 404."""
+        record = self._query(query, bind).first_or_none()
         if record is None:
-            abort(404, description=description)
+            not_found(description, json_errors=self._state().json_errors)
         return record
+
+    def one_or_404(
+        self,
+        query: QueryBuilder[T] | str | type[Any],
+        *,
+        bind: Bind = None,
+        description: str | None = None,
+    ) -> Any:
+        """The only record of ``query`` (a query, a model class or a table name), or abort with
+        404 when there is none or more than one (one request for at most 2 records)."""
+        records = self._query(query, bind).limit(2).list()
+        if len(records) != 1:
+            not_found(description, json_errors=self._state().json_errors)
+        return records[0]
 
     def paginate(
         self,
-        query: QueryBuilder[T],
+        query: QueryBuilder[T] | str | type[Any],
         *,
+        bind: Bind = None,
         page: int | None = None,
         per_page: int | None = None,
         max_per_page: int | None = 100,
         error_out: bool = True,
         count: bool = True,
-    ) -> Pagination[T]:
-        """One page of ``query`` as a :class:`Pagination` (Flask-SQLAlchemy's attribute set).
+    ) -> Pagination[Any]:
+        """One page of ``query`` (a query, a model class or a table name) as a
+        :class:`Pagination` (Flask-SQLAlchemy's attribute set).
 
         ``page``/``per_page`` default to the request's ``?page=`` / ``?per_page=`` (else 1 and
         20); ``per_page`` is capped by ``max_per_page`` (``None``: no cap). With ``error_out``
@@ -290,17 +467,10 @@ class Onyx:
         docs/flask.md); ``count=True`` adds one count request for ``total``.
         """
         return paginate_query(
-            query,
+            self._query(query, bind),
             page=page,
             per_page=per_page,
             max_per_page=max_per_page,
             error_out=error_out,
             count=count,
         )
-
-
-def _same_option(spelling: str, option: str) -> bool:
-    """Whether ``spelling`` (``databaseId``, ``api_key``...) names the SDK option ``option``."""
-    if option == "config_path":
-        return spelling in ("config_path", "configPath")
-    return _SPELLING_TO_FIELD.get(spelling) == option

@@ -1,4 +1,5 @@
-"""Blinker signals of the Onyx Flask extension, sent by the change-stream bridge.
+"""Blinker signals of the Onyx Flask extension: the change-stream bridge's ``record_*`` signals
+and ``records_written`` for the app's own writes.
 
 :meth:`Onyx.listen <onyx_flask.Onyx.listen>` (and ``flask onyx listen``) subscribes to an
 Onyx live query and sends one of these signals per change, inside an app context, with the Flask
@@ -20,7 +21,13 @@ from __future__ import annotations
 
 from blinker import Namespace
 
-__all__ = ["onyx_signals", "record_created", "record_deleted", "record_updated"]
+__all__ = [
+    "onyx_signals",
+    "record_created",
+    "record_deleted",
+    "record_updated",
+    "records_written",
+]
 
 onyx_signals = Namespace()
 """The namespace of the signals below (separate from blinker's default namespace)."""
@@ -34,4 +41,15 @@ record_updated = onyx_signals.signal(
 record_deleted = onyx_signals.signal(
     "record-deleted",
     doc="A record was deleted, or updated so that it no longer matches the query (``DELETE``).",
+)
+
+records_written = onyx_signals.signal(
+    "records-written",
+    doc="""A write through the extension's client was accepted (in process, after the answer).
+
+    Sent in the thread that wrote, before the write call returns, with the app as sender and
+    ``table``, ``operation`` (``"save"``, ``"insert"``, ``"delete"``, ``"update_query"``,
+    ``"delete_query"``), ``records`` (wire dicts the server answered, for saves and inserts),
+    ``ids`` (for a delete), ``count`` (for query updates/deletes), ``relationships`` (cascade
+    specs) and ``bind``. Flask-SQLAlchemy's ``models_committed`` for Onyx.""",
 )

@@ -101,6 +101,8 @@ def test_onyx_dict_outranks_environment(
 def test_environment_and_files_fill_the_gaps(
     make_app: MakeApp, onyx_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
+    # The environment lends its key only when it names the same database as app.config.
+    monkeypatch.setenv("ONYX_DATABASE_ID", onyx_options["database_id"])
     monkeypatch.setenv("ONYX_DATABASE_API_KEY", onyx_options["api_key"])
     (Path.cwd() / "onyx-database.json").write_text(
         json.dumps({"databaseId": onyx_options["database_id"], "apiSecret": "file-secret"})
@@ -179,9 +181,9 @@ def test_teardown_releases_the_view_but_not_the_pool(app_and_onyx: tuple[Flask, 
     ctx.push()
     view = onyx.db
     context_globals = g._get_current_object()
-    assert context_globals.get("_onyx_db") is view
+    assert context_globals.get("_onyx_views") == {None: view}
     ctx.pop()
-    assert "_onyx_db" not in context_globals
+    assert "_onyx_views" not in context_globals
     with app.app_context():
         assert onyx.db is not view
         assert onyx.db.find_by_id("User", "nobody") is None  # the pool still works

@@ -31,6 +31,9 @@ PUBLIC = {
     "ReconnectPolicy", "OnyxStreamError", "OnyxStreamOverflowError",
     # request recording (tests, debug tooling, framework adapters)
     "RecordedRequest", "RequestRecorder", "add_request_listener", "record_requests",
+    # framework adapters' core: settings, write observation, table names
+    "FLAT_SETTINGS", "OnyxSettingsError", "config_from_options", "settings_options",
+    "WriteEvent", "add_write_listener", "table_name",
 }  # fmt: skip
 
 
