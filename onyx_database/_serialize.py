@@ -63,6 +63,8 @@ def to_wire(value: Any, path: str = "entity") -> Any:
 def _convert(value: Any, path: str, active: set[int]) -> Any:
     if type(value) in _PASS_THROUGH:
         return value
+    if type(value) is dict or type(value) is list:
+        return _container(value, path, active)
     if isinstance(value, enum.Enum):
         return _convert(value.value, path, active)
     if isinstance(value, _PASS_THROUGH):  # subclasses of str/int/float that are not enums
@@ -109,9 +111,12 @@ def _container(value: Any, path: str, active: set[int], owner: Any = None) -> An
         raise OnyxSerializationError(f"reference cycle at {path}")
     active.add(marker)
     try:
-        if isinstance(value, Mapping):
+        # Plain keys and values (most of them) skip the call and the path that names them.
+        if type(value) is dict or isinstance(value, Mapping):
             return {
-                _key(key, path): _convert(item, f"{path}.{key}", active)
+                (key if type(key) is str else _key(key, path)): (
+                    item if type(item) in _PASS_THROUGH else _convert(item, f"{path}.{key}", active)
+                )
                 for key, item in value.items()
             }
         items = value
@@ -120,7 +125,10 @@ def _container(value: Any, path: str, active: set[int], owner: Any = None) -> An
                 items = sorted(value)
             except TypeError:
                 items = list(value)
-        return [_convert(item, f"{path}[{index}]", active) for index, item in enumerate(items)]
+        return [
+            item if type(item) in _PASS_THROUGH else _convert(item, f"{path}[{index}]", active)
+            for index, item in enumerate(items)
+        ]
     finally:
         active.discard(marker)
 

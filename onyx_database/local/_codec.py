@@ -41,10 +41,9 @@ _NUMBERS: Final = (int, float)
 def check_document(document: Any) -> None:
     """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers."""
     stack: list[tuple[Any, int]] = [(document, 1)]
-    nodes = 0
+    nodes = 1
     while stack:
         value, depth = stack.pop()
-        nodes += 1
         if nodes > MAX_NODES:
             raise bad_request("the body has too many values")
         if depth > MAX_DEPTH:
@@ -67,15 +66,21 @@ def check_document(document: Any) -> None:
             children = value.values()
         else:
             raise bad_request(f"unsupported value type in body: {type(value).__name__}")
-        # Scalars (most of a body) are checked here rather than pushed on the stack.
+        # Scalars (most of a body) are checked here rather than pushed on the stack; every child
+        # is counted now, so a container popped later does not count itself again.
+        if depth >= MAX_DEPTH and len(children):
+            raise bad_request(f"the body is nested deeper than {MAX_DEPTH} levels")
+        nodes += len(children)
         for item in children:
             kind = type(item)
-            if kind in _LEAVES or kind in _NUMBERS:
-                nodes += 1
-                if depth + 1 > MAX_DEPTH:
-                    raise bad_request(f"the body is nested deeper than {MAX_DEPTH} levels")
-                if kind in _NUMBERS:
-                    _check_scalar(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is int:
+                if not _I64[0] <= item <= _I64[1]:
+                    raise bad_request("integers must fit in 64 bits")
+            elif kind is float:
+                if not math.isfinite(item):
+                    raise bad_request("NaN and Infinity are not valid values")
             else:
                 stack.append((item, depth + 1))
         if nodes > MAX_NODES:

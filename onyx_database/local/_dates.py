@@ -103,6 +103,34 @@ def _parse_java(text: str) -> int | None:
     return _to_ms(moment)
 
 
+_MILLIS_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z", re.ASCII)
+_DAY_STARTS: dict[str, int | None] = {}
+
+
+def _fast_canonical(text: str) -> int | None:
+    """Epoch milliseconds of ``2025-09-04T18:08:18.345Z`` (what the SDKs send) from a cache of
+    day starts; ``None`` for any other form or an invalid date, which the full parser handles."""
+    match = _MILLIS_ISO.fullmatch(text)
+    if match is None:
+        return None
+    day_text, hours, minutes, seconds, millis = match.groups()
+    start = _DAY_STARTS.get(day_text, -1)
+    if start == -1:
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            start = None
+        else:
+            start = (day - _EPOCH.date()).days * 86_400_000
+        if len(_DAY_STARTS) > 10_000:
+            _DAY_STARTS.clear()
+        _DAY_STARTS[day_text] = start
+    h, m, sec = int(hours), int(minutes), int(seconds)
+    if start is None or h > 23 or m > 59 or sec > 59:
+        return None
+    return start + h * 3_600_000 + m * 60_000 + sec * 1000 + int(millis)
+
+
 def parse_timestamp(value: object) -> int | None:
     """Epoch milliseconds for an ISO string, ``yyyy-MM-dd``, Kotlin ``MM/dd/yyyy hh:mm:ss a z``
     or epoch millis (number or numeric string); ``None`` when the value is not a date.
@@ -120,6 +148,9 @@ def parse_timestamp(value: object) -> int | None:
         return parse_timestamp(int(value))
     if not isinstance(value, str):
         return None
+    fast = _fast_canonical(value)
+    if fast is not None:
+        return fast
     text = value.strip()
     if not text:
         return None

@@ -39,7 +39,7 @@ from ._records import render
 from ._schema import PARTITION_COLUMN, Entity, Schema
 from ._script import CONDITIONS, ArrayLiteral, Call, Chain, Literal, Node, This, parse_script
 from ._search import fallback_expression, translate
-from ._sql import Order, Where, compile_order, compile_where, keyset_after, q
+from ._sql import Order, Where, compile_order, compile_where, keyset_phases, q
 from ._storage import decode, fts_column, select_columns, wire_row
 from ._values import CoercionError, coerce_for_save, to_wire
 
@@ -220,27 +220,28 @@ class Executor:
         row starts with the rowid. Rows are decoded one at a time as SQLite yields them; with
         ``decoded=False`` rows SQL decided alone are not decoded at all (record ``{}``)."""
         entity = plan.entity
-        sql = f"SELECT rowid, {select_columns(entity)} FROM {q(entity.name)} WHERE {plan.where.sql}"
-        params: tuple[Any, ...] = plan.where.params
+        base = (
+            f"SELECT rowid, {select_columns(entity)} FROM {q(entity.name)} WHERE {plan.where.sql}"
+        )
+        order = "" if plan.order is None else f" ORDER BY {plan.order.sql()}"
+        phases: list[tuple[str, tuple[Any, ...]]] = [("", ())]
         if after is not None and plan.order is not None:
-            term = keyset_after(plan.order, after)
-            sql += f" AND {term[0]}"
-            params += term[1]
-        if plan.order is not None:
-            sql += f" ORDER BY {plan.order.sql()}"
+            phases = [(f" AND {t[0]}", t[1]) for t in keyset_phases(plan.order, after)]
         augment = bool(plan.names or plan.searches)
-        with contextlib.closing(self.reader.rows(sql, params)) as cursor:
-            if not decoded and plan.residual is None and not augment:
+        raw_only = not decoded and plan.residual is None and not augment
+        for extra, extra_params in phases:
+            sql, params = base + extra + order, plan.where.params + extra_params
+            with contextlib.closing(self.reader.rows(sql, params)) as cursor:
                 for raw in cursor:
-                    yield raw, ("", {})
-                return
-            for raw in cursor:
-                partition, record = decode(entity, raw[1:])
-                if augment:
-                    record = self._augment(plan, record)
-                if plan.residual is not None and not plan.residual(record):
-                    continue
-                yield raw, (partition, record)
+                    if raw_only:
+                        yield raw, ("", {})
+                        continue
+                    partition, record = decode(entity, raw[1:])
+                    if augment:
+                        record = self._augment(plan, record)
+                    if plan.residual is not None and not plan.residual(record):
+                        continue
+                    yield raw, (partition, record)
 
     def _augment(self, plan: _Plan, record: dict[str, Any]) -> dict[str, Any]:
         extra = dict(record)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import orjson
 
@@ -18,6 +19,59 @@ __all__ = ["coerce_updates", "prepare", "render"]
 _AS_IS: dict[str, type] = {"String": str, "Char": str, "Boolean": bool}
 
 
+_INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "Byte": (-(2**7), 2**7 - 1),
+    "Short": (-(2**15), 2**15 - 1),
+    "Int": (-(2**31), 2**31 - 1),
+    "Long": (-(2**63), 2**63 - 1),
+}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What :func:`prepare` and :func:`render` need of an entity, worked out once per entity."""
+
+    # (name, attribute type, the type kept as is, integer bounds, empty string means null)
+    fields: tuple[tuple[str, str, type | None, tuple[int, int] | None, bool], ...]
+    required: tuple[str, ...]  # attributes that must not be null, in declaration order
+    # (name, attribute type, timestamp) in wire order: the identifier first, the rest by name
+    wire: tuple[tuple[str, str, bool], ...]
+
+
+_PLANS: dict[int, tuple[Entity, _Plan]] = {}
+
+
+def _plan(entity: Entity) -> _Plan:
+    cached = _PLANS.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    identifier = entity.identifier
+    fields = tuple(
+        (
+            name,
+            attribute.type,
+            _AS_IS.get(attribute.type),
+            _INT_BOUNDS.get(attribute.type),
+            name == identifier and entity.generator == "UUID",
+        )
+        for name, attribute in entity.attributes.items()
+    )
+    required = tuple(
+        name
+        for name, attribute in entity.attributes.items()
+        if not attribute.nullable and not (name == identifier and entity.generator != "None")
+    )
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    wire = tuple(
+        (n, entity.attributes[n].type, entity.attributes[n].type == "Timestamp") for n in names
+    )
+    plan = _Plan(fields, required, wire)
+    if len(_PLANS) > 1000:  # schemas republished many times: start over
+        _PLANS.clear()
+    _PLANS[id(entity)] = (entity, plan)
+    return plan
+
+
 def prepare(entity: Entity, item: object) -> dict[str, Any]:
     """The coerced record of a saved object (ids may still be empty for UUID/Sequence).
 
@@ -25,16 +79,20 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
     """
     if not isinstance(item, Mapping):
         raise bad_request(f"a saved {entity.name} must be a JSON object")
+    plan = _plan(entity)
     record: dict[str, Any] = {}
-    for name, attribute in entity.attributes.items():
+    for name, attr_type, as_is, bounds, empty_is_null in plan.fields:
         raw = item.get(name)
-        if name == entity.identifier and entity.generator == "UUID" and raw == "":
+        if empty_is_null and raw == "":
             raw = None
-        if raw is None or type(raw) is _AS_IS.get(attribute.type):
+        if raw is None or type(raw) is as_is:
             record[name] = raw  # what coerce_for_save would return, without the checks
             continue
+        if bounds is not None and type(raw) is int and bounds[0] <= raw <= bounds[1]:
+            record[name] = raw  # likewise
+            continue
         try:
-            record[name] = coerce_for_save(attribute.type, raw)
+            record[name] = coerce_for_save(attr_type, raw)
         except CoercionError as error:
             raise unprocessable(
                 f"Attribute type mismatch, {error} for attribute {name} of {entity.name}"
@@ -42,37 +100,24 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
     key = record[entity.identifier]
     if entity.generator == "None" and key in (None, ""):
         raise unprocessable(f"Identifier key is required : {entity.identifier}")
-    for name, attribute in entity.attributes.items():
-        if name == entity.identifier and entity.generator != "None":
-            continue
-        if record[name] is None and not attribute.nullable:
+    for name in plan.required:
+        if record[name] is None:
             raise unprocessable(f"Attribute must not be null : {name}")
     return record
 
 
-_ORDERS: dict[int, tuple[Entity, tuple[tuple[str, str], ...]]] = {}
-
-
-def _wire_order(entity: Entity) -> tuple[tuple[str, str], ...]:
-    """``(name, type)`` of every attribute in wire order, computed once per entity."""
-    cached = _ORDERS.get(id(entity))
-    if cached is not None and cached[0] is entity:
-        return cached[1]
-    identifier = entity.identifier
-    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
-    order = tuple((n, entity.attributes[n].type) for n in names)
-    if len(_ORDERS) > 1000:  # schemas republished many times: start over
-        _ORDERS.clear()
-    _ORDERS[id(entity)] = (entity, order)
-    return order
+_PLAIN: Final = (str, int, bool)
 
 
 def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared attribute (null when unset), the identifier first, the rest by name."""
     out = {}
-    for name, attr_type in _wire_order(entity):
+    for name, attr_type, timestamp in _plan(entity).wire:
         value = record.get(name)
-        out[name] = None if value is None else to_wire(attr_type, value)
+        if value is None or (not timestamp and type(value) in _PLAIN):
+            out[name] = value  # what to_wire would return
+        else:
+            out[name] = to_wire(attr_type, value)
     return out
 
 

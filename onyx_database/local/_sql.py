@@ -35,7 +35,16 @@ from ._engine import (
 from ._schema import PARTITION_COLUMN, Entity
 from ._values import to_storage
 
-__all__ = ["Order", "Where", "compile_order", "compile_where", "keyset_after", "q", "register"]
+__all__ = [
+    "Order",
+    "Where",
+    "compile_order",
+    "compile_where",
+    "keyset_after",
+    "keyset_phases",
+    "q",
+    "register",
+]
 
 _INT64: Final = (-(2**63), 2**63 - 1)
 _TEXTS: Final = frozenset({"String", "Char"})
@@ -350,3 +359,20 @@ def keyset_after(order: Order, position: Sequence[Any]) -> Term:
         # A range the first key's index can seek to; the disjunction alone would scan.
         term = (f"{expression} >= ? AND {term[0]}", (position[0], *term[1]))
     return term
+
+
+def keyset_phases(order: Order, position: Sequence[Any]) -> list[Term]:
+    """:func:`keyset_after` split so that each part is an index range: after a non-null value of
+    a descending first key, the smaller values (a range), then the nulls (last descending);
+    after a null of an ascending first key, the rest of the nulls, then every non-null value.
+    Running the parts in turn gives the rows in order."""
+    term = keyset_after(order, position)
+    expression, descending = order.expressions[0]
+    if position[0] is not None and descending:
+        return [
+            (f"{expression} <= ? AND {term[0]}", (position[0], *term[1])),
+            (f"{expression} IS NULL", ()),
+        ]
+    if position[0] is None and not descending:
+        return [(f"{expression} IS NULL AND {term[0]}", term[1]), (f"{expression} IS NOT NULL", ())]
+    return [term]

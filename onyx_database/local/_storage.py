@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -467,6 +467,7 @@ def _select(entity: Entity) -> str:
     return sql
 
 
+_CONVERTED_TYPES: Final = frozenset({"EmbeddedObject", "EmbeddedList", "Boolean"})
 _NATIVE: dict[str, type] = {
     "String": str, "Char": str, "Long": int, "Timestamp": int, "Float": float, "Double": float,
 }  # fmt: skip
@@ -802,7 +803,8 @@ class Writer:
                 found = _decode(entity, row)
                 existing[(found[0], to_storage(id_type, found[1][identifier]))] = found[1]
         names = list(entity.attributes)
-        types = [entity.attributes[n].type for n in names]
+        # Only embedded and boolean values change on their way to a column (see to_storage).
+        columns = [(n, a.type, a.type in _CONVERTED_TYPES) for n, a in entity.attributes.items()]
         values: list[list[Any]] = []
         saved: list[dict[str, Any]] = []
         conflict: Conflict | None = None
@@ -818,8 +820,15 @@ class Writer:
                 )
                 break
             existing[key] = record
-            stored = [to_storage(t, record.get(n)) for n, t in zip(names, types, strict=True)]
-            values.append([partition, *stored])
+            values.append(
+                [
+                    partition,
+                    *[
+                        to_storage(t, record.get(n)) if converted else record.get(n)
+                        for n, t, converted in columns
+                    ],
+                ]
+            )
             if entity.searchable:
                 if previous is not None:
                     _fts_delete(self.conn, entity, partition, record[identifier])
