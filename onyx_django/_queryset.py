@@ -1209,8 +1209,10 @@ class OnyxQuerySet(_Base[T]):
 
     def iterator(self, chunk_size: int | None = None) -> Iterator[T]:
         """Stream the rows page by page (``chunk_size`` records per request, at most 1000)
-        without filling the result cache."""
-        size = self._chunk_size(chunk_size)
+        without filling the result cache. A bad ``chunk_size`` raises at once, as Django's."""
+        return self._iterate(self._chunk_size(chunk_size))
+
+    def _iterate(self, size: int) -> Iterator[T]:
         if self._empty():
             return
         if self._shape.low or self._shape.mode != "model":
@@ -1222,11 +1224,13 @@ class OnyxQuerySet(_Base[T]):
         for record in builder:
             yield build(record)
 
-    async def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
+    def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
         """Async :meth:`iterator`: ``async for row in qs.aiterator(500)``."""
+        return self._aiterate(self._chunk_size(chunk_size))
+
+    async def _aiterate(self, size: int) -> AsyncIterator[T]:
         from onyx_database import AsyncQueryBuilder
 
-        size = self._chunk_size(chunk_size)
         if self._empty():
             return
         if self._shape.low or self._shape.mode != "model":

@@ -204,7 +204,9 @@ def test_iterator_streams_in_chunks_without_caching(server: LocalServer) -> None
     assert [m.id for m in qs.iterator()] == ["p1", "p2", "p3", "p4", "p5"]
     assert queries(server) == 4
     with pytest.raises(ValueError, match="strictly positive"):
-        list(qs.iterator(chunk_size=0))
+        qs.iterator(chunk_size=0)
+    with pytest.raises(ValueError, match="strictly positive"):
+        qs.aiterator(chunk_size=-1)
 
 
 def test_values_and_values_list_shapes_with_python_types() -> None:
