@@ -192,3 +192,15 @@ def test_generated_models_belong_to_the_installed_app_they_are_written_into(
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.startswith("gen_app")]:
             del sys.modules[name]
+
+
+def test_a_subclass_of_a_generated_model_keeps_its_table(generated: Any) -> None:
+    class Person(generated.UserProfile):  # type: ignore[misc,name-defined]
+        def full_name(self) -> str:
+            return f"{self.firstName} {self.lastName}"
+
+    assert Person._meta.db_table == "UserProfile" and Person._meta.model_name == "person"
+    assert Person.objects is Person.onyx and Person.onyx.model is Person
+    grace = Person.onyx.get(pk="p3")
+    assert isinstance(grace, Person) and grace.full_name() == "Grace Hopper"
+    assert issubclass(Person.DoesNotExist, generated.UserProfile.DoesNotExist)
