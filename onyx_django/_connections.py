@@ -248,6 +248,8 @@ class _DefaultProxy:
         object.__setattr__(self, "_handler", handler)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # introspection (doctest, inspect.unwrap) must not connect
+            raise AttributeError(name)
         return getattr(self._handler[DEFAULT_ALIAS], name)
 
     def __repr__(self) -> str:
