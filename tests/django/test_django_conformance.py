@@ -327,3 +327,18 @@ def test_views_and_drf_send_model_signals_once(app: Client) -> None:
         ("delete", True, None),
         ("delete", True, None),
     ]
+
+
+def test_drf_hyperlinked_model_serializer(app: Client) -> None:
+    from onyx_django_modelapp import Profile
+    from rest_framework import serializers
+    from rest_framework.test import APIRequestFactory
+
+    class Linked(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Profile
+            fields = ["url", "id", "firstName"]
+
+    request = APIRequestFactory().get("/api/profiles/")
+    data = Linked(Profile.onyx.get(pk="p1"), context={"request": request}).data
+    assert data == {"url": "http://testserver/api/profiles/p1/", "id": "p1", "firstName": "Ada"}
