@@ -28,6 +28,7 @@ __all__ = [
     "arun",
     "build_instance",
     "delete_flow",
+    "instance_alias",
     "mark_loaded",
     "refresh_flow",
     "run",
@@ -74,6 +75,19 @@ async def arun(flow: Flow[R], alias: str) -> R:
             reply = await call(database)
         except Exception as exc:
             error = exc
+
+
+def instance_alias(instance: Any, using: str | None, *, write: bool) -> str:
+    """The alias an instance operation uses, as Django picks it: ``using``, else what a router
+    of ``settings.ONYX_ROUTERS`` says (``db_for_write`` / ``db_for_read``), else the alias the
+    instance was read through, else ``"default"``."""
+    if using:
+        return using
+    if connections.routers():
+        routed = connections.route(type(instance), write=write, instance=instance)
+        if routed != DEFAULT_ALIAS or not instance._state.db:
+            return routed
+    return str(instance._state.db or DEFAULT_ALIAS)
 
 
 def mark_loaded(instance: Any, alias: str) -> Any:
@@ -195,7 +209,7 @@ def save_flow(
     """``instance.save()``: pre_save, one write, post_save."""
     model = type(instance)
     opts = instance._meta
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=True)
     if force_insert and (force_update or update_fields):
         raise ValueError("Cannot force both insert and updating in model saving.")
     fields: frozenset[str] | None = None
@@ -334,7 +348,7 @@ def delete_flow(instance: OnyxModel, *, using: str | None) -> Flow[tuple[int, di
             f"{opts.object_name} object can't be deleted because its {opts.pk.attname} "
             "attribute is set to None."
         )
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=True)
     signals.pre_delete.send(sender=model, instance=instance, using=alias, origin=instance)
     partition = opts.partition
 
@@ -361,7 +375,7 @@ def refresh_flow(
     """``instance.refresh_from_db()``: one find by id; ``DoesNotExist`` when it is gone."""
     model = type(instance)
     opts = instance._meta
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=False)
     names = list(fields) if fields is not None else [f.name for f in opts.fields]
     for name in names:
         opts.get_field(name)
