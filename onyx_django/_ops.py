@@ -6,7 +6,7 @@ client and :func:`arun` with its async client, so ``qs.get()`` and ``await qs.ag
 every line of logic::
 
     def _count_flow(self):
-        matching = yield Count(spec, "default")
+        matching = yield Query(spec, "default", "count")
         return matching
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from onyx_database import AsyncOnyxDatabase, AsyncQueryBuilder, OnyxDatabase, QueryBuilder
 from onyx_database._query import QuerySpec
@@ -22,7 +22,7 @@ from onyx_database._query import QuerySpec
 from ._connections import connections
 from ._errors import django_errors
 
-__all__ = ["Call", "Count", "Delete", "Fetch", "Flow", "Insert", "Op", "Update", "arun", "run"]
+__all__ = ["Call", "Flow", "Insert", "Op", "Query", "arun", "run"]
 
 R = TypeVar("R")
 
@@ -43,59 +43,19 @@ Flow = Generator[Op, Any, R]
 
 
 @dataclass(frozen=True, slots=True)
-class Fetch(Op):
-    """Every record of ``spec`` (all pages up to its limit), as dicts."""
+class Query(Op):
+    """One terminal of the core builder on ``spec``: ``list`` (every record, all pages up to
+    its limit), ``count``, ``update`` (``spec`` carries the updates) or ``delete``."""
 
     spec: QuerySpec
     using: str
+    terminal: Literal["list", "count", "update", "delete"] = "list"
 
     def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).list()
+        return getattr(QueryBuilder(db, self.spec), self.terminal)()
 
     async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).list()
-
-
-@dataclass(frozen=True, slots=True)
-class Count(Op):
-    """How many records match ``spec``'s conditions."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).count()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).count()
-
-
-@dataclass(frozen=True, slots=True)
-class Update(Op):
-    """One update-by-query (``spec`` carries the updates); the count back."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).update()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).update()
-
-
-@dataclass(frozen=True, slots=True)
-class Delete(Op):
-    """One delete-by-query; the count back."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).delete()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).delete()
+        return await getattr(AsyncQueryBuilder(db, self.spec), self.terminal)()
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,6 +346,11 @@ def test_or_and_xor_union_intersection_difference() -> None:
     assert sorted(ids(named_a.intersection(young))) == ["p4"]
     assert sorted(ids(named_a.difference(young))) == ["p1", "p2"]
     assert sorted(ids(Member.onyx.all() | young)) == ["p1", "p2", "p3", "p4", "p5"]
+    assert sorted(ids(Member.onyx.all() ^ young)) == ["p1", "p2", "p3", "p5"]  # the complement
+    assert sorted(ids(Member.onyx.all().difference(young, old))) == ["p1", "p2", "p5"]
+    assert list(young.difference(Member.onyx.all())) == []
+    assert sorted(ids(Member.onyx.none() ^ old)) == ["p3"]
+    assert list(Member.onyx.none().intersection(old)) == []
     with pytest.raises(TypeError, match="different models"):
         young | Profile.onyx.all()  # type: ignore[operator]
     with pytest.raises(NotSupportedError):
