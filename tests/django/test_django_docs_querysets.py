@@ -5,36 +5,15 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import Field
-
-from onyx_django.models import OnyxModel
+from onyx_django_people import Profile  # docs/django.md's model (plus userId, required here)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "django.md"
 
 pytestmark = pytest.mark.usefixtures("server")
-
-
-class Profile(OnyxModel):
-    """docs/django.md's model (plus ``userId``, which the example schema requires)."""
-
-    id: str = Field(max_length=40)
-    firstName: str
-    lastName: str
-    age: int | None = None
-    bio: str | None = None
-    userId: str = "u0"
-    createdAt: datetime = Field(default_factory=lambda: datetime.now(UTC))
-
-    class Meta:
-        db_table = "UserProfile"
-        app_label = "people"
-        ordering = ["id"]
-        get_latest_by = "createdAt"
 
 
 def first_block(heading: str) -> str:
