@@ -40,17 +40,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ._connections import connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
-from ._instances import (
-    arun,
-    delete_flow,
-    instance_alias,
-    refresh_flow,
-    run,
-    save_flow,
-    validated_values,
-)
+from ._instances import delete_flow, instance_alias, refresh_flow, save_flow, validated_values
 from ._manager import OnyxManager, manager_for
 from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
+from ._ops import Flow, arun, run
 
 __all__ = ["OnyxModel"]
 
@@ -244,6 +237,21 @@ class OnyxModel(_Base):
     def _alias(self, using: str | None, *, write: bool = True) -> str:
         return instance_alias(self, using, write=write)
 
+    def _save(
+        self,
+        force_insert: bool,
+        force_update: bool,
+        using: str | None,
+        update_fields: Iterable[str] | None,
+    ) -> Flow[None]:
+        return save_flow(
+            self,
+            force_insert=force_insert,
+            force_update=force_update,
+            using=self._alias(using),
+            update_fields=update_fields,
+        )
+
     def save(
         self,
         *,
@@ -263,17 +271,7 @@ class OnyxModel(_Base):
         Values are validated first: an invalid or missing one raises Django's
         ``ValidationError`` before anything is sent.
         """
-        alias = self._alias(using)
-        run(
-            save_flow(
-                self,
-                force_insert=force_insert,
-                force_update=force_update,
-                using=alias,
-                update_fields=update_fields,
-            ),
-            alias,
-        )
+        run(self._save(force_insert, force_update, using, update_fields))
 
     async def asave(
         self,
@@ -284,32 +282,20 @@ class OnyxModel(_Base):
         update_fields: Iterable[str] | None = None,
     ) -> None:
         """Async :meth:`save` (the alias's async client; the same signals)."""
-        alias = self._alias(using)
-        await arun(
-            save_flow(
-                self,
-                force_insert=force_insert,
-                force_update=force_update,
-                using=alias,
-                update_fields=update_fields,
-            ),
-            alias,
-        )
+        await arun(self._save(force_insert, force_update, using, update_fields))
 
     def delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
         """Delete the record (``pre_delete`` / ``post_delete``); ``(1, {label: 1})``, or
         ``(0, {label: 0})`` when it was already gone. The pk becomes ``None``, as in Django."""
-        alias = self._alias(using)
-        return run(delete_flow(self, using=alias), alias)
+        return run(delete_flow(self, using=self._alias(using)))
 
     async def adelete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
         """Async :meth:`delete`."""
-        alias = self._alias(using)
-        return await arun(delete_flow(self, using=alias), alias)
+        return await arun(delete_flow(self, using=self._alias(using)))
 
     def refresh_from_db(
         self,
@@ -318,8 +304,7 @@ class OnyxModel(_Base):
         from_queryset: Any = None,
     ) -> None:
         """Reload the fields (or just ``fields``) from Onyx; ``DoesNotExist`` when gone."""
-        alias = self._alias(using, write=False)
-        run(refresh_flow(self, using=alias, fields=fields), alias)
+        run(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
     async def arefresh_from_db(
         self,
@@ -328,8 +313,7 @@ class OnyxModel(_Base):
         from_queryset: Any = None,
     ) -> None:
         """Async :meth:`refresh_from_db`."""
-        alias = self._alias(using, write=False)
-        await arun(refresh_flow(self, using=alias, fields=fields), alias)
+        await arun(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
     # -- validation --------------------------------------------------------------------------
 
