@@ -26,6 +26,7 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, cast
 
 from asgiref.local import Local
@@ -78,6 +79,8 @@ class ConnectionHandler:
         ] = weakref.WeakKeyDictionary()
         self._blocked: str | None = None
         self._routers: tuple[tuple[Any, ...], list[Any]] | None = None
+        self._derived: dict[str, dict[str, Any]] = {}
+        self._derived_names: dict[tuple[str, str], str] = {}
 
     # -- test isolation ----------------------------------------------------------------------
 
@@ -107,6 +110,9 @@ class ConnectionHandler:
 
     def settings(self, alias: str) -> dict[str, Any]:
         """The SDK options of ``alias``; :class:`ImproperlyConfigured` for an unknown alias."""
+        derived = self._derived.get(alias)
+        if derived is not None:
+            return dict(derived)
         aliases = onyx_settings()
         if alias not in aliases:
             raise ImproperlyConfigured(
@@ -133,6 +139,7 @@ class ConnectionHandler:
         since an ``httpx.AsyncClient`` belongs to one loop). Close with :meth:`aclose_all`."""
         self._check_blocked()
         self._check_fork()
+        alias = self._overridden(alias)
         loop = asyncio.get_running_loop()
         clients = self._async_pools.setdefault(loop, {})
         client = clients.get(alias)
@@ -200,12 +207,44 @@ class ConnectionHandler:
         """A light view of ``alias``'s pool for this thread or task (same one until released)."""
         self._check_blocked()
         self._check_fork()
+        alias = self._overridden(alias)
         views = self._views()
         view = views.get(alias)
         if view is None:
             view = self.pool(alias).with_options()
             views[alias] = view
         return view
+
+    # -- per-request overrides ------------------------------------------------------------------
+
+    def _overridden(self, alias: str) -> str:
+        overrides: dict[str, str] | None = getattr(self._local, "overrides", None)
+        return overrides.get(alias, alias) if overrides else alias
+
+    @contextmanager
+    def override(self, alias: str = DEFAULT_ALIAS, **options: Any) -> Iterator[None]:
+        """Within the block, in this thread or task only, ``connections[alias]`` and the
+        querysets on ``alias`` use a client made with ``options`` on top of the alias's settings:
+        a user's own ``api_key``/``api_secret`` (row-level auth), a ``partition``, a timeout.
+
+        Each distinct set of options gets its own pooled client, created once and kept until
+        :meth:`close_all`; credentials stay in memory and never appear in alias names, logs or
+        errors. ``with connections.override(api_key=key, api_secret=secret): ...``
+        """
+        base = self.settings(alias)
+        key = repr(sorted((name, repr(value)) for name, value in options.items()))
+        with self._lock:
+            name = self._derived_names.get((alias, key))
+            if name is None:
+                name = f"{alias}+override{len(self._derived_names) + 1}"
+                self._derived_names[(alias, key)] = name
+                self._derived[name] = {**base, **options}
+        previous: dict[str, str] = getattr(self._local, "overrides", None) or {}
+        self._local.overrides = {**previous, alias: name}
+        try:
+            yield
+        finally:
+            self._local.overrides = previous
 
     def has_view(self, alias: str = DEFAULT_ALIAS) -> bool:
         """Whether this thread or task holds a view of ``alias`` right now."""
@@ -230,6 +269,7 @@ class ConnectionHandler:
         """Close every pooled client (the next use creates a new one)."""
         with self._lock:
             pools, self._pools = self._pools, {}
+            self._derived, self._derived_names = {}, {}
         self._local.views = {}
         self._local.epoch = object()
         for client in pools.values():
@@ -248,6 +288,8 @@ class _DefaultProxy:
         object.__setattr__(self, "_handler", handler)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # introspection (doctest, inspect.unwrap) must not connect
+            raise AttributeError(name)
         return getattr(self._handler[DEFAULT_ALIAS], name)
 
     def __repr__(self) -> str:

@@ -1,15 +1,16 @@
 """The instance API's writes and reads (save, delete, refresh), written once for sync and async.
 
-Each operation is a generator that yields *calls* (a function of an Onyx client: the sync one
-returns the result, the async one an awaitable) and receives the result, or the exception, back.
-:func:`run` drives it with ``connections[alias]``, :func:`arun` with the alias's async client.
-Signals are sent by the flow itself, so both paths send exactly the same ones.
+Each operation is a generator (a queryset "flow", :mod:`onyx_django._ops`) that yields
+:class:`Request` operations and receives their answers, or their errors, back; the queryset
+drivers ``run`` / ``arun`` execute it with the alias's sync or async client. Signals are sent by
+the flow itself, so both paths send exactly the same ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Generator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
@@ -19,61 +20,51 @@ from pydantic import ValidationError as PydanticValidationError
 from onyx_database import OnyxNotFoundError, eq
 
 from ._connections import DEFAULT_ALIAS, connections
-from ._errors import NotSupportedError, OnyxIntegrityError, django_errors
+from ._errors import NotSupportedError, OnyxIntegrityError
+from ._ops import Flow, Op
 
 if TYPE_CHECKING:
     from .models import OnyxModel
 
 __all__ = [
-    "arun",
+    "Request",
     "build_instance",
     "delete_flow",
+    "instance_alias",
     "mark_loaded",
     "refresh_flow",
-    "run",
     "save_flow",
     "validation_error",
 ]
 
-R = TypeVar("R")
-Call = Callable[[Any], Any]
-Flow = Generator[Call, Any, R]
+
+@dataclass(frozen=True, slots=True)
+class Request(Op):
+    """One request of an instance flow. ``call(client)`` is written once: the SDK's sync and
+    async clients share their method names, so it returns the answer with the one and an
+    awaitable with the other."""
+
+    call: Callable[[Any], Any]
+    using: str
+
+    def run(self, db: Any) -> Any:
+        return self.call(db)
+
+    async def arun(self, db: Any) -> Any:
+        return await self.call(db)
 
 
-def run(flow: Flow[R], alias: str) -> R:
-    """Drive ``flow`` with the alias's sync client."""
-    database = connections[alias]
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            call = flow.send(reply) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
-        reply, error = None, None
-        try:
-            reply = call(database)
-        except Exception as exc:
-            error = exc
-
-
-async def arun(flow: Flow[R], alias: str) -> R:
-    """Drive ``flow`` with the alias's async client (one per event loop)."""
-    database = connections.async_pool(alias)
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            call = flow.send(reply) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
-        reply, error = None, None
-        try:
-            reply = await call(database)
-        except Exception as exc:
-            error = exc
+def instance_alias(instance: Any, using: str | None, *, write: bool) -> str:
+    """The alias an instance operation uses, as Django picks it: ``using``, else what a router
+    of ``settings.ONYX_ROUTERS`` says (``db_for_write`` / ``db_for_read``), else the alias the
+    instance was read through, else ``"default"``."""
+    if using:
+        return using
+    if connections.routers():
+        routed = connections.route(type(instance), write=write, instance=instance)
+        if routed != DEFAULT_ALIAS or not instance._state.db:
+            return routed
+    return str(instance._state.db or DEFAULT_ALIAS)
 
 
 def mark_loaded(instance: Any, alias: str) -> Any:
@@ -195,7 +186,7 @@ def save_flow(
     """``instance.save()``: pre_save, one write, post_save."""
     model = type(instance)
     opts = instance._meta
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=True)
     if force_insert and (force_update or update_fields):
         raise ValueError("Cannot force both insert and updating in model saving.")
     fields: frozenset[str] | None = None
@@ -222,9 +213,9 @@ def save_flow(
     created = False
     every = [f.name for f in opts.fields if f.name != opts.pk.name]
 
-    def update(names: Iterable[str]) -> Call:
+    def update(names: Iterable[str]) -> Request:
         updates = {opts.get_field(n).column: record[opts.get_field(n).column] for n in names}
-        return _update_call(table, identifier, pk, opts.partition, updates)
+        return _update(table, identifier, pk, opts.partition, updates, alias)
 
     if fields is not None or force_update:
         if pk is None:
@@ -238,7 +229,7 @@ def save_flow(
             )
     elif force_insert or instance._state.adding or pk is None or not every:
         try:
-            answer = yield _write_call("create", table, record)
+            answer = yield _write("create", table, record, alias)
             created = True
             _copy_answer(instance, answer)
         except OnyxIntegrityError:
@@ -251,7 +242,7 @@ def save_flow(
         # kept), and create the record when it is gone.
         updated = yield update(every)
         if not updated:
-            answer = yield _write_call("create", table, record)
+            answer = yield _write("create", table, record, alias)
             created = True
             _copy_answer(instance, answer)
     instance._state.adding = False
@@ -277,51 +268,23 @@ def _reject_expressions(instance: OnyxModel) -> None:
             )
 
 
-def _write_call(method: str, table: str, record: dict[str, Any]) -> Call:
-    def call(database: Any) -> Any:
-        with django_errors():
-            return getattr(database, method)(table, record)
-
-    async def acall(database: Any) -> Any:
-        with django_errors():
-            return await getattr(database, method)(table, record)
-
-    return _either(call, acall)
+def _write(method: str, table: str, record: dict[str, Any], using: str) -> Request:
+    return Request(lambda db: getattr(db, method)(table, record), using)
 
 
-def _update_call(
-    table: str, identifier: str, pk: Any, partition: str | None, updates: dict[str, Any]
-) -> Call:
-    def query(database: Any) -> Any:
-        builder = database.from_table(table).where(eq(identifier, pk)).set_updates(updates)
-        return builder.in_partition(partition) if partition else builder
+def _update(
+    table: str,
+    identifier: str,
+    pk: Any,
+    partition: str | None,
+    updates: dict[str, Any],
+    using: str,
+) -> Request:
+    def call(db: Any) -> Any:
+        builder = db.from_table(table).where(eq(identifier, pk)).set_updates(updates)
+        return (builder.in_partition(partition) if partition else builder).update()
 
-    def call(database: Any) -> Any:
-        with django_errors():
-            return query(database).update()
-
-    async def acall(database: Any) -> Any:
-        with django_errors():
-            return await query(database).update()
-
-    return _either(call, acall)
-
-
-def _either(call: Call, acall: Call) -> Call:
-    """One call for both drivers: the async client gets the coroutine function."""
-
-    def dispatch(database: Any) -> Any:
-        if _is_async(database):
-            return acall(database)
-        return call(database)
-
-    return dispatch
-
-
-def _is_async(database: Any) -> bool:
-    from onyx_database import AsyncOnyxDatabase
-
-    return isinstance(database, AsyncOnyxDatabase)
+    return Request(call, using)
 
 
 def delete_flow(instance: OnyxModel, *, using: str | None) -> Flow[tuple[int, dict[str, int]]]:
@@ -334,18 +297,11 @@ def delete_flow(instance: OnyxModel, *, using: str | None) -> Flow[tuple[int, di
             f"{opts.object_name} object can't be deleted because its {opts.pk.attname} "
             "attribute is set to None."
         )
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=True)
     signals.pre_delete.send(sender=model, instance=instance, using=alias, origin=instance)
     partition = opts.partition
-
-    def call(database: Any) -> Any:
-        return database.delete(opts.db_table, pk, partition=partition)
-
-    async def acall(database: Any) -> Any:
-        return await database.delete(opts.db_table, pk, partition=partition)
-
     try:
-        yield _either(call, acall)
+        yield Request(lambda db: db.delete(opts.db_table, pk, partition=partition), alias)
         deleted = 1
     except OnyxNotFoundError:
         deleted = 0
@@ -361,19 +317,12 @@ def refresh_flow(
     """``instance.refresh_from_db()``: one find by id; ``DoesNotExist`` when it is gone."""
     model = type(instance)
     opts = instance._meta
-    alias = using or instance._state.db or DEFAULT_ALIAS
+    alias = instance_alias(instance, using, write=False)
     names = list(fields) if fields is not None else [f.name for f in opts.fields]
     for name in names:
         opts.get_field(name)
     pk, partition = instance.pk, opts.partition
-
-    def call(database: Any) -> Any:
-        return database.find_by_id(model, pk, partition=partition)
-
-    async def acall(database: Any) -> Any:
-        return await database.find_by_id(model, pk, partition=partition)
-
-    fresh = yield _either(call, acall)
+    fresh = yield Request(lambda db: db.find_by_id(model, pk, partition=partition), alias)
     if fresh is None:
         raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
     for name in names:

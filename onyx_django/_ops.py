@@ -2,27 +2,29 @@
 
 Every terminal method of :class:`~onyx_django.OnyxQuerySet` is written once as a generator that
 yields operations and receives their results; :func:`run` executes it with the alias's sync
-client and :func:`arun` with its async client, so ``qs.get()`` and ``await qs.aget()`` share
-every line of logic::
+client and :func:`arun` with its async client (through the core SDK's flow drivers), so
+``qs.get()`` and ``await qs.aget()`` share every line of logic::
 
     def _count_flow(self):
-        matching = yield Count(spec, "default")
+        matching = yield Query(spec, "default", "count")
         return matching
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
+from contextlib import aclosing, closing
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from onyx_database import AsyncOnyxDatabase, AsyncQueryBuilder, OnyxDatabase, QueryBuilder
+from onyx_database._flows import Emit, adrive, drive
 from onyx_database._query import QuerySpec
 
 from ._connections import connections
 from ._errors import django_errors
 
-__all__ = ["Call", "Count", "Delete", "Fetch", "Flow", "Insert", "Op", "Update", "arun", "run"]
+__all__ = ["Call", "Flow", "Insert", "Op", "Query", "arun", "run"]
 
 R = TypeVar("R")
 
@@ -43,59 +45,19 @@ Flow = Generator[Op, Any, R]
 
 
 @dataclass(frozen=True, slots=True)
-class Fetch(Op):
-    """Every record of ``spec`` (all pages up to its limit), as dicts."""
+class Query(Op):
+    """One terminal of the core builder on ``spec``: ``list`` (every record, all pages up to
+    its limit), ``count``, ``update`` (``spec`` carries the updates) or ``delete``."""
 
     spec: QuerySpec
     using: str
+    terminal: Literal["list", "count", "update", "delete"] = "list"
 
     def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).list()
+        return getattr(QueryBuilder(db, self.spec), self.terminal)()
 
     async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).list()
-
-
-@dataclass(frozen=True, slots=True)
-class Count(Op):
-    """How many records match ``spec``'s conditions."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).count()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).count()
-
-
-@dataclass(frozen=True, slots=True)
-class Update(Op):
-    """One update-by-query (``spec`` carries the updates); the count back."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).update()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).update()
-
-
-@dataclass(frozen=True, slots=True)
-class Delete(Op):
-    """One delete-by-query; the count back."""
-
-    spec: QuerySpec
-    using: str
-
-    def run(self, db: OnyxDatabase) -> Any:
-        return QueryBuilder(db, self.spec).delete()
-
-    async def arun(self, db: AsyncOnyxDatabase) -> Any:
-        return await AsyncQueryBuilder(db, self.spec).delete()
+        return await getattr(AsyncQueryBuilder(db, self.spec), self.terminal)()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,38 +94,35 @@ class Call(Op):
         return await self.asynchronous()
 
 
+def _emitting(flow: Flow[R]) -> Generator[Any, Any, None]:
+    """``flow`` for the core's drivers: its return value is emitted as its one output."""
+    result = yield from flow
+    yield Emit(result)
+
+
+def _perform(op: Op) -> Any:
+    with django_errors():
+        return op.run(connections[op.using])
+
+
+async def _aperform(op: Op) -> Any:
+    with django_errors():
+        return await op.arun(connections.async_pool(op.using))
+
+
 def run(flow: Flow[R]) -> R:
-    """Drive ``flow`` with the sync clients. An operation's error is raised inside the flow,
-    as the Django exception Django code catches (a 409 is an ``IntegrityError``)."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            op = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
-        value, error = None, None
-        try:
-            with django_errors():
-                value = op.run(connections[op.using])
-        except Exception as exc:
-            error = exc
+    """Drive ``flow`` with the sync clients (the core's driver). An operation's error is raised
+    inside the flow, as the Django exception Django code catches (a 409 is an
+    ``IntegrityError``)."""
+    with closing(drive(_emitting(flow), _perform)) as outputs:
+        for result in outputs:
+            return cast("R", result)
+    raise AssertionError("a queryset flow ended without a result")  # pragma: no cover
 
 
 async def arun(flow: Flow[R]) -> R:
-    """Drive ``flow`` with the running loop's async clients."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            op = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
-        value, error = None, None
-        try:
-            with django_errors():
-                value = await op.arun(connections.async_pool(op.using))
-        except Exception as exc:
-            error = exc
+    """Drive ``flow`` with the running loop's async clients (the core's async driver)."""
+    async with aclosing(adrive(_emitting(flow), _aperform)) as outputs:
+        async for result in outputs:
+            return cast("R", result)
+    raise AssertionError("a queryset flow ended without a result")  # pragma: no cover

@@ -45,7 +45,7 @@ from . import _fields
 from ._connections import connections
 from ._errors import MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
 from ._lookups import FieldTypes, condition_for_kwargs, condition_for_q
-from ._ops import Call, Count, Delete, Fetch, Flow, Insert, Update, arun, run
+from ._ops import Call, Flow, Insert, Query, arun, run
 
 __all__ = ["OnyxQuerySet"]
 
@@ -535,78 +535,44 @@ class OnyxQuerySet(_Base[T]):
                 )
         return other
 
-    def _combined(self: _QS, condition: Condition | None, empty: bool) -> _QS:
-        spec = dataclasses.replace(self._spec, conditions=condition)
-        return self._chain(QueryBuilder(_UNBOUND, spec), empty=empty)
+    def _combine(self, others: tuple[Any, ...], operator: str) -> OnyxQuerySet[T]:
+        """``self`` combined with each of ``others`` into one condition (one query)."""
+        matches = _NOTHING if self._shape.empty else self._spec.conditions
+        for other in others:
+            right = self._combinable(other, operator)
+            matched = _NOTHING if right._shape.empty else right._spec.conditions
+            matches = _combined_conditions(matches, matched, operator)
+        if matches is _NOTHING:
+            return self.none()
+        spec = dataclasses.replace(self._spec, conditions=matches)
+        return self._chain(QueryBuilder(_UNBOUND, spec), empty=False)
 
     def __or__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 | qs2``: records matching either (one query: ``OR`` of the conditions)."""
-        right = self._combinable(other, "|")
-        if self._shape.empty:
-            return right._chain()
-        if right._shape.empty:
-            return self._chain()
-        left_c, right_c = self._spec.conditions, right._spec.conditions
-        if left_c is None or right_c is None:
-            return self._combined(None, False)
-        return self._combined(left_c | right_c, False)
+        return self._combine((other,), "|")
 
     def __and__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 & qs2``: records matching both."""
-        right = self._combinable(other, "&")
-        if self._shape.empty or right._shape.empty:
-            return self.none()
-        left_c, right_c = self._spec.conditions, right._spec.conditions
-        if left_c is None or right_c is None:
-            return self._combined(left_c or right_c, False)
-        return self._combined(left_c & right_c, False)
+        return self._combine((other,), "&")
 
     def __xor__(self, other: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """``qs1 ^ qs2``: records matching exactly one of them."""
-        right = self._combinable(other, "^")
-        if self._shape.empty:
-            return right._chain()
-        if right._shape.empty:
-            return self._chain()
-        left_c, right_c = self._spec.conditions, right._spec.conditions
-        if left_c is None and right_c is None:
-            return self.none()
-        if left_c is None or right_c is None:
-            raise NotSupportedError("^ with an unfiltered queryset: use exclude() instead")
-        return self._combined((left_c & ~right_c) | (~left_c & right_c), False)
+        return self._combine((other,), "^")
 
     def union(self, *others: OnyxQuerySet[Any], all: bool = False) -> OnyxQuerySet[T]:
         """Records of any of the querysets (``|``; the same model only). ``all=True`` would keep
         duplicates, which Onyx cannot; it raises."""
         if all:
             raise NotSupportedError("union(all=True) is not supported by Onyx; use union()")
-        result = self
-        for other in others:
-            result = result | other
-        return result
+        return self._combine(others, "|")
 
     def intersection(self, *others: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """Records in every queryset (``&``; the same model only)."""
-        result = self
-        for other in others:
-            result = result & other
-        return result
+        return self._combine(others, "&")
 
     def difference(self, *others: OnyxQuerySet[Any]) -> OnyxQuerySet[T]:
         """Records of this queryset in none of the others (the same model only)."""
-        result = self
-        for other in others:
-            right = self._combinable(other, "difference()")
-            if right._shape.empty:
-                continue
-            if right._spec.conditions is None:
-                return self.none()
-            condition = ~right._spec.conditions
-            left = result._spec.conditions
-            result = result._combined(
-                condition if left is None else left & condition, result._shape.empty
-            )
-        return result
+        return self._combine(others, "difference()")
 
     # -- properties ----------------------------------------------------------------------------
 
@@ -768,14 +734,14 @@ class OnyxQuerySet(_Base[T]):
             grouped = yield from self._grouped_flow(self._shape.annotations, spec.group_by or ())
             return self._shaped(grouped[low : spec.limit])
         if low == 0:
-            records = yield Fetch(spec, self.db)
+            records = yield Query(spec, self.db)
             return self._shaped(records)
         if low <= SKIP_INLINE or spec.distinct or spec.group_by or self._shape.annotations:
-            records = yield Fetch(spec, self.db)
+            records = yield Query(spec, self.db)
             return self._shaped(records[low:])
         pk = self._pk
         ids_spec = dataclasses.replace(spec, fields=(pk,), resolvers=None, resolver_models=())
-        id_rows = yield Fetch(ids_spec, self.db)
+        id_rows = yield Query(ids_spec, self.db)
         ids = [row.get(pk) for row in id_rows[low:]]
         if not ids:
             return []
@@ -785,7 +751,7 @@ class OnyxQuerySet(_Base[T]):
         page_spec = dataclasses.replace(
             spec, conditions=in_op(pk, ids), fields=fields, limit=None, page_size=None, sort=()
         )
-        records = yield Fetch(page_spec, self.db)
+        records = yield Query(page_spec, self.db)
         position = {key: index for index, key in enumerate(ids)}
         records.sort(key=lambda record: position.get(record.get(pk), len(position)))
         return self._shaped(records)
@@ -901,7 +867,7 @@ class OnyxQuerySet(_Base[T]):
         spec = self._final_spec()
         if spec.distinct or spec.group_by or self._shape.annotations:
             return len((yield from self._rows_flow()))
-        matching: int = yield Count(dataclasses.replace(spec, limit=None), self.db)
+        matching: int = yield Query(dataclasses.replace(spec, limit=None), self.db, "count")
         available = max(matching - self._shape.low, 0)
         high = self._high
         return available if high is None else min(available, high - self._shape.low)
@@ -1150,7 +1116,7 @@ class OnyxQuerySet(_Base[T]):
                 conditions=condition,
                 sort=base.sort if field == pk else (),
             )
-            rows = yield Fetch(spec, self.db)
+            rows = yield Query(spec, self.db)
             for row in rows:
                 key = tuple(_hashable(row.get(name)) for name in group)
                 if field == pk:
@@ -1209,8 +1175,10 @@ class OnyxQuerySet(_Base[T]):
 
     def iterator(self, chunk_size: int | None = None) -> Iterator[T]:
         """Stream the rows page by page (``chunk_size`` records per request, at most 1000)
-        without filling the result cache."""
-        size = self._chunk_size(chunk_size)
+        without filling the result cache. A bad ``chunk_size`` raises at once, as Django's."""
+        return self._iterate(self._chunk_size(chunk_size))
+
+    def _iterate(self, size: int) -> Iterator[T]:
         if self._empty():
             return
         if self._shape.low or self._shape.mode != "model":
@@ -1222,11 +1190,13 @@ class OnyxQuerySet(_Base[T]):
         for record in builder:
             yield build(record)
 
-    async def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
+    def aiterator(self, chunk_size: int | None = None) -> AsyncIterator[T]:
         """Async :meth:`iterator`: ``async for row in qs.aiterator(500)``."""
+        return self._aiterate(self._chunk_size(chunk_size))
+
+    async def _aiterate(self, size: int) -> AsyncIterator[T]:
         from onyx_database import AsyncQueryBuilder
 
-        size = self._chunk_size(chunk_size)
         if self._empty():
             return
         if self._shape.low or self._shape.mode != "model":
@@ -1506,7 +1476,7 @@ class OnyxQuerySet(_Base[T]):
                 raise ValueError("All bulk_update() objects must have a primary key set.")
             updates = {name: getattr(obj, name) for name in names}
             spec = self._update_spec(in_op(self._pk, [key]), updates)
-            total += yield Update(spec, self._write_db)
+            total += yield Query(spec, self._write_db, "update")
         _send_bulk("bulk_updated", self.model, self._write_db, instances=instances, fields=names)
         return total
 
@@ -1547,7 +1517,9 @@ class OnyxQuerySet(_Base[T]):
         if self._shape.empty:
             return 0
         alias = self._write_db
-        updated: int = yield Update(self._update_spec(self._spec.conditions, checked), alias)
+        updated: int = yield Query(
+            self._update_spec(self._spec.conditions, checked), alias, "update"
+        )
         if signal:
             _send_bulk("queryset_updated", self.model, alias, values=checked, count=updated)
         return updated
@@ -1576,7 +1548,7 @@ class OnyxQuerySet(_Base[T]):
         per_row = pre_delete.has_listeners(model) or post_delete.has_listeners(model)
         if not per_row:
             spec = dataclasses.replace(self._spec, sort=(), limit=None, fields=None)
-            deleted: int = yield Delete(spec, self._write_db)
+            deleted: int = yield Query(spec, self._write_db, "delete")
         else:
             rows: builtins.list[Any] = (
                 yield from self._chain(using=self._write_db, loaded=None)
@@ -1592,7 +1564,7 @@ class OnyxQuerySet(_Base[T]):
                 spec = dataclasses.replace(
                     self._spec, conditions=condition, sort=(), limit=None, fields=None
                 )
-                deleted += yield Delete(spec, self._write_db)
+                deleted += yield Query(spec, self._write_db, "delete")
             for row in rows:
                 post_delete.send(sender=model, instance=row, using=self._write_db, origin=self)
         _send_bulk("queryset_deleted", model, self._write_db, count=deleted)
@@ -1637,6 +1609,35 @@ def _is_conflict(exc: Exception) -> bool:
     from onyx_database import OnyxConflictError
 
     return isinstance(exc, OnyxConflictError | IntegrityError)
+
+
+class _Nothing:
+    """The condition of ``none()``: matches no record (``None`` matches every record)."""
+
+
+_NOTHING: Any = _Nothing()
+
+
+def _combined_conditions(left: Any, right: Any, operator: str) -> Any:
+    """Two querysets' conditions combined, where ``None`` is "every record" and ``_NOTHING``
+    "no record" (so ``all() ^ qs`` is ``~qs`` and ``none() | qs`` is ``qs``)."""
+    if operator == "|":
+        if left is _NOTHING or right is _NOTHING:
+            return right if left is _NOTHING else left
+        return None if left is None or right is None else left | right
+    if operator == "&":
+        if left is _NOTHING or right is _NOTHING:
+            return _NOTHING
+        return right if left is None else left if right is None else left & right
+    if left is _NOTHING or right is _NOTHING:  # ^ and difference
+        return right if left is _NOTHING and operator == "^" else left
+    if right is None:
+        return _NOTHING if operator == "difference()" or left is None else ~left
+    if left is None:
+        return ~right
+    if operator == "^":
+        return (left & ~right) | (~left & right)
+    return left & ~right
 
 
 def _split_expression(expression: str) -> tuple[str, str]:

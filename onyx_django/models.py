@@ -38,11 +38,12 @@ from django.db import models
 from django.db.models.base import ModelBase, ModelState
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from ._connections import DEFAULT_ALIAS, connections
+from ._connections import connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
-from ._instances import arun, delete_flow, refresh_flow, run, save_flow, validated_values
+from ._instances import delete_flow, instance_alias, refresh_flow, save_flow, validated_values
 from ._manager import OnyxManager, manager_for
 from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
+from ._ops import Flow, arun, run
 
 __all__ = ["OnyxModel"]
 
@@ -233,8 +234,23 @@ class OnyxModel(_Base):
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _alias(self, using: str | None) -> str:
-        return using or self._state.db or DEFAULT_ALIAS
+    def _alias(self, using: str | None, *, write: bool = True) -> str:
+        return instance_alias(self, using, write=write)
+
+    def _save(
+        self,
+        force_insert: bool,
+        force_update: bool,
+        using: str | None,
+        update_fields: Iterable[str] | None,
+    ) -> Flow[None]:
+        return save_flow(
+            self,
+            force_insert=force_insert,
+            force_update=force_update,
+            using=self._alias(using),
+            update_fields=update_fields,
+        )
 
     def save(
         self,
@@ -255,16 +271,7 @@ class OnyxModel(_Base):
         Values are validated first: an invalid or missing one raises Django's
         ``ValidationError`` before anything is sent.
         """
-        run(
-            save_flow(
-                self,
-                force_insert=force_insert,
-                force_update=force_update,
-                using=using,
-                update_fields=update_fields,
-            ),
-            self._alias(using),
-        )
+        run(self._save(force_insert, force_update, using, update_fields))
 
     async def asave(
         self,
@@ -275,29 +282,20 @@ class OnyxModel(_Base):
         update_fields: Iterable[str] | None = None,
     ) -> None:
         """Async :meth:`save` (the alias's async client; the same signals)."""
-        await arun(
-            save_flow(
-                self,
-                force_insert=force_insert,
-                force_update=force_update,
-                using=using,
-                update_fields=update_fields,
-            ),
-            self._alias(using),
-        )
+        await arun(self._save(force_insert, force_update, using, update_fields))
 
     def delete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
         """Delete the record (``pre_delete`` / ``post_delete``); ``(1, {label: 1})``, or
         ``(0, {label: 0})`` when it was already gone. The pk becomes ``None``, as in Django."""
-        return run(delete_flow(self, using=using), self._alias(using))
+        return run(delete_flow(self, using=self._alias(using)))
 
     async def adelete(
         self, using: str | None = None, keep_parents: bool = False
     ) -> tuple[int, dict[str, int]]:
         """Async :meth:`delete`."""
-        return await arun(delete_flow(self, using=using), self._alias(using))
+        return await arun(delete_flow(self, using=self._alias(using)))
 
     def refresh_from_db(
         self,
@@ -306,7 +304,7 @@ class OnyxModel(_Base):
         from_queryset: Any = None,
     ) -> None:
         """Reload the fields (or just ``fields``) from Onyx; ``DoesNotExist`` when gone."""
-        run(refresh_flow(self, using=using, fields=fields), self._alias(using))
+        run(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
     async def arefresh_from_db(
         self,
@@ -315,7 +313,7 @@ class OnyxModel(_Base):
         from_queryset: Any = None,
     ) -> None:
         """Async :meth:`refresh_from_db`."""
-        await arun(refresh_flow(self, using=using, fields=fields), self._alias(using))
+        await arun(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
     # -- validation --------------------------------------------------------------------------
 
@@ -348,7 +346,7 @@ class OnyxModel(_Base):
         pk = self.pk
         if pk is None or opts.pk.name in set(exclude or ()) or not self._state.adding:
             return
-        database = connections[self._alias(None)]
+        database = connections[self._alias(None, write=False)]
         if database.find_by_id(opts.db_table, pk, partition=opts.partition) is not None:
             from django.core.exceptions import ValidationError
 

@@ -74,18 +74,23 @@ def test_create_view_saves_and_redirects_to_absolute_url(app: Client) -> None:
     assert (created.firstName, created.age, created.userId) == ("Barbara", 84, "u0")
 
 
+def _shows_form_errors(app: Client, url: str, data: dict[str, str], *expected: str) -> None:
+    """Posting ``data`` re-renders the form (200, no redirect) with each ``expected`` text."""
+    response = app.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200, body
+    assert all(text in body for text in expected), body
+
+
 def test_create_view_duplicate_id_is_a_form_error(app: Client) -> None:
-    response = app.post("/people/new/", {"id": "p1", "firstName": "X", "lastName": "Y"})
-    assert response.status_code == 200
-    assert "Profile with this Id already exists." in response.content.decode()
+    data = {"id": "p1", "firstName": "X", "lastName": "Y"}
+    _shows_form_errors(app, "/people/new/", data, "Profile with this Id already exists.")
     assert _profile("p1").firstName == "Ada"
 
 
 def test_create_view_invalid_values_are_form_errors(app: Client) -> None:
-    response = app.post("/people/new/", {"id": "p8", "firstName": "", "age": "old"})
-    errors = response.content.decode()
-    assert response.status_code == 200
-    assert "firstName" in errors and "lastName" in errors and "age" in errors
+    data = {"id": "p8", "firstName": "", "age": "old"}
+    _shows_form_errors(app, "/people/new/", data, '"firstName"', '"lastName"', '"age"')
     assert _profile("p8") is None
 
 
@@ -249,19 +254,16 @@ def test_a_409_at_save_is_a_form_error_with_the_mixin(app: Client) -> None:
 
     pre_save.connect(concurrent_writer, sender=Profile, weak=False)
     try:
-        response = app.post("/guarded/new/", {"id": "r1", "firstName": "Me", "lastName": "Too"})
+        data = {"id": "r1", "firstName": "Me", "lastName": "Too"}
+        _shows_form_errors(app, "/guarded/new/", data, "Profile with this Id already exists.")
     finally:
         pre_save.disconnect(concurrent_writer, sender=Profile)
-    assert response.status_code == 200
-    assert "Profile with this Id already exists." in response.content.decode()
     assert _profile("r1").firstName == "Other"
 
 
 def test_a_server_refusal_at_save_is_a_form_error_with_the_mixin(app: Client) -> None:
-    response = app.post("/loose/new/", {"id": "r2", "firstName": "Only", "lastName": ""})
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "The record was refused" in body and '"lastName"' in body
+    data = {"id": "r2", "firstName": "Only", "lastName": ""}
+    _shows_form_errors(app, "/loose/new/", data, "The record was refused", '"lastName"')
     assert _profile("r2") is None
 
 
@@ -327,3 +329,18 @@ def test_views_and_drf_send_model_signals_once(app: Client) -> None:
         ("delete", True, None),
         ("delete", True, None),
     ]
+
+
+def test_drf_hyperlinked_model_serializer(app: Client) -> None:
+    from onyx_django_modelapp import Profile
+    from rest_framework import serializers
+    from rest_framework.test import APIRequestFactory
+
+    class Linked(serializers.HyperlinkedModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Profile
+            fields = ["url", "id", "firstName"]
+
+    request = APIRequestFactory().get("/api/profiles/")
+    data = Linked(Profile.onyx.get(pk="p1"), context={"request": request}).data
+    assert data == {"url": "http://testserver/api/profiles/p1/", "id": "p1", "firstName": "Ada"}

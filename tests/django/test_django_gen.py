@@ -153,3 +153,54 @@ def _wait_subscribed(server: LocalServer, before: int) -> None:
     while server.stream_connections <= before:
         assert time.monotonic() < deadline, "the stream never subscribed"
         time.sleep(0.01)
+
+
+def test_generated_models_belong_to_the_installed_app_they_are_written_into(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    app = tmp_path / "gen_app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "apps.py").write_text(
+        "from django.apps import AppConfig\n\n\n"
+        "class PeopleConfig(AppConfig):\n"
+        '    name = "gen_app"\n'
+        '    label = "people_directory"\n'
+    )
+    call_command(
+        "onyx_gen",
+        "--source",
+        "api",
+        "--tables",
+        "Role",
+        "--out",
+        str(app / "onyx_models"),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        apps = [*settings.INSTALLED_APPS, "gen_app.apps.PeopleConfig"]
+        with override_settings(INSTALLED_APPS=apps):
+            role = importlib.import_module("gen_app.onyx_models").Role
+            assert role._meta.app_label == "people_directory"
+            assert role._meta.label == "people_directory.Role"
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.startswith("gen_app")]:
+            del sys.modules[name]
+
+
+def test_a_subclass_of_a_generated_model_keeps_its_table(generated: Any) -> None:
+    class Person(generated.UserProfile):  # type: ignore[misc,name-defined]
+        def full_name(self) -> str:
+            return f"{self.firstName} {self.lastName}"
+
+    assert Person._meta.db_table == "UserProfile" and Person._meta.model_name == "person"
+    assert Person.objects is Person.onyx and Person.onyx.model is Person
+    grace = Person.onyx.get(pk="p3")
+    assert isinstance(grace, Person) and grace.full_name() == "Grace Hopper"
+    assert issubclass(Person.DoesNotExist, generated.UserProfile.DoesNotExist)

@@ -575,3 +575,30 @@ def test_an_instance_loaded_with_only_saves_only_what_it_loaded(caught: Caught) 
     stored = _stored("p2")
     assert (stored["bio"], stored["firstName"], stored["age"]) == ("Enigma", "Alan", 41)  # type: ignore[index]
     assert caught[-1][1]["update_fields"] == frozenset({"bio"})
+
+
+class _WritesToAnalytics:
+    def db_for_write(self, model: Any, **hints: Any) -> str | None:
+        return "analytics" if model is Profile else None
+
+    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        return None
+
+
+def test_instance_writes_follow_onyx_routers(caught: Caught) -> None:
+    from django.test import override_settings
+
+    with override_settings(ONYX_ROUTERS=[_WritesToAnalytics()]):
+        profile = Profile(id="r9", firstName="Routed", lastName="Write")
+        profile.save()
+        assert profile._state.db == "analytics"
+        profile.save(using="default")
+        profile.delete()
+    assert [(name, kw["using"]) for name, kw in caught] == [
+        ("pre_save", "analytics"),
+        ("post_save", "analytics"),
+        ("pre_save", "default"),
+        ("post_save", "default"),
+        ("pre_delete", "analytics"),
+        ("post_delete", "analytics"),
+    ]

@@ -204,7 +204,9 @@ def test_iterator_streams_in_chunks_without_caching(server: LocalServer) -> None
     assert [m.id for m in qs.iterator()] == ["p1", "p2", "p3", "p4", "p5"]
     assert queries(server) == 4
     with pytest.raises(ValueError, match="strictly positive"):
-        list(qs.iterator(chunk_size=0))
+        qs.iterator(chunk_size=0)
+    with pytest.raises(ValueError, match="strictly positive"):
+        qs.aiterator(chunk_size=-1)
 
 
 def test_values_and_values_list_shapes_with_python_types() -> None:
@@ -344,6 +346,11 @@ def test_or_and_xor_union_intersection_difference() -> None:
     assert sorted(ids(named_a.intersection(young))) == ["p4"]
     assert sorted(ids(named_a.difference(young))) == ["p1", "p2"]
     assert sorted(ids(Member.onyx.all() | young)) == ["p1", "p2", "p3", "p4", "p5"]
+    assert sorted(ids(Member.onyx.all() ^ young)) == ["p1", "p2", "p3", "p5"]  # the complement
+    assert sorted(ids(Member.onyx.all().difference(young, old))) == ["p1", "p2", "p5"]
+    assert list(young.difference(Member.onyx.all())) == []
+    assert sorted(ids(Member.onyx.none() ^ old)) == ["p3"]
+    assert list(Member.onyx.none().intersection(old)) == []
     with pytest.raises(TypeError, match="different models"):
         young | Profile.onyx.all()  # type: ignore[operator]
     with pytest.raises(NotSupportedError):

@@ -75,7 +75,7 @@ MODULES = [
     "onyx_database._query", "onyx_database._request", "onyx_database._retry",
     "onyx_database._logging", "onyx_database._facade", "onyx_database",
     "onyx_database._selections", "onyx_database._cascade", "onyx_database._data_apis",
-    "onyx_database._ai", "onyx_database._stream_protocol",
+    "onyx_database._ai", "onyx_database._stream_protocol", "onyx_database._recording",
 ]  # fmt: skip
 
 
