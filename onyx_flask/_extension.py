@@ -31,7 +31,7 @@ from ._json import install_json, not_found
 from ._pagination import Pagination, paginate_query
 from .signals import records_written
 
-__all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx"]
+__all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx", "get_recorded_requests"]
 
 T = TypeVar("T")
 
@@ -170,6 +170,23 @@ class _OnyxState:
     def __del__(self) -> None:
         if self._stop_recording is not None:
             self._stop_recording()
+
+
+def get_recorded_requests() -> list[RecordedRequest]:
+    """The Onyx requests of the current app context (every bind), oldest first, when the app
+    has ``ONYX_RECORD_REQUESTS`` on (the default under ``DEBUG`` or ``TESTING``); else ``[]``.
+
+    ::
+
+        from onyx_flask import get_recorded_requests
+
+        @app.after_request
+        def log_onyx(response):
+            for r in get_recorded_requests():
+                app.logger.debug("%s %s -> %s in %.3fs", r.method, r.path, r.status, r.duration)
+            return response
+    """
+    return list(g.get(_G_RECORDED, [])) if has_app_context() else []
 
 
 def _close_at_exit(ref: weakref.ReferenceType[_OnyxState]) -> None:
@@ -363,7 +380,7 @@ class Onyx:
         ``ONYX_RECORD_REQUESTS`` is on: :class:`~onyx_database.RecordedRequest` items with
         method, templated path, status, duration, table and request id; never a secret.
         Flask-SQLAlchemy's ``get_recorded_queries()`` for Onyx."""
-        return list(g.get(_G_RECORDED, []))
+        return get_recorded_requests()
 
     def listen(
         self,
