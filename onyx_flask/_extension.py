@@ -13,13 +13,13 @@ from flask import Flask, current_app, g, has_app_context
 
 from onyx_database import (
     FLAT_SETTINGS,
+    ChangeBridge,
     Condition,
     OnyxDatabase,
     OnyxSettingsError,
     QueryBuilder,
     RecordedRequest,
     ResolvedConfig,
-    StreamHandle,
     WriteEvent,
     add_request_listener,
     add_write_listener,
@@ -389,12 +389,15 @@ class Onyx:
         where: Condition | None = None,
         app: Flask | None = None,
         bind: Bind = None,
-    ) -> StreamHandle:
-        """Bridge a live stream of ``table`` (a name or a model class) to the blinker signals in
+    ) -> ChangeBridge:
+        """Bridge the changes of ``table`` (a name or a model class) to the blinker signals in
         :mod:`onyx_flask.signals`: each ``CREATE`` / ``UPDATE`` / ``DELETE`` sends
         ``record_created`` / ``record_updated`` / ``record_deleted`` inside an app context, with
-        ``app`` (default: the current app) as sender. Runs on the app's pooled client in a
-        background thread; returns its :class:`~onyx_database.StreamHandle`. Stream errors are
+        ``app`` (default: the current app) as sender, **at least once**: changes written while
+        the stream was disconnected (server restart, network cut, overflow) are delivered
+        after it reconnects (see :class:`~onyx_database.ChangeBridge`). Runs on the app's
+        pooled client (the model's ``__bind_key__`` or ``bind``) in a background thread;
+        returns the bridge (``cancel()``, ``join()``, ``error``). Errors that stop it are
         logged on ``app.logger``. :meth:`close` cancels it."""
         from ._listen import start_listen
 

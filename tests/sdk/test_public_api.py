@@ -34,6 +34,8 @@ PUBLIC = {
     # framework adapters' core: settings, write observation, table names
     "FLAT_SETTINGS", "OnyxSettingsError", "config_from_options", "settings_options",
     "WriteEvent", "add_write_listener", "table_name",
+    # change-stream bridge (at least once) and the foreground listen loop
+    "ChangeBridge", "OnyxListenError", "event_line", "listen_loop",
 }  # fmt: skip
 
 
