@@ -119,6 +119,7 @@ from ._stream_protocol import (
     StreamEvent,
 )
 from ._transport import __version__
+from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
@@ -214,6 +215,7 @@ __all__ = [
     "not_within",
     "onyx",
     "percentile",
+    "read_window",
     "record_requests",
     "replace",
     "resolve_config",

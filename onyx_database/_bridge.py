@@ -126,6 +126,7 @@ class ChangeBridge:
         self._control = _Control()
         self._error: BaseException | None = None
         self._connections = 0
+        self._replayed = 0
         self._connected = threading.Event()
         table = query.spec.table or "query"
         self._thread = threading.Thread(
@@ -167,6 +168,11 @@ class ChangeBridge:
     def connections(self) -> int:
         """How many times the stream was opened (reconnects included)."""
         return self._connections
+
+    @property
+    def replayed(self) -> int:
+        """How many changes the re-reads after reconnects delivered (missed while away)."""
+        return self._replayed
 
     def __enter__(self) -> ChangeBridge:
         return self.start()
@@ -211,10 +217,13 @@ class ChangeBridge:
         for key, (digest, record) in current.items():
             before = seen.get(key)
             if before is None:
+                self._replayed += 1
                 self._deliver(CREATE, record)
             elif before != digest:
+                self._replayed += 1
                 self._deliver(UPDATE, record)
         for key in seen.keys() - current.keys():
+            self._replayed += 1
             self._deliver(DELETE, {self._key: key})
         self._connected.set()
 

@@ -18,6 +18,7 @@ from onyx_database import (
     OnyxDatabase,
     OnyxSettingsError,
     QueryBuilder,
+    ReconnectPolicy,
     RecordedRequest,
     ResolvedConfig,
     WriteEvent,
@@ -389,6 +390,7 @@ class Onyx:
         where: Condition | None = None,
         app: Flask | None = None,
         bind: Bind = None,
+        reconnect: ReconnectPolicy | None = None,
     ) -> ChangeBridge:
         """Bridge the changes of ``table`` (a name or a model class) to the blinker signals in
         :mod:`onyx_flask.signals`: each ``CREATE`` / ``UPDATE`` / ``DELETE`` sends
@@ -403,7 +405,7 @@ class Onyx:
 
         target = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
         client = self.get_client(target, bind=bind if bind is not None else _bind_of(table))
-        return start_listen(target, client, table, where)
+        return start_listen(target, client, table, where, reconnect=reconnect)
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from onyx_database import (
     Condition,
     OnyxDatabase,
     OnyxListenError,
+    ReconnectPolicy,
     listen_loop,
     table_name,
 )
@@ -32,7 +33,12 @@ _SIGNALS: dict[str, Signal] = {
 
 
 def start_listen(
-    app: Flask, client: OnyxDatabase, table: str | type[Any], where: Condition | None
+    app: Flask,
+    client: OnyxDatabase,
+    table: str | type[Any],
+    where: Condition | None,
+    *,
+    reconnect: ReconnectPolicy | None = None,
 ) -> ChangeBridge:
     """Start a :class:`~onyx_database.ChangeBridge` on ``table`` whose changes are sent as
     signals with ``app`` as sender, at least once across disconnects.
@@ -56,7 +62,10 @@ def start_listen(
             exc_info=error,
         )
 
-    return ChangeBridge(query, deliver, on_error=on_error, name=f"onyx-flask-{name}").start()
+    bridge = ChangeBridge(
+        query, deliver, on_error=on_error, reconnect=reconnect, name=f"onyx-flask-{name}"
+    )
+    return bridge.start()
 
 
 def run_listen(

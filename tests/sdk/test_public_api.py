@@ -35,7 +35,7 @@ PUBLIC = {
     "FLAT_SETTINGS", "OnyxSettingsError", "config_from_options", "settings_options",
     "WriteEvent", "add_write_listener", "table_name",
     # change-stream bridge (at least once) and the foreground listen loop
-    "ChangeBridge", "OnyxListenError", "event_line", "listen_loop",
+    "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
 }  # fmt: skip
 
 
