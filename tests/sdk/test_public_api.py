@@ -78,6 +78,9 @@ MODULES = [
     "onyx_database._logging", "onyx_database._facade", "onyx_database",
     "onyx_database._selections", "onyx_database._cascade", "onyx_database._data_apis",
     "onyx_database._ai", "onyx_database._stream_protocol",
+    # the adapter core
+    "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
+    "onyx_database._window", "onyx_database._bridge",
 ]  # fmt: skip
 
 
