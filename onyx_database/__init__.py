@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from ._ai_client import AsyncChatStream, AsyncOnyxAI, ChatStream, OnyxAI
 from ._async_client import AsyncCascadeWriter, AsyncOnyxDatabase, AsyncQueryBuilder
+from ._bridge import ChangeBridge
 from ._cascade import CascadeRelationshipBuilder
 from ._client import CascadeWriter, OnyxDatabase, QueryBuilder
 from ._conditions import (
@@ -79,6 +80,7 @@ from ._errors import (
     OnyxUsageError,
 )
 from ._facade import OnyxFacade, init, init_async, onyx
+from ._listen_loop import OnyxListenError, event_line, listen_loop
 from ._query import Page, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
@@ -117,6 +119,7 @@ from ._stream_protocol import (
     StreamEvent,
 )
 from ._transport import __version__
+from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
@@ -130,6 +133,7 @@ __all__ = [
     "AsyncStreamHandle",
     "CascadeRelationshipBuilder",
     "CascadeWriter",
+    "ChangeBridge",
     "ChatStream",
     "Condition",
     "Document",
@@ -145,6 +149,7 @@ __all__ = [
     "OnyxError",
     "OnyxFacade",
     "OnyxHTTPError",
+    "OnyxListenError",
     "OnyxNotFoundError",
     "OnyxRateLimitedError",
     "OnyxSerializationError",
@@ -178,6 +183,7 @@ __all__ = [
     "count",
     "desc",
     "eq",
+    "event_line",
     "format",
     "format_",
     "gt",
@@ -187,6 +193,7 @@ __all__ = [
     "init_async",
     "is_null",
     "like",
+    "listen_loop",
     "lower",
     "lt",
     "lte",
@@ -208,6 +215,7 @@ __all__ = [
     "not_within",
     "onyx",
     "percentile",
+    "read_window",
     "record_requests",
     "replace",
     "resolve_config",

@@ -4,6 +4,7 @@
 
     onyx-py gen [--source auto|api|file] [--schema PATH] [--out DIR ...] [--check] ...
     onyx-py schema get|publish|validate|diff|info|history [FILE] [options]
+    onyx-py listen TABLE... [--max-events N] [--timeout S]
     onyx-py local [--host 127.0.0.1] [--port 8787] [--data DIR] [--schema FILE] [--latency MS]
     onyx-py version
 
@@ -21,6 +22,7 @@ USAGE = """usage: onyx-py <command> [options]
 commands:
   gen       generate typed pydantic models from the schema (onyx-py gen --help)
   schema    get, diff, validate, publish the schema; show config info (onyx-py schema --help)
+  listen    print live changes of tables, one JSON line each (onyx-py listen --help)
   local     run Onyx Local, the SQLite-backed local server (onyx-py local --help)
   version   print the version of onyx-py
 """
@@ -56,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from onyx_database.codegen._commands import main_schema
 
         return main_schema(rest)
+    if command == "listen":
+        from onyx_database._listen_cli import main_listen
+
+        return main_listen(rest)
     if command == "local":
         try:
             from onyx_database.local._cli import main as local_main

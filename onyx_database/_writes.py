@@ -101,6 +101,26 @@ def _count(answer: Any) -> int | None:
     return None
 
 
+def _specs(value: str) -> list[str]:
+    """The cascade specs of a ``relationships`` parameter (commas inside ``(...)`` kept).
+
+    >>> _specs("userRoles:UserRole(userId, id),profile")
+    ['userRoles:UserRole(userId, id)', 'profile']
+    """
+    specs: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            specs.append(value[start:index])
+            start = index + 1
+    specs.append(value[start:])
+    return [spec.strip() for spec in specs if spec.strip()]
+
+
 def describe_write(request: Request, answer: Any) -> WriteEvent | None:
     """The :class:`WriteEvent` of an accepted ``request`` (``None`` for a read).
 
@@ -112,11 +132,7 @@ def describe_write(request: Request, answer: Any) -> WriteEvent | None:
     if len(path) < 3 or path[0] != "data" or request.method == "GET" or path[2] == "document":
         return None  # documents are the data APIs' files, not table records
     relationships = tuple(
-        spec
-        for name, value in request.params
-        if name == "relationships"
-        for spec in value.split(",")
-        if spec
+        spec for name, value in request.params if name == "relationships" for spec in _specs(value)
     )
     database_id = path[1]
     if path[2] == "query":

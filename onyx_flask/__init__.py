@@ -23,7 +23,7 @@ See ``docs/flask.md``.
 
 from __future__ import annotations
 
-from ._extension import EXTENSION_KEYS, FLAT_CONFIG_KEYS, Onyx
+from ._extension import EXTENSION_KEYS, FLAT_CONFIG_KEYS, Onyx, get_recorded_requests
 from ._json import OnyxJSONProvider
 from ._pagination import Pagination
 from .signals import (
@@ -40,6 +40,7 @@ __all__ = [
     "Onyx",
     "OnyxJSONProvider",
     "Pagination",
+    "get_recorded_requests",
     "onyx_signals",
     "record_created",
     "record_deleted",

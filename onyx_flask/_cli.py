@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from onyx_database import ResolvedConfig
-from onyx_database.codegen._commands import main_gen, main_schema
+from onyx_database.codegen import main_gen, main_schema
 
 if TYPE_CHECKING:
     from ._extension import Onyx

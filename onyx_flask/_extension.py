@@ -13,13 +13,14 @@ from flask import Flask, current_app, g, has_app_context
 
 from onyx_database import (
     FLAT_SETTINGS,
+    ChangeBridge,
     Condition,
     OnyxDatabase,
     OnyxSettingsError,
     QueryBuilder,
+    ReconnectPolicy,
     RecordedRequest,
     ResolvedConfig,
-    StreamHandle,
     WriteEvent,
     add_request_listener,
     add_write_listener,
@@ -31,7 +32,7 @@ from ._json import install_json, not_found
 from ._pagination import Pagination, paginate_query
 from .signals import records_written
 
-__all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx"]
+__all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx", "get_recorded_requests"]
 
 T = TypeVar("T")
 
@@ -170,6 +171,23 @@ class _OnyxState:
     def __del__(self) -> None:
         if self._stop_recording is not None:
             self._stop_recording()
+
+
+def get_recorded_requests() -> list[RecordedRequest]:
+    """The Onyx requests of the current app context (every bind), oldest first, when the app
+    has ``ONYX_RECORD_REQUESTS`` on (the default under ``DEBUG`` or ``TESTING``); else ``[]``.
+
+    ::
+
+        from onyx_flask import get_recorded_requests
+
+        @app.after_request
+        def log_onyx(response):
+            for r in get_recorded_requests():
+                app.logger.debug("%s %s -> %s in %.3fs", r.method, r.path, r.status, r.duration)
+            return response
+    """
+    return list(g.get(_G_RECORDED, [])) if has_app_context() else []
 
 
 def _close_at_exit(ref: weakref.ReferenceType[_OnyxState]) -> None:
@@ -363,7 +381,7 @@ class Onyx:
         ``ONYX_RECORD_REQUESTS`` is on: :class:`~onyx_database.RecordedRequest` items with
         method, templated path, status, duration, table and request id; never a secret.
         Flask-SQLAlchemy's ``get_recorded_queries()`` for Onyx."""
-        return list(g.get(_G_RECORDED, []))
+        return get_recorded_requests()
 
     def listen(
         self,
@@ -372,18 +390,22 @@ class Onyx:
         where: Condition | None = None,
         app: Flask | None = None,
         bind: Bind = None,
-    ) -> StreamHandle:
-        """Bridge a live stream of ``table`` (a name or a model class) to the blinker signals in
+        reconnect: ReconnectPolicy | None = None,
+    ) -> ChangeBridge:
+        """Bridge the changes of ``table`` (a name or a model class) to the blinker signals in
         :mod:`onyx_flask.signals`: each ``CREATE`` / ``UPDATE`` / ``DELETE`` sends
         ``record_created`` / ``record_updated`` / ``record_deleted`` inside an app context, with
-        ``app`` (default: the current app) as sender. Runs on the app's pooled client in a
-        background thread; returns its :class:`~onyx_database.StreamHandle`. Stream errors are
+        ``app`` (default: the current app) as sender, **at least once**: changes written while
+        the stream was disconnected (server restart, network cut, overflow) are delivered
+        after it reconnects (see :class:`~onyx_database.ChangeBridge`). Runs on the app's
+        pooled client (the model's ``__bind_key__`` or ``bind``) in a background thread;
+        returns the bridge (``cancel()``, ``join()``, ``error``). Errors that stop it are
         logged on ``app.logger``. :meth:`close` cancels it."""
         from ._listen import start_listen
 
         target = app if app is not None else current_app._get_current_object()  # type: ignore[attr-defined]
         client = self.get_client(target, bind=bind if bind is not None else _bind_of(table))
-        return start_listen(target, client, table, where)
+        return start_listen(target, client, table, where, reconnect=reconnect)
 
     # -- helpers ---------------------------------------------------------------------------------
 

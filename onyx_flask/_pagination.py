@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from flask import abort, request
 
-from onyx_database import QueryBuilder
+from onyx_database import QueryBuilder, read_window
 
 __all__ = ["Pagination", "paginate_query"]
 
 T = TypeVar("T")
 
 DEFAULT_PER_PAGE = 20
-MAX_PAGE_SIZE = 1000  # the API's largest page
 
 
 def _request_int(name: str, default: int, error_out: bool) -> int:
@@ -51,22 +49,9 @@ def _page_args(
 
 
 def _fetch(query: QueryBuilder[T], page: int, per_page: int) -> tuple[list[T], bool]:
-    """The records of ``page`` and whether any record follows them.
-
-    Reads the first ``page * per_page + 1`` records in server pages of up to 1000 and drops
-    the first ``(page - 1) * per_page``: cost grows with the page number.
-    """
-    skip = (page - 1) * per_page
-    wanted = page * per_page + 1
-    scan = query.limit(wanted).page_size(min(wanted, MAX_PAGE_SIZE))
-    records = iter(scan)
-    try:
-        window = list(itertools.islice(records, skip, wanted))
-    finally:
-        close = getattr(records, "close", None)
-        if callable(close):  # stop the page walk early: no request for pages not needed
-            close()
-    return window[:per_page], len(window) > per_page
+    """The records of ``page`` and whether any record follows them (the core's windowed read:
+    cost grows with the page number, see docs/flask.md)."""
+    return read_window(query, (page - 1) * per_page, per_page)
 
 
 class Pagination(Generic[T]):

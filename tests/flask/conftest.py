@@ -108,3 +108,27 @@ def _user(number: int, **fields: Any) -> dict[str, Any]:
 def user() -> Callable[..., dict[str, Any]]:
     """``user(n, **fields)``: a valid ``User`` record of the example schema, id ``u00n``."""
     return _user
+
+
+@pytest.fixture(scope="session")
+def analytics_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """A second Onyx Local (another database), for binds."""
+    from onyx_database.local import LocalServer
+
+    data_dir = tmp_path_factory.mktemp("flask-onyx-analytics")
+    with LocalServer(data_dir, schema=SCHEMA) as server:
+        yield server
+
+
+@pytest.fixture
+def analytics_options(analytics_local: LocalServer) -> dict[str, Any]:
+    """Options of the second database (empty tables)."""
+    analytics_local.reset_data()
+    analytics_local.reset_request_counts()
+    return {
+        "database_id": analytics_local.database_id,
+        "base_url": analytics_local.url,
+        "api_key": analytics_local.api_key,
+        "api_secret": analytics_local.api_secret,
+        "retry_backoff_seconds": 0.01,
+    }

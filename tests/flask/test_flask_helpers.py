@@ -174,3 +174,18 @@ def test_paginate_request_cost(app: Flask, onyx: Onyx, user: User, server: Any):
         onyx.paginate(query, page=2, per_page=3, count=False)
         assert server.request_count("PUT", "/data/{db}/query/User") == 1
         assert server.request_count("PUT", "/data/{db}/query/count/User") == 0
+
+
+def test_deep_pages_read_keys_then_the_window(app: Flask, onyx: Onyx, user: User, server: Any):
+    _seed(app, onyx, user, 130)
+    with app.app_context():
+        query = onyx.db.from_table("User").order_by(asc("id"))
+        server.reset_request_counts()
+        page = onyx.paginate(query, page=12, per_page=11, count=False)
+        assert [item["id"] for item in page.items] == [f"u{n:03d}" for n in range(122, 131)]
+        assert not page.has_next
+        # one key-only scan up to the window's end, one read of the window's records
+        assert server.request_count("PUT", "/data/{db}/query/User") == 2
+        deep = onyx.paginate(query, page=11, per_page=11, count=False)
+        assert [item["id"] for item in deep.items] == [f"u{n:03d}" for n in range(111, 122)]
+        assert deep.has_next

@@ -34,6 +34,8 @@ PUBLIC = {
     # framework adapters' core: settings, write observation, table names
     "FLAT_SETTINGS", "OnyxSettingsError", "config_from_options", "settings_options",
     "WriteEvent", "add_write_listener", "table_name",
+    # change-stream bridge (at least once) and the foreground listen loop
+    "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
 }  # fmt: skip
 
 
@@ -76,6 +78,9 @@ MODULES = [
     "onyx_database._logging", "onyx_database._facade", "onyx_database",
     "onyx_database._selections", "onyx_database._cascade", "onyx_database._data_apis",
     "onyx_database._ai", "onyx_database._stream_protocol", "onyx_database._recording",
+    # the adapter core
+    "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
+    "onyx_database._window", "onyx_database._bridge",
 ]  # fmt: skip
 
 
