@@ -1,0 +1,32 @@
+"""Admin registrations of the ``backoffice`` test app, both spellings: ``admin.site.register``
+and ``@admin.register``."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from onyx_django_admin_app import Event, RoleDraft, Staff
+
+from onyx_django.admin import OnyxModelAdmin
+
+
+class EventAdmin(OnyxModelAdmin):
+    list_display = ["id", "action", "resource", "status"]
+    search_fields = ["action", "resource"]
+    list_filter = ["status"]
+    ordering = ["action"]
+    list_per_page = 2
+
+
+admin.site.register(Event, EventAdmin)
+
+
+@admin.register(Staff)
+class StaffAdmin(OnyxModelAdmin):
+    list_display = ["id", "name", "isSystem"]
+    list_filter = ["name", "isSystem"]
+    readonly_fields = ["isSystem"]
+
+
+@admin.register(RoleDraft)
+class RoleDraftAdmin(OnyxModelAdmin):
+    fields = ["id", "name"]
