@@ -3,13 +3,22 @@ and ``@admin.register``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from onyx_django_admin_app import Event, RoleDraft, Staff
 
 from onyx_django.admin import OnyxModelAdmin
 
 
+@admin.action(description="Mark as ok", permissions=["change"])
+def mark_ok(modeladmin: OnyxModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    modeladmin.message_user(request, f"{queryset.update(status='ok')} marked ok")
+
+
 class EventAdmin(OnyxModelAdmin):
+    actions = [mark_ok]
     list_display = ["id", "action", "resource", "status"]
     search_fields = ["action", "resource"]
     list_filter = ["status"]

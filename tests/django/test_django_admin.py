@@ -15,7 +15,7 @@ from django.core.checks import run_checks
 from django.test import Client
 from onyx_django_admin_app import Event, Staff
 
-from onyx_django import NotSupportedError
+from onyx_django import NotSupportedError, connections
 from onyx_django.admin import OnyxModelAdmin, ensure_permissions
 
 pytestmark = [pytest.mark.urls("onyx_django_admin_urls"), pytest.mark.django_db]
@@ -73,6 +73,18 @@ def test_changelist_pages_with_limit_and_skip(root: Client, events: list[Event])
     assert (query.low_mark, query.high_mark) == (2, 4)  # the slice [2:4]: limit 4, not all
     assert response.context["cl"].result_count == 5
     assert "action2" in response.content.decode() and "action0" not in response.content.decode()
+
+
+def test_deep_page_sends_ids_then_the_page(root: Client, django_onyx: Any) -> None:
+    Event.onyx.all().delete()
+    rows = [{"id": f"d{i:03}", "action": f"a{i:03}", "dateTime": T0} for i in range(105)]
+    connections.pool().batch_save("AuditLog", rows)
+    django_onyx.reset_request_counts()
+    response = root.get(EVENTS, {"p": "53"})  # records 104..105 of 105: skips 104 > SKIP_INLINE
+    # Onyx has no offset: one id-only query up to the page's end, one query for the page
+    assert django_onyx.request_count("PUT", "/data/{db}/query/AuditLog") == 2
+    assert "/admin/backoffice/event/d104/change/" in response.content.decode()
+    assert "/admin/backoffice/event/d103/change/" not in response.content.decode()
 
 
 def test_search_sends_icontains(root: Client, events: list[Event]) -> None:
@@ -142,6 +154,18 @@ def test_change_updates_the_record(root: Client, events: list[Event]) -> None:
     assert LogEntry.objects.get(object_id="e1").action_flag == CHANGE
     history = root.get(f"{EVENTS}e1/history/").content.decode()
     assert "Changed Action, Status and Date time" in history
+
+
+def test_custom_action_and_read_only_fields(root: Client, events: list[Event]) -> None:
+    chosen = {"action": "mark_ok", "_selected_action": ["e1", "e2"]}
+    response = root.post(EVENTS, chosen, follow=True)
+    assert "2 marked ok" in response.content.decode()
+    assert {e.pk: e.status for e in Event.onyx.all()}["e1"] == "ok"
+    assert Event.onyx.filter(status="failed").count() == 1  # e3 only
+    Staff(id="s9", name="viewer", isSystem=True, createdAt=T0, updatedAt=T0).save()
+    page = root.get("/admin/backoffice/staff/s9/change/")
+    assert "isSystem" not in page.context["adminform"].form.fields  # readonly_fields
+    assert 'class="readonly"' in page.content.decode()
 
 
 def test_delete_view(root: Client, events: list[Event]) -> None:
