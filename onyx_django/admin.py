@@ -36,6 +36,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from onyx_database import search as onyx_search
+
 from ._admin_permissions import (
     create_after_migrate,
     ensure_permissions,
@@ -90,6 +92,11 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     form = OnyxModelForm
 
+    #: Send the search box's text to Onyx full-text search (Lucene, over every attribute of the
+    #: record; the table must be SEARCHABLE) instead of ``icontains`` on ``search_fields``.
+    #: ``search_fields`` must still be set: Django shows the box only then.
+    full_text_search = False
+
     def __init__(self, model: type[Any], admin_site: Any) -> None:
         for option in (
             "date_hierarchy",
@@ -128,6 +135,13 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 return True
         name = lookup.split(LOOKUP_SEP, 1)[0]
         return name == "pk" or name in {field.name for field in self.model._meta.fields}
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: Any, search_term: str
+    ) -> tuple[Any, bool]:
+        if self.full_text_search and search_term.strip():
+            return queryset.filter(onyx_search(search_term.strip())), False
+        return super().get_search_results(request, queryset, search_term)
 
     # -- saving ----------------------------------------------------------------------------------
 

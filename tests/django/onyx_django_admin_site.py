@@ -21,7 +21,7 @@ class EventAdmin(OnyxModelAdmin):
     actions = [mark_ok]
     list_display = ["id", "action", "resource", "status"]
     search_fields = ["action", "resource"]
-    list_filter = ["status"]
+    list_filter = ["status", "dateTime"]
     ordering = ["action"]
     list_per_page = 2
 
@@ -33,6 +33,8 @@ admin.site.register(Event, EventAdmin)
 class StaffAdmin(OnyxModelAdmin):
     list_display = ["id", "name", "isSystem"]
     list_filter = ["name", "isSystem"]
+    search_fields = ["name", "description"]
+    full_text_search = True
     readonly_fields = ["isSystem"]
 
 

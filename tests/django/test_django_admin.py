@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import User
 from django.core.checks import run_checks
+from django.db.models.signals import pre_save
 from django.test import Client
 from onyx_django_admin_app import Event, Staff
 
@@ -105,6 +106,28 @@ def test_boolean_and_choices_filters(root: Client, events: list[Event]) -> None:
     assert listed(response) == ["s0"]
 
 
+def test_date_filter(root: Client, events: list[Event]) -> None:
+    Event(id="e8", action="later", dateTime=datetime(2026, 3, 1, tzinfo=UTC)).save()
+    span = {"dateTime__gte": "2026-02-01", "dateTime__lt": "2026-04-01"}
+    assert listed(root.get(EVENTS, span)) == ["e8"]
+    assert "Past 7 days" in root.get(EVENTS).content.decode()  # the date filter is offered
+
+
+def test_full_text_search(root: Client, django_onyx: Any) -> None:
+    Staff.onyx.all().delete()
+    Staff(id="s1", name="editor", description="writes the release notes", createdAt=T0,
+          updatedAt=T0).save()  # fmt: skip
+    Staff(id="s2", name="viewer", description="reads dashboards", createdAt=T0,
+          updatedAt=T0).save()  # fmt: skip
+    assert listed(root.get("/admin/backoffice/staff/", {"q": "release"})) == ["s1"]
+    assert listed(root.get("/admin/backoffice/staff/", {"q": "dashboards"})) == ["s2"]
+    # Lucene syntax, which icontains on each word would not match at all
+    assert listed(root.get("/admin/backoffice/staff/", {"q": "release OR dashboards"})) == [
+        "s1",
+        "s2",
+    ]
+
+
 def test_ordering_by_column(root: Client, events: list[Event]) -> None:
     # list_display = id, action, resource, status: "-2" is action descending
     assert listed(root.get(EVENTS, {"o": "-2", "all": ""})) == ["e4", "e3", "e2", "e1", "e0"]
@@ -135,6 +158,23 @@ def test_write_refused_by_onyx_is_a_form_error(root: Client, django_onyx: Any) -
     errors = response.context["adminform"].form.non_field_errors()
     assert "The record was refused" in str(errors) and "createdAt" in str(errors)
     assert not LogEntry.objects.filter(object_id="r1").exists()
+
+
+def test_write_conflict_409_is_a_form_error(root: Client, events: list[Event]) -> None:
+    def concurrent_writer(sender: Any, instance: Event, **kwargs: Any) -> None:
+        # another client creates the same id between the form's validation and the write
+        connections.pool().save("AuditLog", {"id": instance.pk, "action": "first", "dateTime": T0})
+
+    pre_save.connect(concurrent_writer, sender=Event)
+    try:
+        data = {"id": "e7", "action": "second", "dateTime_0": "2026-01-01", "dateTime_1": "0:00"}
+        response = root.post(f"{EVENTS}add/", data)
+    finally:
+        pre_save.disconnect(concurrent_writer, sender=Event)
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["adminform"].form.errors["id"])
+    assert Event.onyx.get(pk="e7").action == "first"  # not replaced
+    assert not LogEntry.objects.filter(object_id="e7").exists()
 
 
 def test_change_updates_the_record(root: Client, events: list[Event]) -> None:
