@@ -7,10 +7,25 @@
 SECRET_KEY = "onyx-django-tests"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
-INSTALLED_APPS = ["django.contrib.contenttypes", "onyx_django"]
-DATABASES: dict[str, dict[str, str]] = {}
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "onyx_django",
+    # the Django admin beside Onyx tables (test_django_admin.py): SQL holds users, sessions,
+    # content types, permissions and LogEntry; the Onyx models live in onyx_django_admin_app
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "onyx_django_admin_app.BackofficeConfig",
+]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 ROOT_URLCONF = "onyx_django_testapp"
-MIDDLEWARE: list[str] = []
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
 USE_TZ = True
 
 TEMPLATE_SOURCES = {
@@ -22,7 +37,17 @@ TEMPLATE_SOURCES = {
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", TEMPLATE_SOURCES)]},
+        "OPTIONS": {
+            "loaders": [
+                ("django.template.loaders.locmem.Loader", TEMPLATE_SOURCES),
+                "django.template.loaders.app_directories.Loader",
+            ],
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
     }
 ]
 

@@ -1,0 +1,74 @@
+"""The admin tests' app (``backoffice``): Onyx models shown by the stock Django admin beside
+``django.contrib.auth``'s SQL models. The admin registrations live in ``onyx_django_admin_site``,
+imported from ``ready()`` as a project's ``admin.py`` would be by autodiscovery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from django.apps import AppConfig
+from pydantic import Field
+
+from onyx_django.models import OnyxModel
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BackofficeConfig(AppConfig):
+    name = "onyx_django_admin_app"
+    label = "backoffice"
+    verbose_name = "Back office"
+
+    def ready(self) -> None:
+        import onyx_django_admin_site  # noqa: F401
+
+
+class Event(OnyxModel):
+    """The ``AuditLog`` table (a table no other test declares a model for: the last model
+    declared for a table is the sender of its signals)."""
+
+    id: str = Field(max_length=40)
+    action: str = Field(max_length=60)
+    resource: str | None = None
+    status: Literal["ok", "failed"] | None = None
+    dateTime: datetime = Field(default_factory=_now)
+
+    class Meta:
+        db_table = "AuditLog"
+        app_label = "backoffice"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class Staff(OnyxModel):
+    """The ``Role`` table, with a field of choices."""
+
+    id: str
+    name: Literal["admin", "editor", "viewer"] = "viewer"
+    description: str | None = None
+    isSystem: bool = False
+    createdAt: datetime = Field(default_factory=_now)
+    updatedAt: datetime = Field(default_factory=_now)
+
+    class Meta:
+        db_table = "Role"
+        app_label = "backoffice"
+        ordering = ["id"]
+
+
+class RoleDraft(OnyxModel):
+    """The ``Role`` table declared without its required timestamps: Onyx refuses every new
+    record (422), which the admin must show as a form error."""
+
+    id: str
+    name: str
+    isSystem: bool = False
+
+    class Meta:
+        db_table = "Role"
+        app_label = "backoffice"

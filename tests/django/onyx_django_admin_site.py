@@ -1,0 +1,43 @@
+"""Admin registrations of the ``backoffice`` test app, both spellings: ``admin.site.register``
+and ``@admin.register``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from onyx_django_admin_app import Event, RoleDraft, Staff
+
+from onyx_django.admin import OnyxModelAdmin
+
+
+@admin.action(description="Mark as ok", permissions=["change"])
+def mark_ok(modeladmin: OnyxModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    modeladmin.message_user(request, f"{queryset.update(status='ok')} marked ok")
+
+
+class EventAdmin(OnyxModelAdmin):
+    actions = [mark_ok]
+    list_display = ["id", "action", "resource", "status"]
+    search_fields = ["action", "resource"]
+    list_filter = ["status", "dateTime"]
+    ordering = ["action"]
+    list_per_page = 2
+
+
+admin.site.register(Event, EventAdmin)
+
+
+@admin.register(Staff)
+class StaffAdmin(OnyxModelAdmin):
+    list_display = ["id", "name", "isSystem"]
+    list_filter = ["name", "isSystem"]
+    search_fields = ["name", "description"]
+    full_text_search = True
+    readonly_fields = ["isSystem"]
+
+
+@admin.register(RoleDraft)
+class RoleDraftAdmin(OnyxModelAdmin):
+    fields = ["id", "name"]
