@@ -13,12 +13,14 @@ memory is read from ``/proc`` after the run.
 
     .venv/bin/python benchmarks/bench_local_scale.py              # 10k and 100k
     .venv/bin/python benchmarks/bench_local_scale.py --million    # and 1M (loads take minutes)
+    .venv/bin/python benchmarks/bench_local_scale.py --load-only  # only the load rates
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import sqlite3
@@ -141,6 +143,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (from ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def record(k: int) -> dict[str, Any]:
     moment = BASE + timedelta(seconds=k)
     return {
@@ -169,17 +177,19 @@ def median_ms(fn: Callable[[int], Any], calls: int, rounds: int = 3) -> float:
     return statistics.median(results)
 
 
-def onyx_side(size: int) -> dict[str, Any]:
+def onyx_side(size: int, *, load_only: bool = False) -> dict[str, Any]:
     rng = random.Random(size)
     out: dict[str, Any] = {}
     with onyx_local() as (config, pid), onyx.init(**config, request_timeout_seconds=600) as db:
         # The first half through the SDK, the second as pre-encoded JSON batches over raw HTTP
         # (the server's own rate, without the client's serialization sharing the CPUs).
         half = size // 2
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds(pid)
         for first in range(0, half, BATCH):
             db.save("Item", [record(k) for k in range(first, min(half, first + BATCH))])
         out["load_rate"] = half / (time.perf_counter() - start)
+        # The server's CPU time per record: what the machine's load moves least.
+        out["load_cpu_us"] = (cpu_seconds(pid) - cpu) / half * 1e6
         bodies = [
             json.dumps([record(k) for k in range(first, min(size, first + BATCH))]).encode()
             for first in range(half, size, BATCH)
@@ -190,12 +200,15 @@ def onyx_side(size: int) -> dict[str, Any]:
             "content-type": "application/json",
         }
         with httpx.Client(headers=headers, timeout=600) as client:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds(pid)
             for body in bodies:
                 url = f"{config['baseUrl']}/data/{config['databaseId']}/Item"
                 client.put(url, content=body).raise_for_status()
             out["raw_load_rate"] = (size - half) / (time.perf_counter() - start)
+            out["raw_load_cpu_us"] = (cpu_seconds(pid) - cpu) / (size - half) * 1e6
         del bodies
+        if load_only:
+            return out
         keys = [rng.randrange(size - 1000) for _ in range(1000)]
         items = db.from_table("Item")
         out["find_by_id"] = median_ms(lambda i: db.find_by_id("Item", f"i{keys[i]:07d}"), 200)
@@ -240,7 +253,7 @@ def onyx_side(size: int) -> dict[str, Any]:
     return out
 
 
-def sqlite_side(size: int) -> dict[str, Any]:
+def sqlite_side(size: int, *, load_only: bool = False) -> dict[str, Any]:
     rng = random.Random(size)
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="sqlite-scale-") as tmp:
@@ -258,6 +271,9 @@ def sqlite_side(size: int) -> dict[str, Any]:
         conn.execute("COMMIT")
         out["load_rate"] = size / (time.perf_counter() - start)
         del rows
+        if load_only:
+            conn.close()
+            return out
         keys = [rng.randrange(size - 1000) for _ in range(1000)]
 
         def fetch(sql: str, *params: Any) -> list[Any]:
@@ -301,9 +317,36 @@ OPERATIONS = [
 ]
 
 
+def _label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
+
+
+def _load_rows(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> list[str]:
+    rows = []
+    for name, key in (("SDK save", "load_rate"), ("raw HTTP PUT", "raw_load_rate")):
+        cells = [
+            f"{onyx_results[s][key] / 1000:.1f}k / {plain[s]['load_rate'] / 1000:.0f}k rec/s"
+            f" = {onyx_results[s][key] / plain[s]['load_rate']:.0%}"
+            for s in sizes
+        ]
+        rows.append(f"| load: {name} / sqlite3 executemany (goal ≥ 25%) | {' | '.join(cells)} |")
+    cells = [
+        f"{onyx_results[s]['load_cpu_us']:.1f} / {onyx_results[s]['raw_load_cpu_us']:.1f} µs"
+        for s in sizes
+    ]
+    rows.append(f"| load: server CPU per record, SDK save / raw PUT | {' | '.join(cells)} |")
+    return rows
+
+
+def load_report(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> str:
+    head = "| per size | " + " | ".join(_label(s) for s in sizes) + " |"
+    return "\n".join(
+        [head, "|---" * (len(sizes) + 1) + "|", *_load_rows(sizes, onyx_results, plain)]
+    )
+
+
 def report(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> str:
-    def label(size: int) -> str:
-        return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
+    label = _label
 
     top = sizes[-1]
     lines = [
@@ -348,22 +391,7 @@ def report(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]
             f" = {onyx_results[s]['raw_find'] / onyx_results[s]['trivial']:.2f}"
         ),
     )
-    per_size(
-        "load: SDK save / sqlite3 executemany (goal ≥ 25%)",
-        lambda s: (
-            f"{onyx_results[s]['load_rate'] / 1000:.1f}k"
-            f" / {plain[s]['load_rate'] / 1000:.0f}k rec/s"
-            f" = {onyx_results[s]['load_rate'] / plain[s]['load_rate']:.0%}"
-        ),
-    )
-    per_size(
-        "load: raw HTTP PUT / sqlite3 executemany (goal ≥ 25%)",
-        lambda s: (
-            f"{onyx_results[s]['raw_load_rate'] / 1000:.1f}k"
-            f" / {plain[s]['load_rate'] / 1000:.0f}k rec/s"
-            f" = {onyx_results[s]['raw_load_rate'] / plain[s]['load_rate']:.0%}"
-        ),
-    )
+    lines += _load_rows(sizes, onyx_results, plain)
     per_size(
         "server RSS now / peak (goal ≤ 250 MB at 1M)",
         lambda s: f"{onyx_results[s]['rss']:.0f} / {onyx_results[s]['peak_rss']:.0f} MB",
@@ -383,6 +411,9 @@ def main() -> None:
     parser.add_argument(
         "--sizes", default="10000,100000", help="comma-separated row counts (10000,100000)"
     )
+    parser.add_argument(
+        "--load-only", action="store_true", help="only the load rates (no queries, no walk)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.million:
@@ -391,15 +422,16 @@ def main() -> None:
     plain: dict[int, Any] = {}
     for size in sizes:
         print(f"[bench] {size} rows: Onyx Local", file=sys.stderr, flush=True)
-        onyx_results[size] = onyx_side(size)
+        onyx_results[size] = onyx_side(size, load_only=args.load_only)
         print(f"[bench] {size} rows: plain sqlite3", file=sys.stderr, flush=True)
-        plain[size] = sqlite_side(size)
+        plain[size] = sqlite_side(size, load_only=args.load_only)
         print(
             json.dumps({"size": size, "onyx": onyx_results[size], "sqlite3": plain[size]}),
             file=sys.stderr,
             flush=True,
         )
-    print(report(sizes, onyx_results, plain))
+    show = load_report if args.load_only else report
+    print(show(sizes, onyx_results, plain))
 
 
 if __name__ == "__main__":

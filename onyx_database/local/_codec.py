@@ -38,8 +38,11 @@ _LEAVES: Final = (str, bool, type(None))
 _NUMBERS: Final = (int, float)
 
 
-def check_document(document: Any) -> None:
-    """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers."""
+def check_document(document: Any, *, string_keys: bool = False) -> None:
+    """Only JSON-shaped values, bounded depth and size, finite numbers, 64-bit integers.
+
+    ``string_keys`` says the decoder already guarantees string map keys (JSON does).
+    """
     stack: list[tuple[Any, int]] = [(document, 1)]
     nodes = 1
     while stack:
@@ -61,7 +64,7 @@ def check_document(document: Any) -> None:
         if isinstance(value, list):
             children: Any = value
         elif isinstance(value, dict):
-            if not all(type(key) is str for key in value):
+            if not string_keys and not all(type(key) is str for key in value):
                 raise bad_request("map keys must be strings")
             children = value.values()
         else:
@@ -105,12 +108,13 @@ def decode_body(content_type: str, raw: bytes) -> Any:
             )
         except Exception as error:  # msgpack raises a zoo of types for bad input
             raise bad_request(f"malformed MessagePack body: {type(error).__name__}") from None
-    else:
-        try:
-            document = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            raise bad_request(f"malformed JSON body: {error.msg}") from None
-    check_document(document)
+        check_document(document)
+        return document
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise bad_request(f"malformed JSON body: {error.msg}") from None
+    check_document(document, string_keys=True)
     return document
 
 

@@ -105,6 +105,9 @@ def _parse_java(text: str) -> int | None:
 
 _MILLIS_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z", re.ASCII)
 _DAY_STARTS: dict[str, int | None] = {}
+# Texts just parsed, by their milliseconds: what format_iso would print for them, so a saved
+# record's answer reuses the text it came with (taken out once used, so it stays small).
+_PRINTED: dict[int, str] = {}
 
 
 def _fast_canonical(text: str) -> int | None:
@@ -128,7 +131,12 @@ def _fast_canonical(text: str) -> int | None:
     h, m, sec = int(hours), int(minutes), int(seconds)
     if start is None or h > 23 or m > 59 or sec > 59:
         return None
-    return start + h * 3_600_000 + m * 60_000 + sec * 1000 + int(millis)
+    ms = start + h * 3_600_000 + m * 60_000 + sec * 1000 + int(millis)
+    if text[0] != "0":  # format_iso prints years before 1000 unpadded
+        if len(_PRINTED) > 10_000:
+            _PRINTED.clear()
+        _PRINTED[ms] = text
+    return ms
 
 
 def parse_timestamp(value: object) -> int | None:
@@ -189,6 +197,9 @@ _DAYS_SEEN: dict[int, str] = {}
 
 def format_iso(ms: int) -> str:
     """``2025-09-04T18:08:18.345Z`` for epoch milliseconds."""
+    printed = _PRINTED.pop(ms, None)
+    if printed is not None:
+        return printed
     day, rest = divmod(ms, 86_400_000)
     prefix = _DAYS_SEEN.get(day)
     if prefix is None:

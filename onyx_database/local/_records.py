@@ -10,6 +10,7 @@ from typing import Any, Final
 import orjson
 
 from ._codec import check_document
+from ._dates import parse_timestamp
 from ._errors import bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
@@ -31,8 +32,9 @@ _INT_BOUNDS: dict[str, tuple[int, int]] = {
 class _Plan:
     """What :func:`prepare` and :func:`render` need of an entity, worked out once per entity."""
 
-    # (name, attribute type, the type kept as is, integer bounds, empty string means null)
-    fields: tuple[tuple[str, str, type | None, tuple[int, int] | None, bool], ...]
+    # (name, attribute type, the type kept as is, integer bounds, empty string means null,
+    # timestamp)
+    fields: tuple[tuple[str, str, type | None, tuple[int, int] | None, bool, bool], ...]
     required: tuple[str, ...]  # attributes that must not be null, in declaration order
     # (name, attribute type, timestamp) in wire order: the identifier first, the rest by name
     wire: tuple[tuple[str, str, bool], ...]
@@ -53,6 +55,7 @@ def _plan(entity: Entity) -> _Plan:
             _AS_IS.get(attribute.type),
             _INT_BOUNDS.get(attribute.type),
             name == identifier and entity.generator == "UUID",
+            attribute.type == "Timestamp",
         )
         for name, attribute in entity.attributes.items()
     )
@@ -81,7 +84,7 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
         raise bad_request(f"a saved {entity.name} must be a JSON object")
     plan = _plan(entity)
     record: dict[str, Any] = {}
-    for name, attr_type, as_is, bounds, empty_is_null in plan.fields:
+    for name, attr_type, as_is, bounds, empty_is_null, timestamp in plan.fields:
         raw = item.get(name)
         if empty_is_null and raw == "":
             raw = None
@@ -91,6 +94,11 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
         if bounds is not None and type(raw) is int and bounds[0] <= raw <= bounds[1]:
             record[name] = raw  # likewise
             continue
+        if timestamp and type(raw) is str:
+            millis = parse_timestamp(raw)
+            if millis is not None:
+                record[name] = millis  # likewise
+                continue
         try:
             record[name] = coerce_for_save(attr_type, raw)
         except CoercionError as error:
