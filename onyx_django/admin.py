@@ -87,7 +87,8 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     Not supported (``NotSupportedError`` at registration): ``date_hierarchy`` (Onyx cannot
     group by date parts), ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``,
-    ``filter_vertical`` (Onyx models have no foreign keys) and inlines.
+    ``filter_vertical``, ``list_select_related = True`` (Onyx models have no foreign keys) and
+    inlines. ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
     """
 
     form = OnyxModelForm
@@ -111,6 +112,11 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     f"{type(self).__name__}.{option}: not supported for Onyx models "
                     "(see docs/admin.md)"
                 )
+        if self.list_select_related is True:
+            raise NotSupportedError(
+                f"{type(self).__name__}.list_select_related = True: Onyx has no foreign keys to "
+                "follow; name the resolvers (list_select_related = ['roles'])"
+            )
         super().__init__(model, admin_site)
         remember(model)
 
@@ -118,6 +124,8 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset: Any = super().get_queryset(request)
+        if self.list_select_related:  # resolver names (True is refused at registration)
+            queryset = queryset.select_related(*self.list_select_related)
         clone = queryset._chain()
         clone.__class__ = _admin_queryset_class(type(queryset))
         return clone

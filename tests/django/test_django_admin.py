@@ -128,6 +128,21 @@ def test_full_text_search(root: Client, django_onyx: Any) -> None:
     ]
 
 
+def test_resolvers_in_list_display(root: Client, django_onyx: Any) -> None:
+    Staff.onyx.all().delete()
+    db = connections.pool()
+    Staff(id="s1", name="admin", createdAt=T0, updatedAt=T0).save()
+    Staff(id="s2", name="viewer", createdAt=T0, updatedAt=T0).save()
+    db.save("Permission", {"id": "pm1", "name": "purge", "createdAt": T0, "updatedAt": T0})
+    db.save("RolePermission", {"id": "rp1", "roleId": "s1", "permissionId": "pm1",
+                               "createdAt": T0})  # fmt: skip
+    django_onyx.reset_request_counts()
+    page = root.get("/admin/backoffice/staff/").content.decode()
+    assert django_onyx.request_count("PUT", "/data/{db}/query/Role") == 1
+    assert '<td class="field-grants">purge</td>' in page
+    assert '<td class="field-grants">-</td>' in page
+
+
 def test_ordering_by_column(root: Client, events: list[Event]) -> None:
     # list_display = id, action, resource, status: "-2" is action descending
     assert listed(root.get(EVENTS, {"o": "-2", "all": ""})) == ["e4", "e3", "e2", "e1", "e0"]
@@ -259,9 +274,11 @@ def test_permissions_exist_after_migrate() -> None:
     assert {"view_event", "change_staff", "add_roledraft"} <= codenames
 
 
-@pytest.mark.parametrize("option", ["date_hierarchy", "raw_id_fields", "inlines"])
+@pytest.mark.parametrize(
+    "option", ["date_hierarchy", "raw_id_fields", "inlines", "list_select_related"]
+)
 def test_unsupported_options_raise_at_registration(option: str) -> None:
-    value: Any = "dateTime" if option == "date_hierarchy" else ["x"]
+    value: Any = {"date_hierarchy": "dateTime", "list_select_related": True}.get(option, ["x"])
     admin_class = type("BadAdmin", (OnyxModelAdmin,), {option: value})
     with pytest.raises(NotSupportedError, match=option):
         admin_class(Event, admin.AdminSite(name="scratch"))
