@@ -124,8 +124,9 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset: Any = super().get_queryset(request)
-        if self.list_select_related:  # resolver names (True is refused at registration)
-            queryset = queryset.select_related(*self.list_select_related)
+        resolvers: Any = self.list_select_related  # names (True is refused at registration)
+        if resolvers:
+            queryset = queryset.select_related(*resolvers)
         clone = queryset._chain()
         clone.__class__ = _admin_queryset_class(type(queryset))
         return clone
