@@ -156,6 +156,13 @@ def test_add_saves_to_onyx_and_logs_in_sql(root: Client, events: list[Event]) ->
     assert Event.onyx.get(pk="e9").action == "login"
     entry = LogEntry.objects.get(object_id="e9")
     assert entry.action_flag == ADDITION and entry.content_type.app_label == "backoffice"
+    recent = root.get("/admin/").content.decode()  # the index's "Recent actions"
+    assert 'href="/admin/backoffice/event/e9/change/"' in recent
+
+
+def test_lookup_onyx_cannot_express_is_a_bad_lookup(root: Client, events: list[Event]) -> None:
+    response = root.get(EVENTS, {"dateTime__year": "2026"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
 
 def test_add_shows_validation_errors_in_the_form(root: Client, events: list[Event]) -> None:
