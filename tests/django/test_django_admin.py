@@ -218,9 +218,13 @@ def test_change_updates_the_record(root: Client, events: list[Event]) -> None:
     assert "Changed Action, Status and Date time" in history
 
 
-def test_custom_action_and_read_only_fields(root: Client, events: list[Event]) -> None:
+def test_custom_action_and_read_only_fields(
+    root: Client, events: list[Event], django_onyx: Any
+) -> None:
     chosen = {"action": "mark_ok", "_selected_action": ["e1", "e2"]}
+    django_onyx.reset_request_counts()
     response = root.post(EVENTS, chosen, follow=True)
+    assert django_onyx.request_count("PUT", "/data/{db}/query/update/AuditLog") == 1
     assert "2 marked ok" in response.content.decode()
     assert {e.pk: e.status for e in Event.onyx.all()}["e1"] == "ok"
     assert Event.onyx.filter(status="failed").count() == 1  # e3 only
@@ -239,12 +243,15 @@ def test_delete_view(root: Client, events: list[Event]) -> None:
     assert LogEntry.objects.get(object_id="e2").action_flag == DELETION
 
 
-def test_bulk_delete_action(root: Client, events: list[Event]) -> None:
+def test_bulk_delete_action(root: Client, events: list[Event], django_onyx: Any) -> None:
+    events_server = django_onyx
     selected = {"action": "delete_selected", "_selected_action": ["e1", "e3"]}
     confirm = root.post(EVENTS, selected)
     assert confirm.status_code == 200 and "action3" in confirm.content.decode()
+    events_server.reset_request_counts()
     response = root.post(EVENTS, {**selected, "post": "yes"})
     assert response.status_code == 302
+    assert events_server.request_count("PUT", "/data/{db}/query/delete/AuditLog") == 1
     assert sorted(m.pk for m in Event.onyx.all()) == ["e0", "e2", "e4"]
     assert LogEntry.objects.filter(action_flag=DELETION).count() == 2
 
