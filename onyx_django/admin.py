@@ -44,33 +44,13 @@ from ._admin_permissions import (
     registered_models,
     remember,
 )
+from ._admin_queryset import admin_queryset_class
 from ._errors import NotSupportedError
 from .forms import OnyxModelForm, add_write_error
 
 __all__ = ["OnyxModelAdmin", "ensure_permissions", "registered_models"]
 
 post_migrate.connect(create_after_migrate, dispatch_uid="onyx_django.admin.permissions")
-
-
-class _AdminQuerySetMixin:
-    """Answers the one question Django's ``ChangeList`` asks of ``qs.query`` that an Onyx query
-    has no notion of: Onyx has no joins, so there is nothing to ``select_related``."""
-
-    @property
-    def query(self) -> Any:
-        query = super().query  # type: ignore[misc]
-        query.select_related = True
-        return query
-
-
-_admin_classes: dict[type[Any], type[Any]] = {}
-
-
-def _admin_queryset_class(queryset_class: type[Any]) -> type[Any]:
-    if queryset_class not in _admin_classes:
-        name = f"Admin{queryset_class.__name__}"
-        _admin_classes[queryset_class] = type(name, (_AdminQuerySetMixin, queryset_class), {})
-    return _admin_classes[queryset_class]
 
 
 class _Refused(Exception):
@@ -128,7 +108,7 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if resolvers:
             queryset = queryset.select_related(*resolvers)
         clone = queryset._chain()
-        clone.__class__ = _admin_queryset_class(type(queryset))
+        clone.__class__ = admin_queryset_class(type(queryset))
         return clone
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
