@@ -44,33 +44,13 @@ from ._admin_permissions import (
     registered_models,
     remember,
 )
+from ._admin_queryset import admin_queryset_class
 from ._errors import NotSupportedError
 from .forms import OnyxModelForm, add_write_error
 
 __all__ = ["OnyxModelAdmin", "ensure_permissions", "registered_models"]
 
 post_migrate.connect(create_after_migrate, dispatch_uid="onyx_django.admin.permissions")
-
-
-class _AdminQuerySetMixin:
-    """Answers the one question Django's ``ChangeList`` asks of ``qs.query`` that an Onyx query
-    has no notion of: Onyx has no joins, so there is nothing to ``select_related``."""
-
-    @property
-    def query(self) -> Any:
-        query = super().query  # type: ignore[misc]
-        query.select_related = True
-        return query
-
-
-_admin_classes: dict[type[Any], type[Any]] = {}
-
-
-def _admin_queryset_class(queryset_class: type[Any]) -> type[Any]:
-    if queryset_class not in _admin_classes:
-        name = f"Admin{queryset_class.__name__}"
-        _admin_classes[queryset_class] = type(name, (_AdminQuerySetMixin, queryset_class), {})
-    return _admin_classes[queryset_class]
 
 
 class _Refused(Exception):
@@ -87,7 +67,8 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     Not supported (``NotSupportedError`` at registration): ``date_hierarchy`` (Onyx cannot
     group by date parts), ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``,
-    ``filter_vertical`` (Onyx models have no foreign keys) and inlines.
+    ``filter_vertical``, ``list_select_related = True`` (Onyx models have no foreign keys) and
+    inlines. ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
     """
 
     form = OnyxModelForm
@@ -111,6 +92,11 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     f"{type(self).__name__}.{option}: not supported for Onyx models "
                     "(see docs/admin.md)"
                 )
+        if self.list_select_related is True:
+            raise NotSupportedError(
+                f"{type(self).__name__}.list_select_related = True: Onyx has no foreign keys to "
+                "follow; name the resolvers (list_select_related = ['roles'])"
+            )
         super().__init__(model, admin_site)
         remember(model)
 
@@ -118,8 +104,11 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         queryset: Any = super().get_queryset(request)
+        resolvers: Any = self.list_select_related  # names (True is refused at registration)
+        if resolvers:
+            queryset = queryset.select_related(*resolvers)
         clone = queryset._chain()
-        clone.__class__ = _admin_queryset_class(type(queryset))
+        clone.__class__ = admin_queryset_class(type(queryset))
         return clone
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:

@@ -5,7 +5,7 @@ imported from ``ready()`` as a project's ``admin.py`` would be by autodiscovery.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.apps import AppConfig
 from pydantic import Field
@@ -54,6 +54,7 @@ class Staff(OnyxModel):
     isSystem: bool = False
     createdAt: datetime = Field(default_factory=_now)
     updatedAt: datetime = Field(default_factory=_now)
+    permissions: list[dict[str, Any]] | None = Field(default=None, exclude=True)  # a resolver
 
     class Meta:
         db_table = "Role"

@@ -31,7 +31,14 @@ admin.site.register(Event, EventAdmin)
 
 @admin.register(Staff)
 class StaffAdmin(OnyxModelAdmin):
-    list_display = ["id", "name", "isSystem"]
+    list_display = ["id", "name", "isSystem", "grants"]
+    list_select_related = ["permissions"]  # an Onyx resolver, fetched in the same request
+    exclude = ["permissions"]
+
+    @admin.display(description="Grants")
+    def grants(self, obj: Staff) -> str:
+        return ", ".join(sorted(p["name"] for p in obj.permissions or [])) or "-"
+
     list_filter = ["name", "isSystem"]
     search_fields = ["name", "description"]
     full_text_search = True

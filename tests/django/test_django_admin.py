@@ -128,6 +128,21 @@ def test_full_text_search(root: Client, django_onyx: Any) -> None:
     ]
 
 
+def test_resolvers_in_list_display(root: Client, django_onyx: Any) -> None:
+    Staff.onyx.all().delete()
+    db = connections.pool()
+    Staff(id="s1", name="admin", createdAt=T0, updatedAt=T0).save()
+    Staff(id="s2", name="viewer", createdAt=T0, updatedAt=T0).save()
+    db.save("Permission", {"id": "pm1", "name": "purge", "createdAt": T0, "updatedAt": T0})
+    db.save("RolePermission", {"id": "rp1", "roleId": "s1", "permissionId": "pm1",
+                               "createdAt": T0})  # fmt: skip
+    django_onyx.reset_request_counts()
+    page = root.get("/admin/backoffice/staff/").content.decode()
+    assert django_onyx.request_count("PUT", "/data/{db}/query/Role") == 1
+    assert '<td class="field-grants">purge</td>' in page
+    assert '<td class="field-grants">-</td>' in page
+
+
 def test_ordering_by_column(root: Client, events: list[Event]) -> None:
     # list_display = id, action, resource, status: "-2" is action descending
     assert listed(root.get(EVENTS, {"o": "-2", "all": ""})) == ["e4", "e3", "e2", "e1", "e0"]
@@ -141,6 +156,13 @@ def test_add_saves_to_onyx_and_logs_in_sql(root: Client, events: list[Event]) ->
     assert Event.onyx.get(pk="e9").action == "login"
     entry = LogEntry.objects.get(object_id="e9")
     assert entry.action_flag == ADDITION and entry.content_type.app_label == "backoffice"
+    recent = root.get("/admin/").content.decode()  # the index's "Recent actions"
+    assert 'href="/admin/backoffice/event/e9/change/"' in recent
+
+
+def test_lookup_onyx_cannot_express_is_a_bad_lookup(root: Client, events: list[Event]) -> None:
+    response = root.get(EVENTS, {"dateTime__year": "2026"})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
 
 def test_add_shows_validation_errors_in_the_form(root: Client, events: list[Event]) -> None:
@@ -196,9 +218,13 @@ def test_change_updates_the_record(root: Client, events: list[Event]) -> None:
     assert "Changed Action, Status and Date time" in history
 
 
-def test_custom_action_and_read_only_fields(root: Client, events: list[Event]) -> None:
+def test_custom_action_and_read_only_fields(
+    root: Client, events: list[Event], django_onyx: Any
+) -> None:
     chosen = {"action": "mark_ok", "_selected_action": ["e1", "e2"]}
+    django_onyx.reset_request_counts()
     response = root.post(EVENTS, chosen, follow=True)
+    assert django_onyx.request_count("PUT", "/data/{db}/query/update/AuditLog") == 1
     assert "2 marked ok" in response.content.decode()
     assert {e.pk: e.status for e in Event.onyx.all()}["e1"] == "ok"
     assert Event.onyx.filter(status="failed").count() == 1  # e3 only
@@ -217,12 +243,15 @@ def test_delete_view(root: Client, events: list[Event]) -> None:
     assert LogEntry.objects.get(object_id="e2").action_flag == DELETION
 
 
-def test_bulk_delete_action(root: Client, events: list[Event]) -> None:
+def test_bulk_delete_action(root: Client, events: list[Event], django_onyx: Any) -> None:
+    events_server = django_onyx
     selected = {"action": "delete_selected", "_selected_action": ["e1", "e3"]}
     confirm = root.post(EVENTS, selected)
     assert confirm.status_code == 200 and "action3" in confirm.content.decode()
+    events_server.reset_request_counts()
     response = root.post(EVENTS, {**selected, "post": "yes"})
     assert response.status_code == 302
+    assert events_server.request_count("PUT", "/data/{db}/query/delete/AuditLog") == 1
     assert sorted(m.pk for m in Event.onyx.all()) == ["e0", "e2", "e4"]
     assert LogEntry.objects.filter(action_flag=DELETION).count() == 2
 
@@ -259,9 +288,11 @@ def test_permissions_exist_after_migrate() -> None:
     assert {"view_event", "change_staff", "add_roledraft"} <= codenames
 
 
-@pytest.mark.parametrize("option", ["date_hierarchy", "raw_id_fields", "inlines"])
+@pytest.mark.parametrize(
+    "option", ["date_hierarchy", "raw_id_fields", "inlines", "list_select_related"]
+)
 def test_unsupported_options_raise_at_registration(option: str) -> None:
-    value: Any = "dateTime" if option == "date_hierarchy" else ["x"]
+    value: Any = {"date_hierarchy": "dateTime", "list_select_related": True}.get(option, ["x"])
     admin_class = type("BadAdmin", (OnyxModelAdmin,), {option: value})
     with pytest.raises(NotSupportedError, match=option):
         admin_class(Event, admin.AdminSite(name="scratch"))
