@@ -36,6 +36,8 @@ PUBLIC = {
     "WriteEvent", "add_write_listener", "table_name",
     # change-stream bridge (at least once) and the foreground listen loop
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
+    # adapters' query layers: option names, query specs, flow drivers (sync and async)
+    "CONFIG_OPTIONS", "QuerySpec", "Emit", "drive", "adrive",
 }  # fmt: skip
 
 
