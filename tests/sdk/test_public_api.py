@@ -82,7 +82,7 @@ MODULES = [
     "onyx_database._ai", "onyx_database._stream_protocol", "onyx_database._recording",
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
-    "onyx_database._window", "onyx_database._bridge",
+    "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
 ]  # fmt: skip
 
 
