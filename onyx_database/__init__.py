@@ -60,7 +60,7 @@ from ._conditions import (
     starts_with,
     within,
 )
-from ._config import ResolvedConfig, resolve_config
+from ._config import CONFIG_OPTIONS, ResolvedConfig, resolve_config
 from ._data_apis import Document
 from ._errors import (
     OnyxBatchError,
@@ -80,8 +80,9 @@ from ._errors import (
     OnyxUsageError,
 )
 from ._facade import OnyxFacade, init, init_async, onyx
+from ._flows import Emit, adrive, drive
 from ._listen_loop import OnyxListenError, event_line, listen_loop
-from ._query import Page, table_name
+from ._query import Page, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
 from ._selections import (
@@ -123,6 +124,7 @@ from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
+    "CONFIG_OPTIONS",
     "FLAT_SETTINGS",
     "AsyncCascadeWriter",
     "AsyncChatStream",
@@ -137,6 +139,7 @@ __all__ = [
     "ChatStream",
     "Condition",
     "Document",
+    "Emit",
     "EventIterator",
     "OnyxAI",
     "OnyxBatchError",
@@ -162,6 +165,7 @@ __all__ = [
     "OnyxUsageError",
     "Page",
     "QueryBuilder",
+    "QuerySpec",
     "ReconnectPolicy",
     "RecordedRequest",
     "RequestRecorder",
@@ -174,6 +178,7 @@ __all__ = [
     "__version__",
     "add_request_listener",
     "add_write_listener",
+    "adrive",
     "asc",
     "avg",
     "between",
@@ -182,6 +187,7 @@ __all__ = [
     "contains_ignore_case",
     "count",
     "desc",
+    "drive",
     "eq",
     "event_line",
     "format",

@@ -136,7 +136,9 @@ class ChangeBridge:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> ChangeBridge:
-        """Start the background thread; returns ``self``."""
+        """Start the background thread (once: later calls do nothing); returns ``self``."""
+        if self._thread.ident is not None:
+            return self
         database = self._query._database
         database._transport.track(self)
         self._thread.start()

@@ -70,18 +70,20 @@ def listen_loop(
     note: Callable[[str], None] | None = None,
     max_events: int | None = None,
     timeout: float | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
     """Start one stream per table with ``start(table, on_event)``, ``echo`` one
     :func:`event_line` per event, and stop on Ctrl-C, SIGTERM (from the main thread),
     ``max_events`` or ``timeout``; returns how many events were echoed. ``note`` gets the
-    start and stop messages. A stream that stops on an error raises :class:`OnyxListenError`.
+    start and stop messages. Setting ``stop`` (from any thread) ends it too. A stream that
+    stops on an error raises :class:`OnyxListenError`.
     """
     events: queue.Queue[str] = queue.Queue()
 
     def on_event(action: str, table: str, record: Any) -> None:
         events.put(event_line(action, table, record))
 
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     handles: list[ListenHandle] = []
     deadline = None if timeout is None else time.monotonic() + timeout
     seen = 0

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ._listeners import Listeners
+
 __all__ = [
     "RecordedRequest",
     "RequestRecorder",
@@ -51,8 +53,7 @@ class RecordedRequest:
 
 RequestListener = Callable[[RecordedRequest], None]
 
-_lock = threading.Lock()
-_listeners: tuple[RequestListener, ...] = ()
+_listeners: Listeners[RequestListener] = Listeners()
 
 
 def listening() -> bool:
@@ -68,24 +69,12 @@ def add_request_listener(listener: RequestListener) -> Callable[[], None]:
     >>> remove = add_request_listener(seen.append)
     >>> remove()
     """
-    global _listeners
-    with _lock:
-        _listeners = (*_listeners, listener)
-
-    def remove() -> None:
-        global _listeners
-        with _lock:
-            kept = list(_listeners)
-            if listener in kept:
-                kept.remove(listener)
-            _listeners = tuple(kept)
-
-    return remove
+    return _listeners.add(listener)
 
 
 def notify(recorded: RecordedRequest) -> None:
     """Hand ``recorded`` to every listener (called by the transports)."""
-    for listener in _listeners:
+    for listener in _listeners.items:
         listener(recorded)
 
 

@@ -18,11 +18,11 @@ holds records and ids, never credentials.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ._listeners import Listeners
 from ._request import Request
 
 __all__ = ["WriteEvent", "WriteOperation", "add_write_listener"]
@@ -53,9 +53,8 @@ class WriteEvent:
 
 WriteListener = Callable[[WriteEvent], None]
 
-_lock = threading.Lock()
 # (transport the listener is bound to, or None for every client; the listener)
-_listeners: tuple[tuple[object | None, WriteListener], ...] = ()
+_listeners: Listeners[tuple[object | None, WriteListener]] = Listeners()
 
 
 def observing() -> bool:
@@ -72,21 +71,8 @@ def add_write_listener(listener: WriteListener, *, client: Any = None) -> Callab
     >>> remove = add_write_listener(seen.append)
     >>> remove()
     """
-    global _listeners
     owner = None if client is None else getattr(client, "_transport", client)
-    entry = (owner, listener)
-    with _lock:
-        _listeners = (*_listeners, entry)
-
-    def remove() -> None:
-        global _listeners
-        with _lock:
-            kept = list(_listeners)
-            if entry in kept:
-                kept.remove(entry)
-            _listeners = tuple(kept)
-
-    return remove
+    return _listeners.add((owner, listener))
 
 
 def _count(answer: Any) -> int | None:
@@ -154,7 +140,9 @@ def describe_write(request: Request, answer: Any) -> WriteEvent | None:
 def notify_write(transport: object, request: Request, answer: Any) -> None:
     """Hand the write ``request`` (answered with ``answer``) to the listeners of ``transport``
     (called by the clients after a successful exchange)."""
-    listeners = [listener for owner, listener in _listeners if owner is None or owner is transport]
+    listeners = [
+        listener for owner, listener in _listeners.items if owner is None or owner is transport
+    ]
     if not listeners:
         return
     event = describe_write(request, answer)

@@ -14,7 +14,9 @@ Shaped like Django's ``django.db.connections``::
     db.save("User", {"id": "u1"})                        # the "default" alias
 
 Each alias's options go to the SDK's explicit config layer; the environment and config files fill
-the gaps. The pooled client is created lazily, once per process (a forked child makes its own).
+the gaps (the ``ONYX_DATABASE_*`` variables only when they name the same database, see
+:func:`~onyx_database.config_from_options`). The pooled client is created lazily, once per
+process (a forked child makes its own).
 ``connections[alias]`` hands out a light ``with_options()`` view of that pool for the current
 thread or task; views are dropped on ``request_finished``. No TCP connection is opened per request.
 """
@@ -34,8 +36,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-import onyx_database
-from onyx_database import AsyncOnyxDatabase, OnyxDatabase
+from onyx_database import AsyncOnyxDatabase, OnyxDatabase, ResolvedConfig, config_from_options
 
 __all__ = ["DEFAULT_ALIAS", "ConnectionHandler", "connections", "db"]
 
@@ -120,6 +121,12 @@ class ConnectionHandler:
             )
         return aliases[alias]
 
+    def config(self, alias: str = DEFAULT_ALIAS) -> ResolvedConfig:
+        """The resolved config of ``alias``: its options, then the environment and config files
+        (the ``ONYX_DATABASE_*`` variables only when they name the same database, as for Flask;
+        see :func:`~onyx_database.config_from_options`)."""
+        return config_from_options(self.settings(alias), where=f"settings.ONYX[{alias!r}]")
+
     def pool(self, alias: str = DEFAULT_ALIAS) -> OnyxDatabase:
         """The process's pooled client of ``alias``, created on first use."""
         self._check_blocked()
@@ -130,7 +137,7 @@ class ConnectionHandler:
         with self._lock:
             existing = self._pools.get(alias)
             if existing is None:
-                existing = onyx_database.init(**self.settings(alias))
+                existing = OnyxDatabase(self.config(alias))
                 self._pools[alias] = existing
             return existing
 
@@ -144,7 +151,7 @@ class ConnectionHandler:
         clients = self._async_pools.setdefault(loop, {})
         client = clients.get(alias)
         if client is None:
-            client = onyx_database.init_async(**self.settings(alias))
+            client = AsyncOnyxDatabase(self.config(alias))
             clients[alias] = client
         return client
 

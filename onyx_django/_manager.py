@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.db.models.manager import BaseManager
 
-from onyx_database._query import table_name
+from onyx_database import table_name
 
 from . import _fields
 from ._connections import DEFAULT_ALIAS

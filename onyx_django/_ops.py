@@ -17,9 +17,16 @@ from contextlib import aclosing, closing
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
-from onyx_database import AsyncOnyxDatabase, AsyncQueryBuilder, OnyxDatabase, QueryBuilder
-from onyx_database._flows import Emit, adrive, drive
-from onyx_database._query import QuerySpec
+from onyx_database import (
+    AsyncOnyxDatabase,
+    AsyncQueryBuilder,
+    Emit,
+    OnyxDatabase,
+    QueryBuilder,
+    QuerySpec,
+    adrive,
+    drive,
+)
 
 from ._connections import connections
 from ._errors import django_errors

@@ -38,8 +38,7 @@ from django.db import models as django_models
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
 
-from onyx_database import Condition, QueryBuilder, Sort, in_op, not_null
-from onyx_database._query import QuerySpec, table_name
+from onyx_database import Condition, QueryBuilder, QuerySpec, Sort, in_op, not_null, table_name
 
 from . import _fields
 from ._connections import connections

@@ -16,8 +16,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
-from onyx_database import OnyxConfigError, resolve_config
-from onyx_database._config import CONFIG_OPTIONS
+from onyx_database import CONFIG_OPTIONS, OnyxConfigError, resolve_config
 
 __all__ = ["check_onyx_settings"]
 

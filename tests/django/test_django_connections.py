@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from onyx_django_testapp import Profile
 
 import onyx_django
+from onyx_database import OnyxSettingsError
 from onyx_django import connections, db
 
 if TYPE_CHECKING:
@@ -104,3 +105,26 @@ def test_the_manager_is_not_reachable_from_records(server: LocalServer) -> None:
     profile = Profile.onyx.get(pk="p1")
     with pytest.raises(AttributeError, match=r"isn.t accessible via Profile instances"):
         profile.onyx  # noqa: B018
+
+
+def test_a_stale_environment_never_lends_another_databases_key(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same rule as Flask's app.config (config_from_options): an alias that names a database
+    # uses the ONYX_DATABASE_* variables only when ONYX_DATABASE_ID names that same database.
+    monkeypatch.setenv("ONYX_DATABASE_ID", "some-other-database")
+    monkeypatch.setenv("ONYX_DATABASE_API_KEY", "stale-key-from-env")
+    options = {k: v for k, v in onyx_settings(server)["default"].items() if k != "api_key"}
+    with (
+        override_settings(ONYX={"default": options}),
+        pytest.raises(OnyxSettingsError, match=r"settings\.ONYX\['default'\]") as caught,
+    ):
+        connections.pool("default")
+    assert "stale-key-from-env" not in str(caught.value)
+
+    monkeypatch.setenv("ONYX_DATABASE_ID", server.database_id)
+    monkeypatch.setenv("ONYX_DATABASE_API_KEY", server.api_key)
+    with override_settings(ONYX={"default": options}):
+        pool = connections.pool("default")
+        assert pool.config.sources["api_key"] == "env ONYX_DATABASE_API_KEY"
+        assert pool.from_table("UserProfile").count() == 5

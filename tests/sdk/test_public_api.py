@@ -36,6 +36,8 @@ PUBLIC = {
     "WriteEvent", "add_write_listener", "table_name",
     # change-stream bridge (at least once) and the foreground listen loop
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
+    # adapters' query layers: option names, query specs, flow drivers (sync and async)
+    "CONFIG_OPTIONS", "QuerySpec", "Emit", "drive", "adrive",
 }  # fmt: skip
 
 
@@ -80,7 +82,7 @@ MODULES = [
     "onyx_database._ai", "onyx_database._stream_protocol", "onyx_database._recording",
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
-    "onyx_database._window", "onyx_database._bridge",
+    "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
 ]  # fmt: skip
 
 

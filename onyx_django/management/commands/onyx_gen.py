@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from onyx_database.codegen._commands import main_gen
+from onyx_database.codegen import main_gen
 
 from ..._connections import DEFAULT_ALIAS
 from .._onyx_py import run_onyx_py

@@ -1,37 +1,24 @@
 """``manage.py onyx_listen User Role --database default``: send the change-stream signals.
 
-Runs one live stream per table in the foreground (see :func:`onyx_django.listen`): each change
-is sent as ``record_created`` / ``record_updated`` / ``record_deleted`` and printed as one line,
+Runs one :func:`onyx_django.listen` bridge per table in the foreground (the core's
+:func:`~onyx_database.listen_loop`): each change is sent as ``record_created`` /
+``record_updated`` / ``record_deleted``, at least once, and printed as one line,
 ``ACTION Table {json}``. Stops on Ctrl-C or SIGTERM, after ``--max-events N`` events or after
 ``--timeout S`` seconds; a stream stopped by an error (auth, unknown table) is a ``CommandError``.
 """
 
 from __future__ import annotations
 
-import json
-import queue
-import signal
 import threading
-import time
-from types import FrameType
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onyx_database import StreamHandle, to_wire
+from onyx_database import ChangeBridge, OnyxListenError, listen_loop
 
 from ..._connections import DEFAULT_ALIAS
 from ..._listen import listen
-
-_POLL = 0.1
-
-
-def _line(action: str, table: str, record: Any) -> str:
-    try:
-        body = json.dumps(to_wire(record), default=str, sort_keys=True)
-    except Exception:  # a record the JSON form cannot hold: print it as Python shows it
-        body = repr(record)
-    return f"{action} {table} {body}"
 
 
 class Command(BaseCommand):
@@ -54,7 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        tables: list[str] = options["tables"]
         alias: str = options["database"]
         max_events: int | None = options["max_events"]
         timeout: float | None = options["timeout"]
@@ -63,73 +49,22 @@ class Command(BaseCommand):
         if timeout is not None and timeout < 0:
             raise CommandError("--timeout must not be negative")
 
-        events: queue.Queue[tuple[str, str, Any]] = queue.Queue()
-        errors: queue.Queue[tuple[str, BaseException]] = queue.Queue()
-        installed, previous = self._install_sigterm()
-        handles: list[StreamHandle] = []
+        def start(table: str, on_event: Callable[[str, str, Any], None]) -> ChangeBridge:
+            return listen(
+                table,
+                alias=alias,
+                on_event=lambda action, record: on_event(action, table, record),
+            )
+
         try:
-            for table in dict.fromkeys(tables):
-                handles.append(self._listen(table, alias, events, errors))
-            self.stderr.write(f"Listening to {', '.join(dict.fromkeys(tables))} on {alias!r}")
-            self._loop(events, errors, max_events, timeout)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for handle in handles:
-                handle.cancel()
-            for handle in handles:
-                handle.join(5)
-            if installed:
-                signal.signal(signal.SIGTERM, previous)
-
-    @staticmethod
-    def _listen(
-        table: str,
-        alias: str,
-        events: queue.Queue[tuple[str, str, Any]],
-        errors: queue.Queue[tuple[str, BaseException]],
-    ) -> StreamHandle:
-        def on_event(action: str, record: Any) -> None:
-            events.put((action, table, record))
-
-        def on_error(exc: BaseException) -> None:
-            errors.put((table, exc))
-
-        return listen(table, alias=alias, on_event=on_event, on_error=on_error)
-
-    def _loop(
-        self,
-        events: queue.Queue[tuple[str, str, Any]],
-        errors: queue.Queue[tuple[str, BaseException]],
-        max_events: int | None,
-        timeout: float | None,
-    ) -> None:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        seen = 0
-        while not self.stop.is_set():
-            if not errors.empty():
-                table, exc = errors.get_nowait()
-                raise CommandError(f"the stream on {table} stopped: {exc}")
-            wait = _POLL
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return
-                wait = min(wait, left)
-            try:
-                action, table, record = events.get(timeout=wait)
-            except queue.Empty:
-                continue
-            self.stdout.write(_line(action, table, record))
-            seen += 1
-            if max_events is not None and seen >= max_events:
-                return
-
-    def _install_sigterm(self) -> tuple[bool, Any]:
-        if threading.current_thread() is not threading.main_thread():
-            return False, None  # signal handlers can only be set in the main thread
-
-        def on_sigterm(signum: int, frame: FrameType | None) -> None:
-            self.stop.set()
-
-        return True, signal.signal(signal.SIGTERM, on_sigterm)
+            listen_loop(
+                start,
+                list(dict.fromkeys(options["tables"])),
+                echo=self.stdout.write,
+                note=self.stderr.write,
+                max_events=max_events,
+                timeout=timeout,
+                stop=self.stop,
+            )
+        except OnyxListenError as exc:
+            raise CommandError(str(exc)) from None

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onyx_database.codegen._commands import main_schema
+from onyx_database.codegen import main_schema
 
 from ..._connections import DEFAULT_ALIAS
 from .._onyx_py import run_onyx_py
