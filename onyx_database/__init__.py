@@ -80,7 +80,6 @@ from ._errors import (
     OnyxUsageError,
 )
 from ._facade import OnyxFacade, init, init_async, onyx
-from ._flows import Emit, adrive, drive
 from ._listen_loop import OnyxListenError, event_line, listen_loop
 from ._query import Page, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
@@ -139,7 +138,6 @@ __all__ = [
     "ChatStream",
     "Condition",
     "Document",
-    "Emit",
     "EventIterator",
     "OnyxAI",
     "OnyxBatchError",
@@ -178,7 +176,6 @@ __all__ = [
     "__version__",
     "add_request_listener",
     "add_write_listener",
-    "adrive",
     "asc",
     "avg",
     "between",
@@ -187,7 +184,6 @@ __all__ = [
     "contains_ignore_case",
     "count",
     "desc",
-    "drive",
     "eq",
     "event_line",
     "format",

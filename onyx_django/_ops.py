@@ -20,13 +20,11 @@ from typing import Any, Literal, TypeVar, cast
 from onyx_database import (
     AsyncOnyxDatabase,
     AsyncQueryBuilder,
-    Emit,
     OnyxDatabase,
     QueryBuilder,
     QuerySpec,
-    adrive,
-    drive,
 )
+from onyx_database.flows import Emit, adrive, drive
 
 from ._connections import connections
 from ._errors import django_errors

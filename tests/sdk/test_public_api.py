@@ -36,8 +36,8 @@ PUBLIC = {
     "WriteEvent", "add_write_listener", "table_name",
     # change-stream bridge (at least once) and the foreground listen loop
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
-    # adapters' query layers: option names, query specs, flow drivers (sync and async)
-    "CONFIG_OPTIONS", "QuerySpec", "Emit", "drive", "adrive",
+    # adapters' query layers: option names, query specs (flow drivers: onyx_database.flows)
+    "CONFIG_OPTIONS", "QuerySpec",
 }  # fmt: skip
 
 
@@ -83,6 +83,7 @@ MODULES = [
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
+    "onyx_database.flows",
 ]  # fmt: skip
 
 
