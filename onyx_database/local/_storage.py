@@ -631,6 +631,30 @@ def _fts_create_sql(entity: Entity) -> str:
     )
 
 
+def _upsert_sql(table: str, names: Sequence[str]) -> str:
+    """The INSERT OR REPLACE of one row: the partition column, then ``names`` in order."""
+    columns = ", ".join(_q(n) for n in names)
+    marks = ", ".join("?" * (len(names) + 1))
+    return (
+        f"INSERT OR REPLACE INTO {_q(table)} ({_q(PARTITION_COLUMN)}, {columns}) VALUES ({marks})"
+    )
+
+
+def _save_event(
+    entity: Entity, partition: str, record: dict[str, Any], previous: dict[str, Any] | None
+) -> ChangeEvent:
+    """The change event of a saved record: CREATE, or UPDATE with the record it replaced."""
+    return ChangeEvent(
+        entity.name,
+        "CREATE" if previous is None else "UPDATE",
+        render(entity, record),
+        partition,
+        None if previous is None else render(entity, previous),
+        record,
+        previous,
+    )
+
+
 def _fts_insert(
     conn: sqlite3.Connection, entity: Entity, partition: str, record: Mapping[str, Any]
 ) -> None:
@@ -755,25 +779,14 @@ class Writer:
             previous = self._delete_row(entity, moved_from, key)
         names = list(entity.attributes)
         self.conn.execute(
-            f"INSERT OR REPLACE INTO {_q(entity.name)} ({_q(PARTITION_COLUMN)}, "
-            f"{', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * (len(names) + 1))})",
+            _upsert_sql(entity.name, names),
             [partition] + [to_storage(entity.attributes[n].type, record.get(n)) for n in names],
         )
         if entity.searchable:
             if replaces:  # a new key has no index row; the lookup scans the FTS table
                 _fts_delete(self.conn, entity, partition, key)
             _fts_insert(self.conn, entity, partition, record)
-        self.events.append(
-            ChangeEvent(
-                entity.name,
-                "CREATE" if previous is None else "UPDATE",
-                render(entity, record),
-                partition,
-                None if previous is None else render(entity, previous),
-                record,
-                previous,
-            )
-        )
+        self.events.append(_save_event(entity, partition, record, previous))
         return record
 
     def put_many(
@@ -833,21 +846,10 @@ class Writer:
                 if previous is not None:
                     _fts_delete(self.conn, entity, partition, record[identifier])
                 _fts_insert(self.conn, entity, partition, record)
-            self.events.append(
-                ChangeEvent(
-                    entity.name,
-                    "CREATE" if previous is None else "UPDATE",
-                    render(entity, record),
-                    partition,
-                    None if previous is None else render(entity, previous),
-                    record,
-                    previous,
-                )
-            )
+            self.events.append(_save_event(entity, partition, record, previous))
             saved.append(record)
         self.conn.executemany(
-            f"INSERT OR REPLACE INTO {_q(entity.name)} ({_q(PARTITION_COLUMN)}, "
-            f"{', '.join(_q(n) for n in names)}) VALUES ({', '.join('?' * (len(names) + 1))})",
+            _upsert_sql(entity.name, names),
             values,
         )
         return saved, conflict
