@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from ._streams import StreamHub, serve_stream
 __all__ = ["OnyxApp", "Settings"]
 
 logger = logging.getLogger("onyx_database.local")
+# One line per request: method, path (never the query string), status, milliseconds.
+access_logger = logging.getLogger("onyx_database.local.access")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -146,6 +149,7 @@ class OnyxApp:
         self.log = log
         self.streams = streams if streams is not None else StreamHub()
         self.query_stats = QueryStats()
+        self.access_log = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -153,12 +157,33 @@ class OnyxApp:
             return
         if scope["type"] != "http":
             return
+        if not self.access_log:
+            await self._guarded(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status: int | None = None
         try:
-            await self._http(scope, receive, send)
+            status = await self._guarded(scope, receive, send)
+        finally:
+            path = scope.get("raw_path") or str(scope.get("path", "")).encode()
+            access_logger.info(
+                "%s %s %s %.1f ms",
+                scope["method"],
+                path.split(b"?", 1)[0].decode("latin-1"),
+                "dropped" if status is None else status,
+                (time.perf_counter() - start) * 1000,
+            )
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+        """:meth:`_http`, answering 500 to anything unexpected; the status sent (``None``: the
+        connection was dropped)."""
+        try:
+            return await self._http(scope, receive, send)
         except Exception:  # the last resort: never let a request take the server down
             logger.exception("unexpected error in Onyx Local")
             error = ApiError(500, "INTERNAL", "internal error in Onyx Local")
             await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            return error.status
 
     @staticmethod
     async def _lifespan(receive: Receive, send: Send) -> None:
@@ -170,7 +195,7 @@ class OnyxApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> int | None:
         method = str(scope["method"]).upper()
         raw_path = scope.get("raw_path") or str(scope.get("path", "")).encode()
         raw = raw_path.decode("latin-1").split("?", 1)[0]
@@ -193,7 +218,7 @@ class OnyxApp:
         fault = self.faults.take(method, (concrete, raw, templated))
         if fault is not None and fault.kind == "drop":
             await _drop(send)
-            return
+            return None
         if fault is not None:
             injected = ApiError(fault.status, "INJECTED_FAULT", f"injected fault ({fault.status})")
             extra = []
@@ -202,7 +227,7 @@ class OnyxApp:
             await _respond(
                 send, injected.status, *encode(injected.body(), msgpack_reply=False), extra
             )
-            return
+            return injected.status
         msgpack_reply = wants_msgpack(headers.get("accept", ""))
         try:
             self._authenticate(headers)
@@ -227,14 +252,14 @@ class OnyxApp:
                     abort=_drop,
                     budget=QueryBudget(self.settings.query_timeout, self.settings.regex_timeout),
                 )
-                return
+                return 200
             if h.runs_inline(handler, ctx):
                 reply = handler(ctx)  # an index lookup: cheaper than a thread hand-off
             elif handler in _QUERIES:
                 budget = QueryBudget(self.settings.query_timeout, self.settings.regex_timeout)
                 answer = await serve_budgeted(handler, ctx, receive, budget, self.query_stats)
                 if answer is None:
-                    return  # the client left; its query was stopped
+                    return None  # the client left; its query was stopped
                 reply = answer
             else:
                 reply = await anyio.to_thread.run_sync(handler, ctx)
@@ -242,15 +267,16 @@ class OnyxApp:
             # A stalled body leaves the connection mid-request: answer, then close it.
             close = [(b"connection", b"close")] if error.status == 408 else None
             await _respond(send, error.status, *encode(error.body(), msgpack_reply=False), close)
-            return
+            return error.status
         if reply.raw is not None:
             extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
             await _respond(send, reply.status, reply.raw, reply.content_type, extra)
-            return
+            return reply.status
         payload, content_type = encode(
             reply.value, msgpack_reply=msgpack_reply and reply.negotiable
         )
         await _respond(send, reply.status, payload, content_type)
+        return reply.status
 
     def _authenticate(self, headers: dict[str, str]) -> None:
         key = headers.get("x-onyx-key", "").encode()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import re
 import signal
 import sys
 import threading
 import warnings
+from pathlib import Path
 from types import FrameType
 
+from ._app import access_logger
 from ._bind import RemoteBindWarning
 from ._budget import DEFAULT_QUERY_TIMEOUT, DEFAULT_REGEX_TIMEOUT
+from ._datadir import DataDirInUse
 from ._limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY, describe_size
 from ._server import LocalServer
 
@@ -51,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--test-hooks", action="store_true", help="enable fault injection (for test suites)"
     )
+    parser.add_argument("--quiet", action="store_true", help="do not log one line per request")
     parser.add_argument("--tls-cert", metavar="FILE", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")
     limits = parser.add_argument_group("limits")
@@ -114,14 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         regex_timeout=args.regex_timeout,
         max_body=args.max_body,
         header_timeout=args.header_timeout,
+        access_log=not args.quiet,
     )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RemoteBindWarning)
             server.start()
     except (OSError, ValueError, RuntimeError) as error:
-        print(f"onyx-py local: cannot start: {error}", file=sys.stderr)
+        print(f"onyx-py local: cannot start: {_explain(error, args.port)}", file=sys.stderr)
         return 1
+    if not args.quiet:
+        _log_requests()
     for warning in caught:
         print(f"onyx-py local: WARNING: {warning.message}", file=sys.stderr, flush=True)
     stop = threading.Event()
@@ -134,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Onyx Local listening on {server.url}", flush=True)
         print(f"database id: {server.database_id}", flush=True)
         print(f"credentials: {server.config_path.resolve()}", flush=True)
+        print(_how_to_connect(server.config_path), flush=True)
         print("press Ctrl+C to stop", flush=True)
         while not stop.wait(0.5):
             pass
@@ -143,3 +153,41 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     print("Onyx Local stopped", flush=True)
     return 0
+
+
+def _explain(error: BaseException, port: int) -> str:
+    """The start failure, with what to do about a port already taken."""
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use by another process; choose another with --port N,"
+            " or --port 0 for any free port"
+        )
+    if isinstance(error, DataDirInUse):
+        return f"{error} (or pass another --data directory)"
+    return str(error)
+
+
+def _how_to_connect(config_path: Path) -> str:
+    """How an app finds the credentials file: ``./.onyx-local/onyx-database.json`` is on the
+    config chain; anywhere else it is named by ``ONYX_CONFIG_PATH``."""
+    absolute = config_path.resolve()
+    variable = f"ONYX_CONFIG_PATH={absolute}"
+    if absolute == (Path.cwd() / ".onyx-local" / config_path.name).resolve():
+        return f"apps started from this directory find it automatically; elsewhere set {variable}"
+    return f"point an app at it: set {variable}"
+
+
+class _AccessFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{self.formatTime(record, '%H:%M:%S')} {record.getMessage()}"
+
+
+def _log_requests() -> None:
+    """Print the access log (one line per request) on stdout."""
+    if access_logger.handlers:
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(_AccessFormatter())
+    access_logger.addHandler(handler)
+    access_logger.setLevel(logging.INFO)
+    access_logger.propagate = False

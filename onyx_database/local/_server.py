@@ -105,6 +105,11 @@ class LocalServer:
     seconds, else it answers 422 (``QUERY_TIMEOUT`` / ``REGEX_TIMEOUT``); a body larger than
     ``max_body`` bytes answers 413; a connection whose request headers take longer than
     ``header_timeout`` seconds, or whose body stops arriving for as long, gets 408 and is closed.
+
+    ``access_log=True`` logs one line per request to the ``onyx_database.local.access`` logger
+    (level INFO): method, path without its query string, status (``dropped`` when the
+    connection was closed without an answer) and milliseconds, e.g.
+    ``GET /data/<db>/User/u1 200 0.4 ms``. Bodies and query values are never logged.
     """
 
     def __init__(
@@ -124,8 +129,10 @@ class LocalServer:
         regex_timeout: float = DEFAULT_REGEX_TIMEOUT,
         max_body: int = DEFAULT_MAX_BODY,
         header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+        access_log: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.access_log = access_log
         self.host = host
         self._requested_port = port
         self._schema = schema
@@ -233,6 +240,7 @@ class LocalServer:
         services = Services(storage, self.database_id, PageTokens(key), self._secret_box)
         app = OnyxApp(services, self._settings, self._faults, self._log, self._streams)
         app.query_stats = self._query_stats
+        app.access_log = self.access_log
         self._streams.reopen()
         config = uvicorn.Config(
             app,
