@@ -50,6 +50,20 @@ class RecordedRequest:
     database_id: str = ""
     response_bytes: int = 0
 
+    @property
+    def operation(self) -> str:
+        """What the request did, named after the SDK call: ``query``, ``count``, ``update``,
+        ``delete`` (by query), ``stream``, ``save`` (a cascade save too), ``insert``,
+        ``find_by_id``, ``delete_by_id``, ``schema``, ``secret``, ``document``, else the
+        method in lower case.
+
+        >>> RecordedRequest("PUT", "/data/{db}/query/count/User", "User", 200, 0.01).operation
+        'count'
+        >>> RecordedRequest("DELETE", "/data/{db}/User/u1", "User", 200, 0.01).operation
+        'delete_by_id'
+        """
+        return operation_of(self.method, self.path)
+
 
 RequestListener = Callable[[RecordedRequest], None]
 
@@ -152,7 +166,7 @@ def record_requests(*, database_id: str | None = None) -> Iterator[RequestRecord
         remove()
 
 
-_QUERY_VERBS = frozenset({"count", "update", "delete"})
+_QUERY_VERBS = frozenset({"count", "update", "delete", "stream"})
 
 
 def describe_path(path: tuple[str, ...], database_id: str) -> tuple[str, str | None]:
@@ -170,6 +184,43 @@ def describe_path(path: tuple[str, ...], database_id: str) -> tuple[str, str | N
         if table == "query" and len(path) >= 4:
             table = path[4] if path[3] in _QUERY_VERBS and len(path) >= 5 else path[3]
     return "/" + "/".join(segments), table
+
+
+_ENTITY_OPERATIONS = {
+    "PUT": "save",
+    "POST": "insert",
+    "GET": "find_by_id",
+    "DELETE": "delete_by_id",
+}
+
+
+def operation_of(method: str, path: str) -> str:
+    """The operation of a request from its method and templated path (see
+    :attr:`RecordedRequest.operation`).
+
+    >>> operation_of("PUT", "/data/{db}/query/User"), operation_of("POST", "/data/{db}/User")
+    ('query', 'insert')
+    >>> operation_of("DELETE", "/data/{db}/query/delete/User"), operation_of("GET", "/x")
+    ('delete', 'get')
+    """
+    segments = path.strip("/").split("/")
+    if segments[0] == "schemas":
+        return "schema"
+    if segments[0] == "database" and "secret" in segments:
+        return "secret"
+    if segments[0] != "data" or len(segments) < 3:
+        return method.lower()
+    if segments[2] == "query":
+        return segments[3] if len(segments) >= 5 and segments[3] in _QUERY_VERBS else "query"
+    if segments[2] == "document":
+        return "document"
+    if len(segments) == 4 and segments[3] == "fenced":
+        return "insert"
+    if len(segments) == 3 and method in ("PUT", "POST"):
+        return _ENTITY_OPERATIONS[method]
+    if len(segments) == 4 and method in ("GET", "DELETE"):
+        return _ENTITY_OPERATIONS[method]
+    return method.lower()
 
 
 def page_records(body: Any) -> int | None:

@@ -83,7 +83,7 @@ MODULES = [
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
-    "onyx_database.flows",
+    "onyx_database.flows", "onyx_database.otel",
 ]  # fmt: skip
 
 
