@@ -84,6 +84,19 @@ from ._listen_loop import OnyxListenError, event_line, listen_loop
 from ._query import Page, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
+from ._schema_document import (
+    SchemaAttribute,
+    SchemaDocument,
+    SchemaDocumentError,
+    SchemaEntity,
+    SchemaEntityType,
+    SchemaIdentifier,
+    SchemaIndex,
+    SchemaProblem,
+    SchemaResolver,
+    SchemaSearchSupport,
+    SchemaTrigger,
+)
 from ._selections import (
     avg,
     count,
@@ -168,7 +181,18 @@ __all__ = [
     "RecordedRequest",
     "RequestRecorder",
     "ResolvedConfig",
+    "SchemaAttribute",
     "SchemaDiff",
+    "SchemaDocument",
+    "SchemaDocumentError",
+    "SchemaEntity",
+    "SchemaEntityType",
+    "SchemaIdentifier",
+    "SchemaIndex",
+    "SchemaProblem",
+    "SchemaResolver",
+    "SchemaSearchSupport",
+    "SchemaTrigger",
     "Sort",
     "StreamEvent",
     "StreamHandle",

@@ -38,6 +38,10 @@ PUBLIC = {
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
     # adapters' query layers: option names, query specs (flow drivers: onyx_database.flows)
     "CONFIG_OPTIONS", "QuerySpec",
+    # the schema document (pydantic models; one reader and one validator)
+    "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
+    "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
+    "SchemaDocumentError",
 }  # fmt: skip
 
 
@@ -83,7 +87,8 @@ MODULES = [
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
-    "onyx_database.flows", "onyx_database.otel",
+    "onyx_database.flows", "onyx_database.otel", "onyx_database._schema_document",
+    "onyx_database._schema_diff",
 ]  # fmt: skip
 
 
