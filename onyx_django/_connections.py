@@ -63,6 +63,14 @@ def onyx_settings() -> dict[str, dict[str, Any]]:
     return aliases
 
 
+def _hints(where: str) -> tuple[str, ...]:
+    """What to put in ``settings.py``, first among the ways to configure an alias."""
+    return (
+        f'{where} = {{"database_id": "...", "api_key": "...", "api_secret": "..."}} in settings.py',
+        '(add "base_url": "http://127.0.0.1:8787" for Onyx Local; check with manage.py check)',
+    )
+
+
 class ConnectionHandler:
     """Lazily creates and caches one pooled client per ``settings.ONYX`` alias.
 
@@ -125,7 +133,8 @@ class ConnectionHandler:
         """The resolved config of ``alias``: its options, then the environment and config files
         (the ``ONYX_DATABASE_*`` variables only when they name the same database, as for Flask;
         see :func:`~onyx_database.config_from_options`)."""
-        return config_from_options(self.settings(alias), where=f"settings.ONYX[{alias!r}]")
+        where = f"settings.ONYX[{alias!r}]"
+        return config_from_options(self.settings(alias), where=where, hints=_hints(where))
 
     def pool(self, alias: str = DEFAULT_ALIAS) -> OnyxDatabase:
         """The process's pooled client of ``alias``, created on first use."""

@@ -34,6 +34,7 @@ __all__ = [
     "mark_loaded",
     "refresh_flow",
     "save_flow",
+    "set_loaded",
     "validation_error",
 ]
 
@@ -129,6 +130,14 @@ def validated_values(instance: OnyxModel, exclude: Collection[str] = ()) -> dict
     return {name: getattr(validated, name) for name in model.model_fields}
 
 
+def set_loaded(instance: OnyxModel, values: Mapping[str, Any]) -> None:
+    """Put ``values`` in the instance, except the deferred ones (they stay unloaded)."""
+    deferred = instance._deferred
+    instance.__dict__.update(
+        (name, value) for name, value in values.items() if name not in deferred
+    )
+
+
 def _payload(instance: OnyxModel, values: Mapping[str, Any]) -> dict[str, Any]:
     """The record to send: wire names (aliases), ``None`` for unset nullable fields."""
     model = type(instance)
@@ -206,7 +215,7 @@ def save_flow(
     # the pk are sent, so only they need to be valid
     unsent = set(model.model_fields) - fields - {opts.pk.name} if fields is not None else set()
     values = validated_values(instance, exclude=unsent)
-    instance.__dict__.update(values)
+    set_loaded(instance, values)
     record = _payload(instance, values)
     table, identifier = opts.db_table, opts.pk.column
     pk = record.get(identifier)
@@ -318,14 +327,20 @@ def refresh_flow(
     model = type(instance)
     opts = instance._meta
     alias = instance_alias(instance, using, write=False)
-    names = list(fields) if fields is not None else [f.name for f in opts.fields]
-    for name in names:
-        opts.get_field(name)
+    if fields is None:
+        names = [f.name for f in opts.fields]
+    else:
+        names = [opts.get_field(name).name for name in fields]
+    relations = [name for name in names if name in opts.relation_names] or None
     pk, partition = instance.pk, opts.partition
-    fresh = yield Request(lambda db: db.find_by_id(model, pk, partition=partition), alias)
+    fresh = yield Request(
+        lambda db: db.find_by_id(model, pk, partition=partition, resolvers=relations), alias
+    )
     if fresh is None:
         raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
     for name in names:
-        instance.__dict__[opts.get_field(name).name] = fresh.__dict__.get(name)
+        instance.__dict__[name] = fresh.__dict__.get(name)
+    if instance._deferred:
+        instance._deferred = instance._deferred - set(names)
     instance._state.adding = False
     instance._state.db = alias

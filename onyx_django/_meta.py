@@ -16,6 +16,7 @@ import inspect
 import types
 import typing
 import uuid
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,7 +29,14 @@ from django.utils.datastructures import ImmutableList
 from django.utils.text import camel_case_to_spaces
 from pydantic.fields import FieldInfo
 
-__all__ = ["OnyxOptions", "django_field", "model_for_table", "register_model"]
+__all__ = [
+    "OnyxOptions",
+    "OnyxRelation",
+    "declared_models",
+    "django_field",
+    "model_for_table",
+    "register_model",
+]
 
 # Meta options read from ``class Meta`` (and inherited by subclasses of a model).
 META_OPTIONS = (
@@ -194,6 +202,81 @@ def django_field(
     return field
 
 
+class _Through:
+    """What DRF reads of a many-to-many ``through`` model: an auto-created one (no extra
+    fields), so the relation is a plain list of related records."""
+
+    class _meta:  # Django's attribute name
+        auto_created = True
+
+
+class OnyxRelationRel:
+    """``field.remote_field`` of an :class:`OnyxRelation` (what Django, DRF and the admin read
+    of the far side of a relation)."""
+
+    through = _Through
+    parent_link = False
+    symmetrical = False
+    related_name = "+"
+    limit_choices_to: dict[str, Any] = {}  # read-only, as Django's default
+
+    def __init__(self, field: OnyxRelation, model: type[Any] | None) -> None:
+        self.field = field
+        self.model = model
+
+    def get_limit_choices_to(self) -> dict[str, Any]:
+        return {}
+
+    def get_related_field(self) -> Any:
+        return None if self.model is None else self.model._meta.pk
+
+
+class OnyxRelation(models.Field):  # type: ignore[type-arg]
+    """A resolver of the table as a read-only relation field of ``_meta``.
+
+    ``many_to_many`` for a resolver that gives a list (``list[Role] | None``), ``many_to_one``
+    for one that gives one record (``Profile | None``); ``related_model`` is the model class the
+    annotation names (``None`` for ``dict`` values). Never editable: Onyx computes a resolver
+    from the records it reads, and a record's save does not write it (see ``docs/django.md``).
+    The value is read with the record by ``select_related`` / ``prefetch_related``, else on
+    first access (one find by id per instance, as Django loads a relation).
+    """
+
+    concrete = False
+
+    def __init__(self, model: type[Any], name: str, info: FieldInfo) -> None:
+        annotation = unwrap_annotation(info.annotation)[0]
+        many = typing.get_origin(annotation) in (list, tuple, set, frozenset)
+        target = (typing.get_args(annotation) or (None,))[0] if many else annotation
+        target = unwrap_annotation(target)[0]
+        related = target if isinstance(getattr(target, "_meta", None), OnyxOptions) else None
+        super().__init__(
+            verbose_name=info.title or verbose(name),
+            help_text=info.description or "",
+            null=True,
+            blank=True,
+            editable=False,
+            rel=OnyxRelationRel(self, related),  # type: ignore[arg-type]
+        )
+        self.set_attributes_from_name(name)
+        self.model = model
+        self.related_model = related
+        self.many_to_many = many
+        self.many_to_one = not many
+        self.one_to_many = self.one_to_one = False
+        self.column = None  # type: ignore[assignment]  # not an attribute of the table
+        self.concrete = False
+
+    def get_attname_column(self) -> tuple[str, None]:  # type: ignore[override]
+        return self.get_attname(), None
+
+    def value_from_object(self, obj: Any) -> Any:
+        return getattr(obj, self.attname)
+
+    def get_limit_choices_to(self) -> dict[str, Any]:
+        return {}
+
+
 def info_digits(info: FieldInfo) -> int | None:
     for item in info.metadata:
         digits = getattr(item, "max_digits", None)
@@ -259,7 +342,6 @@ class OnyxOptions:
     constraints: tuple[Any, ...] = ()
     total_unique_constraints: tuple[Any, ...] = ()
     parents: Mapping[Any, Any] = types.MappingProxyType({})
-    many_to_many: ImmutableList[Any] = ImmutableList(())
     local_many_to_many: ImmutableList[Any] = ImmutableList(())
     related_objects: ImmutableList[Any] = ImmutableList(())
     private_fields: list[Any] = []
@@ -344,6 +426,27 @@ class OnyxOptions:
         return fields
 
     @functools.cached_property
+    def relations(self) -> dict[str, OnyxRelation]:
+        """The resolvers (fields declared with ``Field(exclude=True)``) as relation fields."""
+        return {
+            name: OnyxRelation(self.model, name, info)
+            for name, info in self.model.model_fields.items()
+            if info.exclude
+        }
+
+    @functools.cached_property
+    def relation_names(self) -> frozenset[str]:
+        """The resolver fields' names (read with ``select_related()`` or on access)."""
+        return frozenset(n for n, info in self.model.model_fields.items() if info.exclude)
+
+    @functools.cached_property
+    def many_to_many(self) -> ImmutableList[Any]:
+        """The to-many resolvers whose records have a model (DRF lists their pks)."""
+        return ImmutableList(
+            f for f in self.relations.values() if f.many_to_many and f.related_model is not None
+        )
+
+    @functools.cached_property
     def stored_names(self) -> frozenset[str]:
         """The fields read and written with the record (resolver results excluded)."""
         return frozenset(n for n, info in self.model.model_fields.items() if not info.exclude)
@@ -404,13 +507,14 @@ class OnyxOptions:
     def get_fields(
         self, include_parents: bool = True, include_hidden: bool = False
     ) -> ImmutableList[Any]:
-        """Every field (no relations, no parents: Onyx models have neither)."""
-        return self.fields
+        """Every field, then the resolvers as relation fields (no parents: Onyx models have
+        no model inheritance)."""
+        return ImmutableList((*self._fields.values(), *self.relations.values()))
 
     def get_field(self, field_name: str) -> models.Field[Any, Any]:
-        """The field named ``field_name`` (its Python name or its wire name), else
-        ``FieldDoesNotExist`` as Django raises."""
-        field = self._fields.get(field_name)
+        """The field named ``field_name`` (its Python name or its wire name; a resolver's
+        relation field), else ``FieldDoesNotExist`` as Django raises."""
+        field = self._fields.get(field_name) or self.relations.get(field_name)
         if field is None:
             field = next((f for f in self._fields.values() if f.column == field_name), None)
         if field is None:
@@ -443,12 +547,19 @@ class OnyxOptions:
 
 
 _models_by_table: dict[str, type[Any]] = {}
+_declared: weakref.WeakSet[type[Any]] = weakref.WeakSet()
 
 
 def register_model(model: type[Any]) -> None:
     """Remember ``model`` as the model of its table (the last one declared wins, so a subclass
     of a generated model that adds methods takes over from it)."""
     _models_by_table[model._meta.db_table] = model
+    _declared.add(model)
+
+
+def declared_models() -> list[type[Any]]:
+    """Every (non-abstract) Onyx model declared so far, by label."""
+    return sorted(_declared, key=lambda model: (model._meta.label, id(model)))
 
 
 def model_for_table(table: str) -> type[Any] | None:

@@ -29,7 +29,7 @@ from onyx_database.flows import Emit, adrive, drive
 from ._connections import connections
 from ._errors import django_errors
 
-__all__ = ["Call", "Flow", "Insert", "Op", "Query", "arun", "run"]
+__all__ = ["Call", "Flow", "Insert", "Op", "PageOp", "Query", "arun", "run"]
 
 R = TypeVar("R")
 
@@ -63,6 +63,22 @@ class Query(Op):
 
     async def arun(self, db: AsyncOnyxDatabase) -> Any:
         return await getattr(AsyncQueryBuilder(db, self.spec), self.terminal)()
+
+
+@dataclass(frozen=True, slots=True)
+class PageOp(Op):
+    """One page of ``spec`` (``spec.page_size`` records): the first, or the one ``token``
+    (a ``nextPage`` token of the same query) names."""
+
+    spec: QuerySpec
+    using: str
+    token: str | None = None
+
+    def run(self, db: OnyxDatabase) -> Any:
+        return QueryBuilder(db, self.spec).page(self.token)
+
+    async def arun(self, db: AsyncOnyxDatabase) -> Any:
+        return await AsyncQueryBuilder(db, self.spec).page(self.token)
 
 
 @dataclass(frozen=True, slots=True)

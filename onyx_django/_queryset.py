@@ -1468,22 +1468,30 @@ class OnyxQuerySet(_Base[T]):
             raise ValueError("bulk_update() cannot be used with primary key fields.")
         self._check_fields(names, "bulk_update")
         instances = builtins.list(objs)
-        total = 0
+        # Onyx's update-by-query sets the same values on every record it matches, so records
+        # that get the same values share one request (``id IN [...]``, batch_size ids each).
+        groups: dict[str, tuple[dict[str, Any], builtins.list[Any]]] = {}
         for obj in instances:
             key = getattr(obj, self._pk, None)
             if key is None:
                 raise ValueError("All bulk_update() objects must have a primary key set.")
             updates = {name: getattr(obj, name) for name in names}
-            spec = self._update_spec(in_op(self._pk, [key]), updates)
-            total += yield Query(spec, self._write_db, "update")
+            groups.setdefault(_values_key(updates), (updates, []))[1].append(key)
+        size = batch_size or _IN_BATCH
+        total = 0
+        for updates, keys in groups.values():
+            for start in range(0, len(keys), size):
+                spec = self._update_spec(in_op(self._pk, keys[start : start + size]), updates)
+                total += yield Query(spec, self._write_db, "update")
         _send_bulk("bulk_updated", self.model, self._write_db, instances=instances, fields=names)
         return total
 
     def bulk_update(
         self, objs: Iterable[T], fields: Sequence[str], batch_size: int | None = None
     ) -> int:
-        """Write ``fields`` of each instance (one update-by-query per record); returns how many
-        records were updated. Sends ``onyx_django.signals.bulk_updated``."""
+        """Write ``fields`` of each instance; returns how many records were updated. One
+        update-by-query per distinct set of values (instances given the same values share
+        one, up to ``batch_size`` ids, default 500). Sends ``onyx_django.signals.bulk_updated``."""
         return run(self._bulk_update_flow(objs, fields, batch_size))
 
     async def abulk_update(
@@ -1648,6 +1656,11 @@ def _hashable(value: Any) -> Any:
     return (
         json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
     )
+
+
+def _values_key(values: Mapping[str, Any]) -> str:
+    """A key equal for equal values of equal types (values may be unhashable dicts/lists)."""
+    return json.dumps(values, sort_keys=True, default=lambda v: f"{type(v).__qualname__}:{v!r}")
 
 
 def _send_bulk(name: str, model: type[Any], using: str, **kwargs: Any) -> None:

@@ -1,10 +1,12 @@
-"""System checks of ``settings.ONYX`` (no network I/O; run by ``manage.py check``).
+"""System checks of ``settings.ONYX`` (no network I/O; run by ``manage.py check``), and of the
+Onyx models against the published schemas (only under ``manage.py check --database default``).
 
 * ``onyx_django.E001``: ``settings.ONYX`` is not a dict of aliases, an alias is not a dict, or
   there is no ``"default"`` alias.
 * ``onyx_django.E002``: an alias names an option the SDK does not know.
 * ``onyx_django.E003``: an alias's configuration cannot be resolved (missing database id, key or
   secret after the environment and config files were consulted, or an invalid value).
+* ``onyx_django.E010`` to ``E015``, ``W014``: :func:`check_onyx_schema` (tagged ``database``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from django.core.checks import CheckMessage, Error, register
 
 from onyx_database import CONFIG_OPTIONS, OnyxConfigError, resolve_config
 
-__all__ = ["check_onyx_settings"]
+from ._schema_checks import check_onyx_schema
+
+__all__ = ["check_onyx_schema", "check_onyx_settings"]
 
 
 @register("onyx")

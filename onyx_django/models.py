@@ -40,7 +40,14 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ._connections import connections
 from ._errors import MultipleObjectsReturned, ObjectDoesNotExist
-from ._instances import delete_flow, instance_alias, refresh_flow, save_flow, validated_values
+from ._instances import (
+    delete_flow,
+    instance_alias,
+    refresh_flow,
+    save_flow,
+    set_loaded,
+    validated_values,
+)
 from ._manager import OnyxManager, manager_for
 from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
 from ._ops import Flow, arun, run
@@ -217,20 +224,42 @@ class OnyxModel(_Base):
             record = {wire.get(key, key): value for key, value in record.items()}
         if record.keys() >= opts.stored_names:
             instance: Self = cls.__pydantic_validator__.validate_python(record, by_name=bool(wire))
+            deferred = opts.relation_names - record.keys() if opts.relation_names else None
         else:
             instance = cls()
             for name, value in record.items():
                 if name in cls.model_fields:
                     cls.__pydantic_validator__.validate_assignment(instance, name, value)
-            instance._deferred = opts.stored_names - record.keys()
-        state = instance.__pydantic_private__["_state"]  # type: ignore[index]  # never None here
+            deferred = (opts.stored_names | opts.relation_names) - record.keys()
+        private = instance.__pydantic_private__
+        assert private is not None  # pydantic sets it on every instance
+        if deferred:
+            # Absent from __dict__, they load on first access (__getattr__), as Django's
+            # deferred fields and relations do.
+            for name in deferred:
+                instance.__dict__.pop(name, None)
+            private["_deferred"] = frozenset(deferred)
+        state = private["_state"]
         state.adding = False
         state.db = db
         return instance
 
     def get_deferred_fields(self) -> set[str]:
-        """The fields not fetched (``only()`` / ``defer()``); ``save()`` leaves them alone."""
-        return set(self._deferred)
+        """The fields not fetched (``only()`` / ``defer()``); ``save()`` leaves them alone,
+        and reading one loads it (one find by id)."""
+        return set(self._deferred & self._meta.stored_names)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for names missing from __dict__: a deferred field or an unresolved
+            # relation loads on first access, as Django's DeferredAttribute does.
+            if not name.startswith("_"):
+                private = self.__pydantic_private__
+                if private and name in private["_deferred"]:
+                    self.refresh_from_db(fields=[name])
+                    return self.__dict__[name]
+            return super().__getattr__(name)
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -333,9 +362,7 @@ class OnyxModel(_Base):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         else:
-            for name, value in values.items():
-                if name not in skipped and name not in errors:
-                    self.__dict__[name] = value
+            set_loaded(self, {k: v for k, v in values.items() if k not in skipped | set(errors)})
         if errors:
             raise ValidationError(errors)
 

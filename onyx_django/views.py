@@ -1,4 +1,5 @@
-"""A mixin for Django's editing views so an Onyx write refusal is a form error, not a 500.
+"""Mixins for Django's generic views: an Onyx write refusal as a form error (not a 500), and
+cursor pagination for ``ListView``.
 
 Django's ``CreateView`` / ``UpdateView`` work unmodified with an
 :class:`~onyx_django.models.OnyxModel` (duplicate ids and invalid values are caught while the
@@ -18,12 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import InvalidPage
 from django.db import DataError, IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 
 from .forms import add_write_error, modelform_factory
+from .pagination import OnyxCursorPaginator
 
-__all__ = ["OnyxFormMixin"]
+__all__ = ["OnyxCursorPaginationMixin", "OnyxFormMixin"]
 
 
 class OnyxFormMixin:
@@ -47,3 +50,35 @@ class OnyxFormMixin:
             invalid: HttpResponse = self.form_invalid(form)  # type: ignore[attr-defined]
             return invalid
         return response
+
+
+class OnyxCursorPaginationMixin:
+    """Put before ``ListView``: pages come from :class:`~onyx_django.pagination.
+    OnyxCursorPaginator`, the page's cursor from ``?cursor=`` (``cursor_kwarg``), so a deep page
+    costs one request. ``page_obj.next_cursor`` links the next page; an invalid or expired
+    cursor is a 404::
+
+        class ProfileList(OnyxCursorPaginationMixin, ListView):
+            model = Profile
+            paginate_by = 25
+
+        # template: <a href="?cursor={{ page_obj.next_cursor|urlencode }}">next</a>
+    """
+
+    paginator_class = OnyxCursorPaginator
+    cursor_kwarg = "cursor"
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Any, Any, Any, bool]:
+        view: Any = self
+        paginator = view.get_paginator(
+            queryset,
+            page_size,
+            orphans=view.get_paginate_orphans(),
+            allow_empty_first_page=view.get_allow_empty(),
+        )
+        cursor = view.request.GET.get(self.cursor_kwarg) or None
+        try:
+            page = paginator.page(cursor)
+        except InvalidPage as exc:
+            raise Http404(str(exc)) from exc
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from onyx_database.local import LocalServer
 
 SCHEMA = Path(__file__).resolve().parents[2] / "example_projects" / "onyx.schema.json"
@@ -99,6 +101,25 @@ def queries(server: LocalServer) -> int:
 def counts(server: LocalServer) -> int:
     """Count requests on ``UserProfile`` sent to ``server`` so far."""
     return server.request_count("PUT", "/data/{db}/query/count/UserProfile")
+
+
+@pytest.fixture
+def app(server: LocalServer) -> Iterator[Client]:
+    """The model app's URLs and templates, DRF without auth; a test client."""
+    import onyx_django_modelapp as modelapp
+    from django.test import Client, override_settings
+
+    templates = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", modelapp.TEMPLATES)]},
+        }
+    ]
+    rest = {"UNAUTHENTICATED_USER": None, "TEST_REQUEST_DEFAULT_FORMAT": "json"}
+    with override_settings(
+        ROOT_URLCONF="onyx_django_modelapp", TEMPLATES=templates, REST_FRAMEWORK=rest
+    ):
+        yield Client()
 
 
 @pytest.fixture

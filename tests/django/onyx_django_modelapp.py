@@ -23,7 +23,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny
 
 from onyx_django.models import OnyxModel
-from onyx_django.views import OnyxFormMixin
+from onyx_django.views import OnyxCursorPaginationMixin, OnyxFormMixin
 
 # -- stock Django views ---------------------------------------------------------------------
 
@@ -160,6 +160,10 @@ urlpatterns = [
 ]
 
 TEMPLATES = {
+    "people/profile_cursor.html": (
+        "{% for p in profile_list %}{{ p.id }},{% endfor %}"
+        "|next={{ page_obj.next_cursor|default:''|urlencode }}"
+    ),
     "people/profile_list.html": (
         "{% for p in profile_list %}{{ p.id }},{% endfor %}"
         "|page={{ page_obj.number }}/{{ paginator.num_pages }}"
@@ -204,3 +208,12 @@ urlpatterns += [
     path("guarded/new/", GuardedCreate.as_view()),
     path("loose/new/", LooseCreate.as_view()),
 ]
+
+
+class CursorList(OnyxCursorPaginationMixin, ListView):  # type: ignore[type-arg]
+    model = Profile  # type: ignore[assignment]
+    paginate_by = 2
+    template_name = "people/profile_cursor.html"
+
+
+urlpatterns += [path("cursor/", CursorList.as_view())]

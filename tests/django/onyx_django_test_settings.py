@@ -55,3 +55,4 @@ ONYX = {
     "default": {"retry_backoff_seconds": 0.01},
     "analytics": {"retry_backoff_seconds": 0.01, "request_timeout_seconds": 7.0},
 }
+STATIC_URL = "/static/"  # for django-debug-toolbar (test_django_debug_toolbar.py)

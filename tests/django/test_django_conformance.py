@@ -3,7 +3,6 @@ Django's test client against Onyx Local (see ``onyx_django_modelapp``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -12,25 +11,6 @@ if TYPE_CHECKING:
     from django.test import Client
 
     from onyx_database.local import LocalServer
-
-
-@pytest.fixture
-def app(server: LocalServer) -> Iterator[Client]:
-    """The model app's URLs and templates, DRF without auth; a test client."""
-    import onyx_django_modelapp as modelapp
-    from django.test import Client, override_settings
-
-    templates = [
-        {
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", modelapp.TEMPLATES)]},
-        }
-    ]
-    rest = {"UNAUTHENTICATED_USER": None, "TEST_REQUEST_DEFAULT_FORMAT": "json"}
-    with override_settings(
-        ROOT_URLCONF="onyx_django_modelapp", TEMPLATES=templates, REST_FRAMEWORK=rest
-    ):
-        yield Client()
 
 
 def _profile(pk: str) -> Any:

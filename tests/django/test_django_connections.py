@@ -128,3 +128,27 @@ def test_a_stale_environment_never_lends_another_databases_key(
         pool = connections.pool("default")
         assert pool.config.sources["api_key"] == "env ONYX_DATABASE_API_KEY"
         assert pool.from_table("UserProfile").count() == 5
+
+
+def test_the_settings_error_says_what_to_put_in_settings_onyx(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("ONYX_DATABASE_ID", "ONYX_DATABASE_API_KEY", "ONYX_DATABASE_API_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("ONYX_CONFIG_PATH", "/nonexistent/onyx-database.json")
+    options = {"database_id": "db1", "base_url": server.url}
+    with (
+        override_settings(ONYX={"default": {}, "reports": options}),
+        pytest.raises(OnyxSettingsError) as caught,
+    ):
+        connections.pool("reports")
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("Onyx is not configured (settings.ONYX['reports']): ")
+    assert lines[1] == "Set one of:"
+    assert lines[2] == (
+        """  settings.ONYX['reports'] = {"database_id": "...", "api_key": "...", """
+        """"api_secret": "..."} in settings.py"""
+    )
+    assert "base_url" in lines[3] and "manage.py check" in lines[3]
+    assert any("ONYX_DATABASE_API_KEY" in line for line in lines[4:])
+    assert all(len(line) < 120 for line in lines)

@@ -53,7 +53,10 @@ def test_select_related_fills_the_resolver_in_one_request(roles: LocalServer) ->
     role = Role.onyx.select_related("permissions").get(pk="r1")
     assert [p["name"] for p in role.permissions or []] == ["delete"]
     assert roles.request_count("PUT", "/data/{db}/query/Role") == 1
-    assert Role.onyx.get(pk="r1").permissions is None  # not asked for: not fetched
+    unresolved = Role.onyx.get(pk="r1")  # not asked for: not fetched with the record ...
+    assert "permissions" not in unresolved.__dict__
+    assert [p["name"] for p in unresolved.permissions or []] == ["delete"]  # ... but on access
+    assert roles.request_count("GET", "/data/{db}/Role/r1") == 1
 
 
 def test_prefetch_related_on_a_plain_model_and_values(roles: LocalServer) -> None:

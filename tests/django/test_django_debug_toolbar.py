@@ -1,0 +1,56 @@
+"""``onyx_django.debug_toolbar.OnyxPanel`` in a real request cycle with django-debug-toolbar
+installed: the page's Onyx requests, listed by the toolbar's own panel view."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+if TYPE_CHECKING:
+    from onyx_database.local import LocalServer
+
+pytest.importorskip("debug_toolbar")
+
+
+@pytest.fixture
+def toolbar() -> object:
+    with override_settings(
+        DEBUG=True,
+        INTERNAL_IPS=["127.0.0.1"],
+        INSTALLED_APPS=[*settings.INSTALLED_APPS, "django.contrib.staticfiles", "debug_toolbar"],
+        MIDDLEWARE=["debug_toolbar.middleware.DebugToolbarMiddleware", *settings.MIDDLEWARE],
+        ROOT_URLCONF="onyx_django_toolbar_urls",
+        DEBUG_TOOLBAR_PANELS=[
+            "debug_toolbar.panels.timer.TimerPanel",
+            "onyx_django.debug_toolbar.OnyxPanel",
+        ],
+        DEBUG_TOOLBAR_CONFIG={"IS_RUNNING_TESTS": False},
+    ) as overridden:
+        yield overridden
+
+
+def test_the_panel_lists_the_pages_onyx_requests(server: LocalServer, toolbar: object) -> None:
+    client = Client()
+    page = client.get("/people/")
+    body = page.content.decode()
+    assert page.status_code == 200 and body.startswith("<html><body>5: Ada, Alan")
+    assert "OnyxPanel" in body and re.search(r"2 requests in [0-9.]+ ms", body)
+    request_id = re.search(r'data-request-id="([0-9a-f]+)"', body)
+    assert request_id is not None
+    panel = client.get(
+        "/__debug__/render_panel/",
+        {"request_id": request_id.group(1), "panel_id": "OnyxPanel"},
+    )
+    content = panel.json()["content"]
+    assert content.count("<tr><td>PUT</td>") == 2
+    assert "/data/{db}/query/count/UserProfile" in content
+    assert "/data/{db}/query/UserProfile" in content and "<td>200</td>" in content
+    for secret in (server.api_key, server.api_secret, server.database_id):
+        assert secret not in content
+    # other threads' requests (and requests outside a page) are not listed
+    second = client.get("/people/")
+    assert re.search(r"2 requests in", second.content.decode())
