@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import code
+import sys
 from typing import Any
 
 import onyx_database
@@ -33,5 +34,19 @@ def shell(config: ConfigSource, out: Output, *, plain: bool = False) -> int:
                 out.error(banner)
                 start_ipython(argv=["--no-banner"], user_ns=namespace)
                 return EXIT_OK
-        code.interact(banner=banner, local=namespace, exitmsg="")
+        if sys.stdin.isatty():
+            code.interact(banner=banner, local=namespace, exitmsg="")
+            return EXIT_OK
+        # A piped script: no prompts in its output, the banner on stderr.
+        out.error(banner)
+        prompts = {name: getattr(sys, name) for name in ("ps1", "ps2") if hasattr(sys, name)}
+        sys.ps1 = sys.ps2 = ""
+        try:
+            code.InteractiveConsole(namespace).interact(banner="", exitmsg="")
+        finally:
+            for name in ("ps1", "ps2"):
+                if name in prompts:
+                    setattr(sys, name, prompts[name])
+                else:
+                    delattr(sys, name)
     return EXIT_OK
