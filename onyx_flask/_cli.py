@@ -1,17 +1,18 @@
-"""``flask onyx gen`` and ``flask onyx schema ...``: the ``onyx-py`` commands, with the app's
-Onyx configuration; ``flask onyx listen``: the change-stream bridge in the foreground."""
+"""``flask onyx ...``: the ``onyx-py`` commands (``gen``, ``schema ...``, ``export``,
+``import``, ``shell``, ``local``) with this app's Onyx configuration as their explicit config
+layer, and ``flask onyx listen``: the change-stream bridge (sending ``onyx_flask.signals``) in
+the foreground."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
+from flask import Flask, current_app, has_app_context
+from flask.cli import AppGroup, ScriptInfo
 
 from onyx_database import ResolvedConfig
-from onyx_database.codegen import main_gen, main_schema
+from onyx_database.cli import build_app
 
 if TYPE_CHECKING:
     from ._extension import Onyx
@@ -20,26 +21,33 @@ __all__ = ["onyx_cli"]
 
 onyx_cli = AppGroup("onyx", help="Onyx Cloud Database commands, using this app's Onyx config.")
 
-_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+def _app() -> Flask:
+    if has_app_context():
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        return app
+    # A command mounted with add_command gets no app context pushed for it: load the app.
+    return click.get_current_context().ensure_object(ScriptInfo).load_app()
 
 
-@onyx_cli.command("gen", context_settings=_PASS_THROUGH, add_help_option=False)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def gen_command(args: tuple[str, ...]) -> None:
-    """Generate typed pydantic models (``onyx-py gen``; see ``flask onyx gen --help``)."""
-    _run(main_gen, list(args), _config())
+def _extension(app: Flask) -> Onyx:
+    from ._extension import Onyx
+
+    state = app.extensions.get("onyx")
+    extension = getattr(state, "extension", None)
+    if not isinstance(extension, Onyx):
+        raise click.UsageError("this app has no Onyx extension; call Onyx(app) or init_app(app)")
+    return extension
 
 
-@onyx_cli.command("schema", context_settings=_PASS_THROUGH, add_help_option=False)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def schema_command(args: tuple[str, ...]) -> None:
-    """Schema get | publish | validate | diff | info | history (``onyx-py schema``)."""
-    if not args or args[0].startswith("-"):
-        # No subcommand (or just --help): argparse prints the usage.
-        _run(main_schema, list(args), None)
-        return
-    # The app's settings are the explicit config layer; flags on the command line win.
-    _run(main_schema, list(args), _config())
+def _config() -> ResolvedConfig:
+    app = _app()
+    return _extension(app).config(app)
+
+
+# The verbs' own commands, resolving the config from the app (FlaskGroup pushes its context).
+for _name, _command in build_app(_config, name="onyx").commands.items():
+    onyx_cli.add_command(_command, _name)
 
 
 @onyx_cli.command("listen")
@@ -51,8 +59,8 @@ def listen_command(tables: tuple[str, ...], max_events: int | None, timeout: flo
     until Ctrl-C / SIGTERM, --max-events or --timeout."""
     from ._listen import run_listen
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    extension = _extension()
+    app = _app()
+    extension = _extension(app)
     run_listen(
         app,
         lambda table: extension.listen(table, app=app),
@@ -60,24 +68,3 @@ def listen_command(tables: tuple[str, ...], max_events: int | None, timeout: flo
         max_events=max_events,
         timeout=timeout,
     )
-
-
-def _extension() -> Onyx:
-    from ._extension import Onyx
-
-    state = current_app.extensions.get("onyx")
-    extension = getattr(state, "extension", None)
-    if not isinstance(extension, Onyx):
-        raise click.UsageError("this app has no Onyx extension; call Onyx(app) or init_app(app)")
-    return extension
-
-
-def _config() -> ResolvedConfig:
-    return _extension().config(current_app)
-
-
-def _run(main: Callable[..., int], argv: list[str], config: ResolvedConfig | None) -> None:
-    # Writes to sys.stdout / sys.stderr, which click's runner captures.
-    code = main(argv, config=config)
-    if code:
-        click.get_current_context().exit(code)

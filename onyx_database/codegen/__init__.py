@@ -25,11 +25,10 @@ The generated package has one model per table (``class User(OnyxModel)`` with
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from .._config import ResolvedConfig
 from ._names import class_name, field_name
 from ._render import render_package
 from ._spec import (
@@ -61,8 +60,6 @@ __all__ = [
     "field_name",
     "generate_package",
     "generator_version",
-    "main_gen",
-    "main_schema",
     "normalize_schema",
     "python_type",
     "render_package",
@@ -140,37 +137,3 @@ def check_package(files: Mapping[str, str], out_dir: str | Path) -> str:
             )
         )
     return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
-
-
-def main_gen(
-    argv: Sequence[str],
-    *,
-    stdout: IO[str] | None = None,
-    stderr: IO[str] | None = None,
-    config: ResolvedConfig | None = None,
-) -> int:
-    """``onyx-py gen [options]`` as a function; returns the exit code. ``config`` (a framework's
-    resolved settings) is the explicit config layer; command-line flags win over it.
-
-    ``main_gen(["--out", "app/models"], config=onyx.config(app))``
-    """
-    from ._commands import main_gen as run
-
-    return run(argv, stdout=stdout, stderr=stderr, config=config)
-
-
-def main_schema(
-    argv: Sequence[str],
-    *,
-    stdout: IO[str] | None = None,
-    stderr: IO[str] | None = None,
-    config: ResolvedConfig | None = None,
-) -> int:
-    """``onyx-py schema <get|publish|validate|diff|info|history> [options]`` as a function
-    (``config`` as in :func:`main_gen`).
-
-    ``main_schema(["diff", "--schema", "onyx.schema.json"], config=onyx.config(app))``
-    """
-    from ._commands import main_schema as run
-
-    return run(argv, stdout=stdout, stderr=stderr, config=config)

@@ -1,43 +1,59 @@
-"""Runs an ``onyx-py`` command (``gen``, ``schema``) with a ``settings.ONYX`` alias's config.
+"""Runs an ``onyx-py`` verb (:mod:`onyx_database.cli`) with a ``settings.ONYX`` alias's config.
 
-The alias's options are resolved through the SDK's config chain and handed to the command as its
-explicit config layer (flags given on the command line win); nothing is written to disk.
+The alias's resolved configuration is handed to the verb as is; its output goes to the
+command's ``stdout`` / ``stderr`` and a non-zero exit code becomes a ``CommandError``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import IO, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError, OutputWrapper
 
-from onyx_database import OnyxConfigError, resolve_config
+from onyx_database import OnyxConfigError, ResolvedConfig
+from onyx_database.cli import Output, guarded
 
 from .._connections import connections
 
-__all__ = ["OnyxPyMain", "run_onyx_py"]
-
-OnyxPyMain = Callable[..., int]
+__all__ = ["alias_config", "run_verb"]
 
 
-def run_onyx_py(
-    main: OnyxPyMain,
-    argv: Sequence[str],
-    alias: str,
-    stdout: OutputWrapper,
-    stderr: OutputWrapper,
-) -> None:
-    """Run ``main(argv + config flags)``; a non-zero exit becomes ``CommandError(returncode=)``."""
+class _Stream(io.TextIOBase):
+    """An ``OutputWrapper`` as a plain text stream (it would end every write with a newline)."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self._wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self._wrapper.write(text, ending="")
+        return len(text)
+
+    def flush(self) -> None:
+        self._wrapper.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._wrapper.isatty())
+
+
+def alias_config(alias: str) -> ResolvedConfig:
+    """The resolved config of ``alias``; a ``CommandError`` (exit 2) when it cannot be."""
     try:
-        config = resolve_config(connections.settings(alias))
+        return connections.config(alias)
     except (OnyxConfigError, ImproperlyConfigured) as exc:
         raise CommandError(f"settings.ONYX[{alias!r}]: {exc}", returncode=2) from exc
-    out = io.StringIO()
-    err = io.StringIO()
-    # The alias's settings are the explicit config layer; flags on the command line win.
-    code = main(list(argv), stdout=out, stderr=err, config=config)
-    stdout.write(out.getvalue(), ending="")
-    stderr.write(err.getvalue(), ending="")
+
+
+def run_verb(
+    prog: str,
+    stdout: OutputWrapper,
+    stderr: OutputWrapper,
+    call: Callable[[Output], int],
+) -> None:
+    """Run ``call(output)``; a non-zero exit becomes ``CommandError(returncode=)``."""
+    out = Output(cast(IO[str], _Stream(stdout)), cast(IO[str], _Stream(stderr)))
+    code = guarded(prog, out, lambda: call(out))
     if code != 0:
-        raise CommandError(f"onyx-py exited with status {code}", returncode=code)
+        raise CommandError(f"{prog} exited with status {code}", returncode=code)

@@ -1,4 +1,4 @@
-"""``manage.py onyx_gen``: ``onyx-py gen`` with an alias's config, generating Django-style models.
+"""``manage.py onyx_gen``: the ``gen`` verb with an alias's config, generating Django-style models.
 
 ``python manage.py onyx_gen --database default --out people/onyx_models [--check]``
 
@@ -13,10 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from onyx_database.codegen import main_gen
+from onyx_database.cli import gen
 
 from ..._connections import DEFAULT_ALIAS
-from .._onyx_py import run_onyx_py
+from .._onyx_py import alias_config, run_verb
 
 
 class Command(BaseCommand):
@@ -38,12 +38,20 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="exit 1 when files are stale")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = ["--source", options["source"], "--target", options["target"]]
-        for flag in ("schema", "out", "tables"):
-            if options[flag]:
-                argv += [f"--{flag}", str(options[flag])]
-        if options["check"]:
-            argv.append("--check")
-        if options["verbosity"] == 0:
-            argv.append("--quiet")
-        run_onyx_py(main_gen, argv, options["database"], self.stdout, self.stderr)
+        alias: str = options["database"]
+        run_verb(
+            "onyx_gen",
+            self.stdout,
+            self.stderr,
+            lambda out: gen(
+                lambda: alias_config(alias),
+                out,
+                source=options["source"],
+                schema=options["schema"],
+                outs=[options["out"]] if options["out"] else [],
+                tables=[options["tables"]] if options["tables"] else None,
+                target=options["target"],
+                check=options["check"],
+                quiet=options["verbosity"] == 0,
+            ),
+        )

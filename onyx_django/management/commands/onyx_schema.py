@@ -1,4 +1,4 @@
-"""``manage.py onyx_schema``: ``onyx-py schema`` with an alias's config.
+"""``manage.py onyx_schema``: the schema verbs with an alias's config.
 
 ``python manage.py onyx_schema diff onyx.schema.json --exit-code --database analytics``
 """
@@ -9,10 +9,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onyx_database.codegen import main_schema
+from onyx_database import ResolvedConfig
+from onyx_database.cli import (
+    Output,
+    schema_diff,
+    schema_get,
+    schema_history,
+    schema_info,
+    schema_publish,
+    schema_validate,
+)
 
 from ..._connections import DEFAULT_ALIAS
-from .._onyx_py import run_onyx_py
+from .._onyx_py import alias_config, run_verb
 
 _FLAGS = ("print", "json", "exit_code", "no_validate", "no_verify")
 _ALLOWED = {
@@ -23,6 +32,28 @@ _ALLOWED = {
     "info": {"no_verify"},
     "history": set(),
 }
+DEFAULT_FILE = "onyx.schema.json"
+
+
+def _verb(command: str, options: dict[str, Any], config: ResolvedConfig, out: Output) -> int:
+    file: str = options["file"] or DEFAULT_FILE
+    if command == "get":
+        return schema_get(config, out, file=options["file"], print_only=options["print"])
+    if command == "publish":
+        return schema_publish(config, out, file=file, validate=not options["no_validate"])
+    if command == "validate":
+        return schema_validate(config, out, file=file)
+    if command == "diff":
+        return schema_diff(
+            config,
+            out,
+            file=file,
+            format="json" if options["json"] else "table",
+            exit_code=options["exit_code"],
+        )
+    if command == "info":
+        return schema_info(config, out, verify=not options["no_verify"])
+    return schema_history(config, out)
 
 
 class Command(BaseCommand):
@@ -41,13 +72,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         command: str = options["command"]
-        argv = [command]
-        if options["file"] and command != "info" and command != "history":
-            argv.append(options["file"])
         for flag in _FLAGS:
-            if options[flag]:
-                if flag not in _ALLOWED[command]:
-                    name = flag.replace("_", "-")
-                    raise CommandError(f"--{name} does not apply to 'onyx_schema {command}'")
-                argv.append("--" + flag.replace("_", "-"))
-        run_onyx_py(main_schema, argv, options["database"], self.stdout, self.stderr)
+            if options[flag] and flag not in _ALLOWED[command]:
+                name = flag.replace("_", "-")
+                raise CommandError(f"--{name} does not apply to 'onyx_schema {command}'")
+        config = alias_config(options["database"])
+        run_verb(
+            f"onyx_schema {command}",
+            self.stdout,
+            self.stderr,
+            lambda out: _verb(command, options, config, out),
+        )

@@ -1,0 +1,413 @@
+"""The ``onyx-py`` command line on click: each command parses its flags and calls one verb.
+
+``build_app(base)`` builds the command group around ``base``, the function giving a
+framework's resolved settings (``flask onyx ...`` mounts these same commands with the app's
+config), or ``None`` for the plain config chain of ``onyx-py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+from typing import Any, get_args
+
+import click
+
+from onyx_database import OnyxError, ResolvedConfig
+from onyx_database.codegen import TARGETS, TIMESTAMP_MODES
+
+from ._connect import ConfigSource, layered
+from ._formats import FileFormat
+from ._gen import SchemaSource, gen
+from ._listen import listen
+from ._local import local_defaults, serve_local
+from ._output import Output
+from ._run import guarded
+from ._schema import (
+    DEFAULT_SCHEMA,
+    DiffFormat,
+    schema_diff,
+    schema_get,
+    schema_history,
+    schema_info,
+    schema_publish,
+    schema_validate,
+    split_tables,
+)
+from ._shell import shell
+from ._transfer import DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, export_table, import_table
+
+__all__ = ["BaseConfig", "build_app", "version"]
+
+BaseConfig = Callable[[], ResolvedConfig | None]
+Verb = Callable[[Output], int]
+Source = Callable[[dict[str, Any]], ConfigSource]
+
+
+def version() -> str:
+    """The installed version of onyx-py."""
+    try:
+        return metadata.version("onyx-py")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _run(prog: str, call: Verb) -> None:
+    out = Output()
+    code = guarded(f"onyx-py {prog}", out, lambda: call(out))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _connection(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--config`` / ``--database-id`` / ``--base-url`` flags of every connected command."""
+    for flag, metavar, text in reversed(
+        (
+            ("--config", "PATH", "config file (onyx-database.json) to use"),
+            ("--database-id", "ID", "database id (overrides the config chain)"),
+            ("--base-url", "URL", "API base URL (overrides the config chain)"),
+        )
+    ):
+        command = click.option(flag, metavar=metavar, help=text)(command)
+    return command
+
+
+def _format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format",
+        "format_",
+        type=click.Choice(get_args(FileFormat)),
+        help="jsonl or csv (default: csv for a .csv file, else jsonl)",
+    )(command)
+
+
+def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click.Group:
+    """The command group: ``gen``, ``schema ...``, ``export``, ``import``, ``shell``, and
+    ``listen``, ``local`` (Onyx Local's own flags) and ``version`` for ``onyx-py``, or
+    ``local`` (with the project's settings) for a framework (``base`` given)."""
+
+    def source(flags: dict[str, Any]) -> ConfigSource:
+        def resolve() -> ResolvedConfig:
+            settings = base() if base is not None else None
+            return layered(
+                settings,
+                config_path=flags.get("config"),
+                database_id=flags.get("database_id"),
+                base_url=flags.get("base_url"),
+            )()
+
+        return resolve
+
+    @click.group(
+        name=name, help="Onyx Cloud Database tools: models, schema, data, shell, Onyx Local."
+    )
+    def app() -> None:
+        pass
+
+    @app.group("schema")
+    def schema_group() -> None:
+        """Get, diff, validate and publish the schema; show config info."""
+
+    @app.command("gen")
+    @click.option(
+        "--source",
+        "source_",
+        type=click.Choice(get_args(SchemaSource)),
+        default="auto",
+        show_default=True,
+        help="where the schema comes from (auto: the file if --schema is given or "
+        "./onyx.schema.json exists, else the API)",
+    )
+    @click.option("--schema", metavar="PATH", help="schema file (default ./onyx.schema.json)")
+    @click.option(
+        "--out",
+        metavar="DIR",
+        multiple=True,
+        help="package directory to write; repeat for several (default ./onyx_models)",
+    )
+    @click.option("--package", metavar="NAME", help="import name in docstrings (default: DIR's)")
+    @click.option(
+        "--timestamps", type=click.Choice(TIMESTAMP_MODES), default="datetime", show_default=True
+    )
+    @click.option(
+        "--target",
+        type=click.Choice(TARGETS),
+        default="pydantic",
+        show_default=True,
+        help="pydantic: plain pydantic models; django: onyx_django OnyxModel subclasses",
+    )
+    @click.option("--tables", metavar="A,B", multiple=True, help="only these tables")
+    @click.option("--emit-json", metavar="PATH", help="also write the normalized schema")
+    @click.option(
+        "--check",
+        is_flag=True,
+        help="write nothing; exit 1 and print a diff when the package on disk is stale",
+    )
+    @click.option("-q", "--quiet", is_flag=True, help="print errors only")
+    @_connection
+    def gen_command(**flags: Any) -> None:
+        """Generate a package of typed pydantic models from the Onyx schema."""
+        _run(
+            "gen",
+            lambda out: gen(
+                source(flags),
+                out,
+                source=flags["source_"],
+                schema=flags["schema"],
+                outs=flags["out"],
+                package=flags["package"],
+                timestamps=flags["timestamps"],
+                target=flags["target"],
+                tables=flags["tables"],
+                emit_json=flags["emit_json"],
+                check=flags["check"],
+                quiet=flags["quiet"],
+            ),
+        )
+
+    @schema_group.command("get")
+    @click.argument("file", required=False)
+    @click.option("--out", metavar="FILE", help="file to write (outranks FILE)")
+    @click.option("--print", "print_", is_flag=True, help="print to stdout, write nothing")
+    @click.option("--tables", metavar="A,B", multiple=True, help="only these (prints)")
+    @_connection
+    def get_command(**flags: Any) -> None:
+        """Download the schema to FILE (default ./onyx.schema.json) or print it."""
+        _run(
+            "schema",
+            lambda out: schema_get(
+                source(flags),
+                out,
+                file=flags["out"] or flags["file"],
+                print_only=flags["print_"],
+                tables=split_tables(flags["tables"]),
+            ),
+        )
+
+    @schema_group.command("publish")
+    @click.argument("file", default=DEFAULT_SCHEMA)
+    @click.option("--no-validate", is_flag=True, help="skip the validate call")
+    @click.option(
+        "--allow-data-loss",
+        is_flag=True,
+        help="publish even when stored values would be dropped, merged or nulled out",
+    )
+    @_connection
+    def publish_command(**flags: Any) -> None:
+        """Validate, then publish a schema FILE."""
+        _run(
+            "schema",
+            lambda out: schema_publish(
+                source(flags),
+                out,
+                file=flags["file"],
+                validate=not flags["no_validate"],
+                allow_data_loss=flags["allow_data_loss"],
+            ),
+        )
+
+    @schema_group.command("validate")
+    @click.argument("file", default=DEFAULT_SCHEMA)
+    @_connection
+    def validate_command(**flags: Any) -> None:
+        """Validate a schema FILE with the API."""
+        _run("schema", lambda out: schema_validate(source(flags), out, file=flags["file"]))
+
+    @schema_group.command("diff")
+    @click.argument("file", default=DEFAULT_SCHEMA)
+    @click.option("--json", "json_", is_flag=True, help="machine-readable JSON")
+    @click.option(
+        "--format",
+        "format_",
+        type=click.Choice(get_args(DiffFormat)),
+        default="table",
+        show_default=True,
+        help="output format",
+    )
+    @click.option("--exit-code", is_flag=True, help="exit 1 when there are changes")
+    @_connection
+    def diff_command(**flags: Any) -> None:
+        """Compare the API schema with FILE."""
+        _run(
+            "schema",
+            lambda out: schema_diff(
+                source(flags),
+                out,
+                file=flags["file"],
+                format="json" if flags["json_"] else flags["format_"],
+                exit_code=flags["exit_code"],
+            ),
+        )
+
+    @schema_group.command("info")
+    @click.option("--no-verify", is_flag=True, help="do not contact the server")
+    @_connection
+    def info_command(**flags: Any) -> None:
+        """Show the resolved configuration and where each value came from."""
+        _run("schema", lambda out: schema_info(source(flags), out, verify=not flags["no_verify"]))
+
+    @schema_group.command("history")
+    @_connection
+    def history_command(**flags: Any) -> None:
+        """List the schema revisions."""
+        _run("schema", lambda out: schema_history(source(flags), out))
+
+    @app.command("export")
+    @click.argument("table")
+    @click.option("--out", "-o", metavar="FILE", help="file to write (default: stdout)")
+    @_format_option
+    @click.option(
+        "--page-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_PAGE_SIZE,
+        show_default=True,
+        help="records fetched per request",
+    )
+    @_connection
+    def export_command(**flags: Any) -> None:
+        """Write every record of TABLE as JSON lines or CSV, page by page."""
+        _run(
+            "export",
+            lambda out: export_table(
+                source(flags),
+                out,
+                table=flags["table"],
+                file=flags["out"],
+                format=flags["format_"],
+                page_size=flags["page_size"],
+            ),
+        )
+
+    @app.command("import")
+    @click.argument("table")
+    @click.argument("file")
+    @_format_option
+    @click.option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_BATCH_SIZE,
+        show_default=True,
+        help="records per batch save (one request each)",
+    )
+    @click.option(
+        "--resume", is_flag=True, help="skip what an earlier run settled (FILE.checkpoint.json)"
+    )
+    @click.option(
+        "--keep-going",
+        is_flag=True,
+        help="on a refused chunk, write its records to FILE.rejected.jsonl and go on",
+    )
+    @_connection
+    def import_command(**flags: Any) -> None:
+        """Upsert the records of FILE (JSON lines or CSV) into TABLE, in chunks; resumable."""
+        _run(
+            "import",
+            lambda out: import_table(
+                source(flags),
+                out,
+                table=flags["table"],
+                file=flags["file"],
+                format=flags["format_"],
+                batch_size=flags["batch_size"],
+                resume=flags["resume"],
+                keep_going=flags["keep_going"],
+            ),
+        )
+
+    @app.command("shell")
+    @click.option("--plain", is_flag=True, help="the standard console even if IPython is there")
+    @_connection
+    def shell_command(**flags: Any) -> None:
+        """A Python shell with `db` connected (IPython when installed)."""
+        _run("shell", lambda out: shell(source(flags), out, plain=flags["plain"]))
+
+    if base is None:
+        _add_standalone_commands(app, source)
+    else:
+        app.add_command(_framework_local(base))
+    return app
+
+
+def _add_standalone_commands(app: click.Group, source: Source) -> None:
+    @app.command("listen")
+    @click.argument("tables", nargs=-1, required=True, metavar="TABLE...")
+    @click.option("--max-events", type=int, help="stop after this many events")
+    @click.option("--timeout", type=click.FloatRange(min=0), help="stop after this many seconds")
+    @_connection
+    def listen_command(**flags: Any) -> None:
+        """Print live changes of TABLES, one JSON line each, until Ctrl-C / SIGTERM."""
+        _run(
+            "listen",
+            lambda out: listen(
+                source(flags),
+                out,
+                tables=flags["tables"],
+                max_events=flags["max_events"],
+                timeout=flags["timeout"],
+            ),
+        )
+
+    @app.command(
+        "local",
+        context_settings={"ignore_unknown_options": True, "help_option_names": []},
+        add_help_option=False,
+    )
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def local_command(args: tuple[str, ...]) -> None:
+        """Run Onyx Local, the SQLite-backed local server (onyx-py local --help)."""
+        try:
+            from onyx_database.local._cli import main as local_main
+        except ImportError as exc:
+            Output().error(
+                f"onyx-py local needs the [local] extra: pip install 'onyx-py[local]' ({exc})"
+            )
+            raise click.exceptions.Exit(2) from None
+        # Onyx Local's own command line: its server flags live with the server.
+        code = local_main(list(args))
+        if code:
+            raise click.exceptions.Exit(code)
+
+    @app.command("version")
+    def version_command() -> None:
+        """Print the version of onyx-py."""
+        Output().line(f"onyx-py {version()}")
+
+
+def _framework_local(base: BaseConfig) -> click.Command:
+    @click.command("local")
+    @click.option(
+        "--schema",
+        metavar="FILE",
+        help="schema to publish at start (default ./onyx.schema.json when it exists)",
+    )
+    @click.option(
+        "--data",
+        metavar="DIR",
+        help="data directory (default: where the settings' "
+        "onyx-database.json is, else .onyx-local)",
+    )
+    @click.option("--host", help="interface to bind (default: the settings' base_url host)")
+    @click.option("--port", type=int, help="port (default: the settings' base_url port, else 8787)")
+    def local_command(**flags: Any) -> None:
+        """Run Onyx Local with this project's schema and settings, until Ctrl-C."""
+
+        def serve(out: Output) -> int:
+            host, port, data = local_defaults(_settings_or_none(base))
+            return serve_local(
+                out,
+                schema=flags["schema"],
+                data=flags["data"] or data,
+                host=flags["host"] or host,
+                port=port if flags["port"] is None else flags["port"],
+            )
+
+        _run("local", serve)
+
+    return local_command
+
+
+def _settings_or_none(base: BaseConfig) -> ResolvedConfig | None:
+    try:
+        return base()
+    except OnyxError:
+        return None  # not configured yet: Onyx Local is where the credentials come from

@@ -1,0 +1,62 @@
+"""``manage.py onyx_local``: Onyx Local in the foreground with this project's schema and settings.
+
+``python manage.py onyx_local [--database default] [--schema onyx.schema.json] [--port 8787]``
+
+As ``runserver`` starts Django: it binds the loopback host and port of the alias's ``base_url``
+and keeps its data (and the ``onyx-database.json`` credentials it writes on first start) in the
+directory of the alias's ``config_path``, so the settings reach it as they are. Runs until
+Ctrl-C or SIGTERM (or until :attr:`Command.stop` is set).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from onyx_database.cli import local_defaults, serve_local
+
+from ..._connections import DEFAULT_ALIAS
+from .._onyx_py import alias_config, run_verb
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Onyx Local (the SQLite-backed local server) with this project's schema and settings."
+    )
+    requires_system_checks: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop = threading.Event()
+        """Set it (from any thread, or by SIGTERM) to stop the server."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--database", default=DEFAULT_ALIAS, help="settings.ONYX alias")
+        parser.add_argument(
+            "--schema", help="schema to publish at start (default ./onyx.schema.json if present)"
+        )
+        parser.add_argument("--data", help="data directory (default: the alias's config_path dir)")
+        parser.add_argument("--host", help="interface to bind (default: the alias's base_url)")
+        parser.add_argument("--port", type=int, help="port (default: the alias's base_url, 8787)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            config = alias_config(options["database"])
+        except CommandError:
+            config = None  # not configured yet: Onyx Local writes the credentials
+        host, port, data = local_defaults(config)
+        run_verb(
+            "onyx_local",
+            self.stdout,
+            self.stderr,
+            lambda out: serve_local(
+                out,
+                schema=options["schema"],
+                data=options["data"] or data,
+                host=options["host"] or host,
+                port=port if options["port"] is None else options["port"],
+                stop=self.stop,
+            ),
+        )
