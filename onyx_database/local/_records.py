@@ -11,11 +11,11 @@ import orjson
 
 from ._codec import check_document
 from ._dates import parse_timestamp
-from ._errors import bad_request, unprocessable
+from ._errors import ApiError, bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
 
-__all__ = ["coerce_updates", "prepare", "render"]
+__all__ = ["coerce_updates", "prepare", "prepare_all", "render", "render_many"]
 
 _AS_IS: dict[str, type] = {"String": str, "Char": str, "Boolean": bool}
 
@@ -80,12 +80,33 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
 
     Unknown keys are ignored; missing attributes are null; saves replace, they never merge.
     """
+    return _prepare(entity, _plan(entity), item)
+
+
+def prepare_all(
+    entity: Entity, items: list[Any], *, numbered: bool
+) -> tuple[list[dict[str, Any]], ApiError | None]:
+    """:func:`prepare` for each item, stopping at the first invalid one: the records before it
+    and its error (``numbered`` adds the item's position to the message)."""
+    plan = _plan(entity)
+    prepared: list[dict[str, Any]] = []
+    for position, item in enumerate(items):
+        try:
+            prepared.append(_prepare(entity, plan, item))
+        except ApiError as error:
+            if numbered:
+                error.message = f"{error.message} (item {position})"
+            return prepared, error
+    return prepared, None
+
+
+def _prepare(entity: Entity, plan: _Plan, item: object) -> dict[str, Any]:
     if not isinstance(item, Mapping):
         raise bad_request(f"a saved {entity.name} must be a JSON object")
-    plan = _plan(entity)
     record: dict[str, Any] = {}
+    get = item.get
     for name, attr_type, as_is, bounds, empty_is_null, timestamp in plan.fields:
-        raw = item.get(name)
+        raw = get(name)
         if empty_is_null and raw == "":
             raw = None
         if raw is None or type(raw) is as_is:
@@ -119,8 +140,18 @@ _PLAIN: Final = (str, int, bool)
 
 def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared attribute (null when unset), the identifier first, the rest by name."""
+    return _render(_plan(entity).wire, record)
+
+
+def render_many(entity: Entity, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`render` of each record."""
+    wire = _plan(entity).wire
+    return [_render(wire, record) for record in records]
+
+
+def _render(wire: tuple[tuple[str, str, bool], ...], record: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
-    for name, attr_type, timestamp in _plan(entity).wire:
+    for name, attr_type, timestamp in wire:
         value = record.get(name)
         if value is None or (not timestamp and type(value) in _PLAIN):
             out[name] = value  # what to_wire would return
