@@ -10,7 +10,7 @@ from typing import Any, Final
 import orjson
 
 from ._codec import check_document
-from ._dates import parse_timestamp
+from ._dates import format_iso, parse_canonical, parse_timestamp
 from ._errors import ApiError, bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
@@ -38,9 +38,14 @@ class _Plan:
     required: tuple[str, ...]  # attributes that must not be null, in declaration order
     # (name, attribute type, timestamp) in wire order: the identifier first, the rest by name
     wire: tuple[tuple[str, str, bool], ...]
+    # the wire order's names, and the attributes whose prepared value changes on the wire
+    wire_names: tuple[str, ...]
+    wire_changed: tuple[tuple[str, str], ...]
 
 
 _PLANS: dict[int, tuple[Entity, _Plan]] = {}
+# Prepared values of other types are their own wire form (see to_wire).
+_CHANGED_ON_WIRE: Final = frozenset({"Timestamp", "Float", "Double"})
 
 
 def _plan(entity: Entity) -> _Plan:
@@ -68,7 +73,8 @@ def _plan(entity: Entity) -> _Plan:
     wire = tuple(
         (n, entity.attributes[n].type, entity.attributes[n].type == "Timestamp") for n in names
     )
-    plan = _Plan(fields, required, wire)
+    changed = tuple((n, t) for n, t, _ in wire if t in _CHANGED_ON_WIRE)
+    plan = _Plan(fields, required, wire, tuple(names), changed)
     if len(_PLANS) > 1000:  # schemas republished many times: start over
         _PLANS.clear()
     _PLANS[id(entity)] = (entity, plan)
@@ -116,7 +122,7 @@ def _prepare(entity: Entity, plan: _Plan, item: object) -> dict[str, Any]:
             record[name] = raw  # likewise
             continue
         if timestamp and type(raw) is str:
-            millis = parse_timestamp(raw)
+            millis = parse_canonical(raw) or parse_timestamp(raw)
             if millis is not None:
                 record[name] = millis  # likewise
                 continue
@@ -144,9 +150,23 @@ def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_many(entity: Entity, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`render` of each record."""
-    wire = _plan(entity).wire
-    return [_render(wire, record) for record in records]
+    """:func:`render` of each record, for records just :func:`prepare`-d: their values are
+    already of their attribute's type, so only timestamps and floats need converting."""
+    plan = _plan(entity)
+    names, changed = plan.wire_names, plan.wire_changed
+    wires = []
+    for record in records:
+        wire = {name: record.get(name) for name in names}
+        for name, attr_type in changed:
+            value = wire[name]
+            if value is None:
+                continue
+            # prepare() only gives representable timestamps
+            wire[name] = (
+                format_iso(value) if attr_type == "Timestamp" else to_wire(attr_type, value)
+            )
+        wires.append(wire)
+    return wires
 
 
 def _render(wire: tuple[tuple[str, str, bool], ...], record: Mapping[str, Any]) -> dict[str, Any]:
