@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
@@ -342,8 +342,14 @@ class Storage:
 
     def find_wire(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         """One record by partition and identifier, straight to wire form."""
-        with self._reader() as conn:
+        # _reader() inlined: this runs on the event loop for every find by id.
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else self._connect(readonly=True)
+        try:
             row = _find_row(conn, entity, partition, key)
+        finally:
+            with self._pool_lock:
+                self._idle.append(conn)
         return None if row is None else wire_row(entity, row)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
@@ -438,18 +444,28 @@ class Storage:
             return [tuple(row) for row in conn.execute(sql, params).fetchall()]
 
 
+_T = TypeVar("_T")
+
+
+def _per_entity(cache: dict[int, tuple[Entity, _T]], entity: Entity, build: Callable[[], _T]) -> _T:
+    """``build()`` once per entity object (a republished schema brings new ones)."""
+    cached = cache.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    value = build()
+    if len(cache) > 1000:
+        cache.clear()
+    cache[id(entity)] = (entity, value)
+    return value
+
+
 _SELECTS: dict[int, tuple[Entity, str]] = {}
 
 
 def _select(entity: Entity) -> str:
-    cached = _SELECTS.get(id(entity))
-    if cached is not None and cached[0] is entity:
-        return cached[1]
-    sql = f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
-    if len(_SELECTS) > 1000:
-        _SELECTS.clear()
-    _SELECTS[id(entity)] = (entity, sql)
-    return sql
+    return _per_entity(
+        _SELECTS, entity, lambda: f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    )
 
 
 _EMBEDDED_TYPES: Final = frozenset({"EmbeddedObject", "EmbeddedList"})
@@ -484,20 +500,16 @@ _WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ..
 
 
 def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
-    cached = _WIRE_PLANS.get(id(entity))
-    if cached is not None and cached[0] is entity:
-        return cached[1]
-    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
-    identifier = entity.identifier
-    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
-    plan = tuple(
-        (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
-        for n in names
-    )
-    if len(_WIRE_PLANS) > 1000:
-        _WIRE_PLANS.clear()
-    _WIRE_PLANS[id(entity)] = (entity, plan)
-    return plan
+    def build() -> tuple[tuple[str, int, str, type | None], ...]:
+        index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+        identifier = entity.identifier
+        names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+        return tuple(
+            (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
+            for n in names
+        )
+
+    return _per_entity(_WIRE_PLANS, entity, build)
 
 
 _PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
@@ -531,14 +543,21 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
+_FIND_SQL: dict[int, tuple[Entity, str]] = {}
+
+
+def _find_sql(entity: Entity) -> str:
+    where = f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?"
+    return _per_entity(_FIND_SQL, entity, lambda: _select(entity) + where)
+
+
 def _find_row(
     conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
 ) -> tuple[Any, ...] | None:
     try:
         stored = to_storage(entity.id_attribute.type, key)
         row: tuple[Any, ...] | None = conn.execute(
-            _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
-            (partition, stored),
+            _find_sql(entity), (partition, stored)
         ).fetchone()
     except OverflowError:
         return None
