@@ -1,15 +1,32 @@
 """Onyx Local at scale: one table ``Item(id, n Int indexed, s, t, flag)`` at 10k, 100k (and 1M)
 rows, through the SDK, against plain sqlite3 doing the same work in-process.
 
-For each size it starts Onyx Local in its own process, loads half the rows with ``db.save`` and
-half as pre-encoded JSON over raw HTTP, in batches of 1,000 (both rates against sqlite3
-``executemany`` of the same rows in one transaction), then times (median of 3
-rounds, several calls per round): ``find_by_id``; ``eq`` on the indexed field (1 row); a range
-of 100 rows; ``count()`` of a 1,000-row range; ``order_by`` + first 100; and a walk of every page
-(1,000 per page, first and last pages timed). The request overhead is compared with a trivial
-uvicorn app answering a fixed JSON body to the same raw httpx client (alternating rounds, both on
-uvicorn's defaults: httptools and uvloop when installed), and the server's resident
-memory is read from ``/proc`` after the run.
+The machine this runs on is shared and its load moves a lot, so every comparison is made
+between cases *interleaved in one run*, and reported as a median with its spread:
+
+- **Loading.** One Onyx Local per size, each in its own process. Every batch of 1,000 records
+  goes to Onyx Local (the first half with ``db.save``, the second as pre-encoded JSON over raw
+  HTTP ``PUT``) and, right after, the same rows go to plain sqlite3 ``executemany``. The
+  baseline is like for like: the same rows (timestamps as epoch milliseconds, booleans as 0/1,
+  as Onyx Local stores them), a table created by the very statements Onyx Local created its own
+  with (read from its ``sqlite_master``: the partition column, the ``(_partition, id)`` primary
+  key, the ``(_partition, n, id)`` index), WAL with ``synchronous=NORMAL`` as Onyx Local, and the
+  same ``INSERT OR REPLACE`` in one transaction per batch of 1,000. A rate is 1,000 / the median
+  batch time; the ratio is the median of the per-batch ratios (sqlite3 time / Onyx Local time),
+  with their interquartile range.
+- **Queries.** Every size stays up; in each of 5 rounds every operation is timed on every size
+  in turn (a block of calls, mean per call), so the 1M / 10k growth is a ratio of two timings
+  taken within seconds of each other: the median of the 5 per-round ratios, with min-max.
+  Operations: ``find_by_id``; ``eq`` on the indexed field (1 row); a range of 100 rows;
+  ``count()`` of a 1,000-row range; ``order_by`` + first 100. Plain sqlite3 runs the same
+  queries (with the partition term, so they use the same index) on its copy.
+- **Per request.** ``find_by_id`` over raw HTTP against a trivial uvicorn app answering a fixed
+  JSON body, same httpx client, alternating blocks (both on uvicorn's defaults: httptools and
+  uvloop when installed); median of the per-pair ratios with min-max.
+- **Walks.** Every page (1,000 per page) of every size is walked, the walks interleaved page by
+  page in proportion to their length so all share the same stretch of machine time; a walk's
+  time is the sum of its page requests. First and last pages are compared too.
+- **Memory.** The servers' resident memory is read from ``/proc`` at the end.
 
     .venv/bin/python benchmarks/bench_local_scale.py              # 10k and 100k
     .venv/bin/python benchmarks/bench_local_scale.py --million    # and 1M (loads take minutes)
@@ -30,7 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -99,24 +116,30 @@ def _wait_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def onyx_local() -> Iterator[tuple[dict[str, Any], int]]:
-    """Onyx Local in its own process; yields its config and pid."""
+def onyx_local(*, log: Path | None = None) -> Iterator[tuple[dict[str, Any], int, Path]]:
+    """Onyx Local in its own process; yields its config, pid and data directory. Without
+    ``log`` it runs ``--quiet``; with it, its access log goes to that file."""
     with tempfile.TemporaryDirectory(prefix="onyx-scale-") as tmp:
         schema = Path(tmp) / "schema.json"
         schema.write_text(json.dumps(SCHEMA))
         data = Path(tmp) / "data"
         port = _free_port()
         command = [sys.executable, "-m", "onyx_database.local", "--port", str(port)]
-        process = subprocess.Popen(
-            [*command, "--data", str(data), "--schema", str(schema)], stdout=subprocess.DEVNULL
-        )
+        command += ["--data", str(data), "--schema", str(schema)]
+        with ExitStack() as files:
+            if log is None:
+                command.append("--quiet")
+                stdout: Any = subprocess.DEVNULL
+            else:
+                stdout = files.enter_context(log.open("wb"))
+            process = subprocess.Popen(command, stdout=stdout)
         try:
             _wait_port(port, process)
             config_file = data / "onyx-database.json"
             while not (config_file.exists() and f":{port}" in config_file.read_text()):
                 time.sleep(0.05)
             config = json.loads(config_file.read_text())
-            yield config, process.pid
+            yield config, process.pid, data
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -165,147 +188,257 @@ def row(k: int) -> tuple[Any, ...]:
     return (f"i{k:07d}", k, f"s{k % 997}", millis, k % 2)
 
 
-def median_ms(fn: Callable[[int], Any], calls: int, rounds: int = 3) -> float:
-    """Median over rounds of the mean time per call (``fn`` gets a call index)."""
-    fn(0)
-    results = []
-    for r in range(rounds):
-        start = time.perf_counter()
-        for i in range(calls):
-            fn(r * calls + i + 1)
-        results.append((time.perf_counter() - start) / calls * 1000)
-    return statistics.median(results)
+ROUNDS = 5
 
 
-def onyx_side(size: int, *, load_only: bool = False) -> dict[str, Any]:
-    rng = random.Random(size)
-    out: dict[str, Any] = {}
-    with onyx_local() as (config, pid), onyx.init(**config, request_timeout_seconds=600) as db:
-        # The first half through the SDK, the second as pre-encoded JSON batches over raw HTTP
-        # (the server's own rate, without the client's serialization sharing the CPUs).
-        half = size // 2
-        start, cpu = time.perf_counter(), cpu_seconds(pid)
-        for first in range(0, half, BATCH):
-            db.save("Item", [record(k) for k in range(first, min(half, first + BATCH))])
-        out["load_rate"] = half / (time.perf_counter() - start)
-        # The server's CPU time per record: what the machine's load moves least.
-        out["load_cpu_us"] = (cpu_seconds(pid) - cpu) / half * 1e6
-        bodies = [
-            json.dumps([record(k) for k in range(first, min(size, first + BATCH))]).encode()
-            for first in range(half, size, BATCH)
+def block_ms(fn: Callable[[int], Any], calls: int, offset: int = 0) -> float:
+    """Mean time per call over a block of ``calls`` calls (``fn`` gets a call index)."""
+    start = time.perf_counter()
+    for i in range(calls):
+        fn(offset + i)
+    return (time.perf_counter() - start) / calls * 1000
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    """(25th percentile, median, 75th percentile)."""
+    if len(values) < 4:
+        return min(values), statistics.median(values), max(values)
+    q1, q2, q3 = statistics.quantiles(values, n=4)
+    return q1, q2, q3
+
+
+INSERT = 'INSERT OR REPLACE INTO "Item" ("_partition", "id", "n", "s", "t", "flag") VALUES'
+INSERT += " (?, ?, ?, ?, ?, ?)"
+
+
+class Size:
+    """One table size: its Onyx Local (SDK and raw client) and its plain sqlite3 copy."""
+
+    def __init__(self, size: int, stack: ExitStack, tmp: Path) -> None:
+        self.size = size
+        self.config, self.pid, data = stack.enter_context(onyx_local())
+        self.db = stack.enter_context(onyx.init(**self.config, request_timeout_seconds=600))
+        headers = {"x-onyx-key": self.config["apiKey"], "x-onyx-secret": self.config["apiSecret"]}
+        self.client = stack.enter_context(httpx.Client(headers=headers, timeout=600))
+        self.base = f"{self.config['baseUrl']}/data/{self.config['databaseId']}"
+        # The baseline table: the statements Onyx Local created its own with.
+        onyx_file = sqlite3.connect(f"file:{data / 'onyx.sqlite3'}?mode=ro", uri=True)
+        ddl = [
+            sql
+            for (sql,) in onyx_file.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'Item' AND sql IS NOT NULL"
+                " ORDER BY type DESC"
+            )
         ]
-        headers = {
-            "x-onyx-key": config["apiKey"],
-            "x-onyx-secret": config["apiSecret"],
-            "content-type": "application/json",
-        }
-        with httpx.Client(headers=headers, timeout=600) as client:
-            start, cpu = time.perf_counter(), cpu_seconds(pid)
-            for body in bodies:
-                url = f"{config['baseUrl']}/data/{config['databaseId']}/Item"
-                client.put(url, content=body).raise_for_status()
-            out["raw_load_rate"] = (size - half) / (time.perf_counter() - start)
-            out["raw_load_cpu_us"] = (cpu_seconds(pid) - cpu) / (size - half) * 1e6
-        del bodies
-        if load_only:
-            return out
-        keys = [rng.randrange(size - 1000) for _ in range(1000)]
-        items = db.from_table("Item")
-        out["find_by_id"] = median_ms(lambda i: db.find_by_id("Item", f"i{keys[i]:07d}"), 200)
-        out["eq"] = median_ms(lambda i: items.where(onyx.eq("n", keys[i])).list(), 100)
-        out["range100"] = median_ms(
-            lambda i: items.where(onyx.between("n", keys[i], keys[i] + 99)).list(), 20
-        )
-        out["count"] = median_ms(
-            lambda i: items.where(onyx.between("n", keys[i], keys[i] + 999)).count(), 20
-        )
-        out["order_first100"] = median_ms(lambda i: items.order_by(asc("n")).limit(100).list(), 20)
-        headers = {"x-onyx-key": config["apiKey"], "x-onyx-secret": config["apiSecret"]}
-        base = f"{config['baseUrl']}/data/{config['databaseId']}"
-        with httpx.Client(headers=headers, timeout=600) as client, trivial_app() as trivial:
-            url = f"{base}/Item/i{keys[0]:07d}"
-            # Alternating rounds, one client: both see the same machine load.
-            finds, trivials = [], []
-            for _ in range(5):
-                finds.append(median_ms(lambda i: client.get(url).content, 200, rounds=1))
-                trivials.append(median_ms(lambda i: client.get(trivial).content, 200, rounds=1))
-            out["raw_find"], out["trivial"] = statistics.median(finds), statistics.median(trivials)
-            pages: list[float] = []
-            seen = 0
-            token = None
-            walk_start = time.perf_counter()
-            while True:
-                params: dict[str, Any] = {"pageSize": PAGE}
-                if token:
-                    params["nextPage"] = token
-                page_start = time.perf_counter()
-                body = client.put(f"{base}/query/Item", json={}, params=params).json()
-                pages.append((time.perf_counter() - page_start) * 1000)
-                seen += len(body["records"])
-                token = body["nextPage"]
-                if token is None:
-                    break
-            out["walk"] = time.perf_counter() - walk_start
-            assert seen == size, (seen, size)
-            out["first_pages"] = statistics.median(pages[:3])
-            out["last_pages"] = statistics.median(pages[-4:-1] if len(pages) > 3 else pages)
-        out["rss"], out["peak_rss"] = rss_mb(pid)
-    return out
+        onyx_file.close()
+        self.conn = sqlite3.connect(tmp / f"plain-{size}.sqlite3", isolation_level=None)
+        stack.callback(self.conn.close)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        for sql in ddl:
+            self.conn.execute(sql)
+        rng = random.Random(size)
+        self.keys = [rng.randrange(size - 1000) for _ in range(1000)]
+        self.out: dict[str, Any] = {"ddl": ddl}
+        self.samples: dict[str, list[float]] = {}
 
+    def sample(self, name: str, value: float) -> None:
+        self.samples.setdefault(name, []).append(value)
 
-def sqlite_side(size: int, *, load_only: bool = False) -> dict[str, Any]:
-    rng = random.Random(size)
-    out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="sqlite-scale-") as tmp:
-        conn = sqlite3.connect(Path(tmp) / "plain.sqlite3", isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(
-            "CREATE TABLE Item (id TEXT PRIMARY KEY, n INTEGER, s TEXT, t INTEGER, flag INTEGER)"
-        )
-        conn.execute("CREATE INDEX ix_n ON Item (n)")
-        rows = [row(k) for k in range(size)]
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.executemany("INSERT INTO Item VALUES (?, ?, ?, ?, ?)", rows)
-        conn.execute("COMMIT")
-        out["load_rate"] = size / (time.perf_counter() - start)
-        del rows
-        if load_only:
-            conn.close()
-            return out
-        keys = [rng.randrange(size - 1000) for _ in range(1000)]
+    # -- loading ---------------------------------------------------------------------------
+    def load(self) -> None:
+        batches = range(0, self.size, BATCH)
+        half = len(batches) // 2
+        url = f"{self.base}/Item"
+        sdk: list[tuple[float, float]] = []
+        raw: list[tuple[float, float]] = []
+        cpu = {"sdk": 0.0, "raw": 0.0}
+        for number, first in enumerate(batches):
+            ks = range(first, min(self.size, first + BATCH))
+            records = [record(k) for k in ks]
+            rows = [("", *row(k)) for k in ks]
+            kind = "sdk" if number < half else "raw"
+            body = b"" if kind == "sdk" else json.dumps(records).encode()
+            before = cpu_seconds(self.pid)
+            start = time.perf_counter()
+            if kind == "sdk":
+                self.db.save("Item", records)
+            else:
+                self.client.put(url, content=body, headers=JSON).raise_for_status()
+            onyx_time = time.perf_counter() - start
+            cpu[kind] += cpu_seconds(self.pid) - before
+            start = time.perf_counter()
+            self.conn.execute("BEGIN")
+            self.conn.executemany(INSERT, rows)
+            self.conn.execute("COMMIT")
+            (sdk if kind == "sdk" else raw).append((onyx_time, time.perf_counter() - start))
+        for name, pairs in (("sdk", sdk), ("raw", raw)):
+            self.out[f"{name}_load_rate"] = BATCH / statistics.median(p[0] for p in pairs)
+            self.out[f"{name}_sqlite_rate"] = BATCH / statistics.median(p[1] for p in pairs)
+            self.out[f"{name}_load_ratio"] = quartiles([p[1] / p[0] for p in pairs])
+            self.out[f"{name}_load_cpu_us"] = cpu[name] / (len(pairs) * BATCH) * 1e6
+
+    # -- queries ---------------------------------------------------------------------------
+    def operations(self) -> list[tuple[str, Callable[[int], Any], Callable[[int], Any], int]]:
+        """(name, Onyx Local call, sqlite3 call, calls per block)."""
+        keys, items, db = self.keys, self.db.from_table("Item"), self.db
 
         def fetch(sql: str, *params: Any) -> list[Any]:
-            return conn.execute(sql, params).fetchall()
+            return self.conn.execute(sql, params).fetchall()
 
-        out["find_by_id"] = median_ms(
-            lambda i: fetch("SELECT * FROM Item WHERE id = ?", f"i{keys[i]:07d}"), 200
-        )
-        out["eq"] = median_ms(lambda i: fetch("SELECT * FROM Item WHERE n = ?", keys[i]), 100)
-        out["range100"] = median_ms(
-            lambda i: fetch("SELECT * FROM Item WHERE n BETWEEN ? AND ?", keys[i], keys[i] + 99),
-            20,
-        )
-        out["count"] = median_ms(
-            lambda i: fetch(
-                "SELECT COUNT(*) FROM Item WHERE n BETWEEN ? AND ?", keys[i], keys[i] + 999
+        where = "SELECT * FROM Item WHERE _partition = '' AND "
+        return [
+            (
+                "find_by_id",
+                lambda i: db.find_by_id("Item", f"i{keys[i % 1000]:07d}"),
+                lambda i: fetch(where + "id = ?", f"i{keys[i % 1000]:07d}"),
+                100,
             ),
-            20,
-        )
-        out["order_first100"] = median_ms(
-            lambda i: fetch("SELECT * FROM Item ORDER BY n LIMIT 100"), 20
-        )
+            (
+                "eq",
+                lambda i: items.where(onyx.eq("n", keys[i % 1000])).list(),
+                lambda i: fetch(where + "n = ?", keys[i % 1000]),
+                50,
+            ),
+            (
+                "range100",
+                lambda i: items.where(
+                    onyx.between("n", keys[i % 1000], keys[i % 1000] + 99)
+                ).list(),
+                lambda i: fetch(where + "n BETWEEN ? AND ?", keys[i % 1000], keys[i % 1000] + 99),
+                20,
+            ),
+            (
+                "count",
+                lambda i: items.where(
+                    onyx.between("n", keys[i % 1000], keys[i % 1000] + 999)
+                ).count(),
+                lambda i: fetch(
+                    "SELECT COUNT(*) FROM Item WHERE _partition = '' AND n BETWEEN ? AND ?",
+                    keys[i % 1000],
+                    keys[i % 1000] + 999,
+                ),
+                20,
+            ),
+            (
+                "order_first100",
+                lambda i: items.order_by(asc("n")).limit(100).list(),
+                lambda i: fetch("SELECT * FROM Item WHERE _partition = '' ORDER BY n LIMIT 100"),
+                20,
+            ),
+        ]
+
+    def find_vs_trivial(self, trivial: str, offset: int) -> None:
+        url = f"{self.base}/Item/i{self.keys[0]:07d}"
+        find = block_ms(lambda i: self.client.get(url).content, 100, offset)
+        plain = block_ms(lambda i: self.client.get(trivial).content, 100, offset)
+        self.sample("raw_find", find)
+        self.sample("trivial", plain)
+        self.sample("find_over_trivial", find / plain)
+
+    # -- walking ---------------------------------------------------------------------------
+    def walk(self) -> Iterator[None]:
+        """Walk every page, yielding after each; the page times go to ``self.out``."""
+        pages: list[float] = []
+        seen, token = 0, None
+        while True:
+            params: dict[str, Any] = {"pageSize": PAGE}
+            if token:
+                params["nextPage"] = token
+            start = time.perf_counter()
+            body = self.client.put(f"{self.base}/query/Item", json={}, params=params).json()
+            pages.append((time.perf_counter() - start) * 1000)
+            seen += len(body["records"])
+            token = body["nextPage"]
+            self.out["walk_progress"] = len(pages) * PAGE / self.size
+            if token is None:
+                break
+            yield
+        assert seen == self.size, (seen, self.size)
+        self.out["walk"] = sum(pages) / 1000
+        self.out["first_pages"] = statistics.median(pages[:3])
+        self.out["last_pages"] = statistics.median(pages[-4:-1] if len(pages) > 3 else pages)
+
+    def sqlite_walk(self) -> None:
         start = time.perf_counter()
         last = ""
         while True:
-            page = fetch("SELECT * FROM Item WHERE id > ? ORDER BY id LIMIT ?", last, PAGE)
+            page = self.conn.execute(
+                "SELECT * FROM Item WHERE _partition = '' AND id > ? ORDER BY id LIMIT ?",
+                (last, PAGE),
+            ).fetchall()
             if not page:
                 break
-            last = page[-1][0]
-        out["walk"] = time.perf_counter() - start
-        conn.close()
-    return out
+            last = page[-1][1]
+        self.out["sqlite_walk"] = time.perf_counter() - start
+
+
+JSON = {"content-type": "application/json"}
+
+
+def walk_interleaved(sizes: list[Size]) -> None:
+    """Every size's walk, always advancing the one least far along."""
+    walks = {side: side.walk() for side in sizes}
+    while walks:
+        behind = min(walks, key=lambda side: float(side.out.get("walk_progress", 0.0)))
+        try:
+            next(walks[behind])
+        except StopIteration:
+            del walks[behind]
+
+
+def run(sizes: list[int], load_only: bool) -> list[Size]:
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scale-")))
+        sides = []
+        for size in sizes:
+            print(f"[bench] {size} rows: loading", file=sys.stderr, flush=True)
+            side = Size(size, stack, tmp)
+            side.load()
+            sides.append(side)
+        if load_only:
+            return sides
+        trivial = stack.enter_context(trivial_app())
+        for round_number in range(ROUNDS):
+            print(f"[bench] queries, round {round_number + 1}", file=sys.stderr, flush=True)
+            for position in range(len(sides[0].operations())):
+                for side in sides:
+                    name, onyx_call, sqlite_call, calls = side.operations()[position]
+                    offset = round_number * calls
+                    side.sample(name, block_ms(onyx_call, calls, offset))
+                    side.sample(f"sqlite_{name}", block_ms(sqlite_call, calls, offset))
+            for side in sides:
+                side.find_vs_trivial(trivial, round_number * 100)
+        print("[bench] walks", file=sys.stderr, flush=True)
+        walk_interleaved(sides)
+        for side in sides:
+            side.sqlite_walk()
+            side.out["rss"], side.out["peak_rss"] = rss_mb(side.pid)
+        return sides
+
+
+def log_cost() -> tuple[float, float, float]:
+    """``find_by_id`` with the access log on (to a file) over with it off (``--quiet``), two
+    servers of 1,000 rows, alternating blocks: (25th percentile, median, 75th) of the ratios."""
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="log-cost-")))
+        urls, clients = [], []
+        for log in (None, tmp / "access.log"):
+            config, _, _ = stack.enter_context(onyx_local(log=log))
+            headers = {"x-onyx-key": config["apiKey"], "x-onyx-secret": config["apiSecret"]}
+            client = stack.enter_context(httpx.Client(headers=headers, timeout=60))
+            base = f"{config['baseUrl']}/data/{config['databaseId']}/Item"
+            client.put(base, json=[record(k) for k in range(1000)]).raise_for_status()
+            urls.append(f"{base}/i0000500")
+            clients.append(client)
+        ratios = []
+        for _ in range(15):
+            quiet = block_ms(lambda i: clients[0].get(urls[0]).content, 100)
+            logged = block_ms(lambda i: clients[1].get(urls[1]).content, 100)
+            ratios.append(logged / quiet)
+        lines = (tmp / "access.log").read_text().splitlines()
+        assert len(lines) >= 1500 and " 200 " in lines[-1], lines[-3:]
+        return quartiles(ratios)
 
 
 OPERATIONS = [
@@ -321,87 +454,102 @@ def _label(size: int) -> str:
     return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
 
 
-def _load_rows(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> list[str]:
+def _spread(values: tuple[float, float, float], fmt: str = ".0%") -> str:
+    low, mid, high = values
+    return f"{mid:{fmt}} ({low:{fmt}}-{high:{fmt}})"
+
+
+def _load_rows(sides: list[Size]) -> list[str]:
     rows = []
-    for name, key in (("SDK save", "load_rate"), ("raw HTTP PUT", "raw_load_rate")):
+    for name, key in (("SDK save", "sdk"), ("raw HTTP PUT", "raw")):
         cells = [
-            f"{onyx_results[s][key] / 1000:.1f}k / {plain[s]['load_rate'] / 1000:.0f}k rec/s"
-            f" = {onyx_results[s][key] / plain[s]['load_rate']:.0%}"
-            for s in sizes
+            f"{s.out[f'{key}_load_rate'] / 1000:.1f}k / {s.out[f'{key}_sqlite_rate'] / 1000:.0f}k"
+            f" rec/s; {_spread(s.out[f'{key}_load_ratio'])}"
+            for s in sides
         ]
         rows.append(f"| load: {name} / sqlite3 executemany (goal ≥ 25%) | {' | '.join(cells)} |")
-    cells = [
-        f"{onyx_results[s]['load_cpu_us']:.1f} / {onyx_results[s]['raw_load_cpu_us']:.1f} µs"
-        for s in sizes
-    ]
+    cells = [f"{s.out['sdk_load_cpu_us']:.1f} / {s.out['raw_load_cpu_us']:.1f} µs" for s in sides]
     rows.append(f"| load: server CPU per record, SDK save / raw PUT | {' | '.join(cells)} |")
     return rows
 
 
-def load_report(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> str:
-    head = "| per size | " + " | ".join(_label(s) for s in sizes) + " |"
-    return "\n".join(
-        [head, "|---" * (len(sizes) + 1) + "|", *_load_rows(sizes, onyx_results, plain)]
-    )
+def _table_head(sides: list[Size]) -> list[str]:
+    return [
+        "| per size | " + " | ".join(_label(s.size) for s in sides) + " |",
+        "|---" * (len(sides) + 1) + "|",
+    ]
 
 
-def report(sizes: list[int], onyx_results: dict[int, Any], plain: dict[int, Any]) -> str:
-    label = _label
+def load_report(sides: list[Size]) -> str:
+    return "\n".join([*_table_head(sides), *_load_rows(sides)])
 
-    top = sizes[-1]
+
+def _ratios(top: Size, bottom: Size, key: str) -> tuple[float, float, float]:
+    """(min, median, max) over the rounds of top's time / bottom's time in the same round."""
+    ratios = [t / b for t, b in zip(top.samples[key], bottom.samples[key], strict=True)]
+    return min(ratios), statistics.median(ratios), max(ratios)
+
+
+def report(sides: list[Size], log: tuple[float, float, float] | None) -> str:
+    first, top = sides[0], sides[-1]
     lines = [
-        "| operation (ms, medians of 3) | "
-        + " | ".join(label(s) for s in sizes)
-        + f" | {label(top)} / {label(sizes[0])} (goal ≤ 2) | plain sqlite3, {label(top)} |",
-        "|---" * (len(sizes) + 3) + "|",
+        f"| operation (ms, median of {ROUNDS} rounds) | "
+        + " | ".join(_label(s.size) for s in sides)
+        + f" | {_label(top.size)} / {_label(first.size)} per round: median (min-max), goal ≤ 2"
+        f" | plain sqlite3, {_label(top.size)} |",
+        "|---" * (len(sides) + 3) + "|",
     ]
     for key, name in OPERATIONS:
-        cells = [f"{onyx_results[s][key]:.2f}" for s in sizes]
-        growth = onyx_results[top][key] / onyx_results[sizes[0]][key]
-        lines.append(f"| {name} | {' | '.join(cells)} | {growth:.2f} | {plain[top][key]:.3f} |")
-    walks = [f"{onyx_results[s]['walk']:.2f} s" for s in sizes]
+        cells = [f"{statistics.median(s.samples[key]):.2f}" for s in sides]
+        growth = _spread(_ratios(top, first, key), ".2f")
+        plain = statistics.median(top.samples[f"sqlite_{key}"])
+        lines.append(f"| {name} | {' | '.join(cells)} | {growth} | {plain:.3f} |")
+    walks = [f"{s.out['walk']:.2f} s" for s in sides]
     lines.append(
         f"| walk every page (1,000/page) | {' | '.join(walks)} | "
-        f"{onyx_results[top]['walk'] / onyx_results[sizes[0]]['walk']:.1f} "
-        f"(size x{top // sizes[0]}) | {plain[top]['walk']:.2f} s |"
+        f"{top.out['walk'] / first.out['walk']:.1f} (size x{top.size // first.size}) |"
+        f" {top.out['sqlite_walk']:.2f} s |"
     )
-    lines.append("")
-    lines.append(
-        "| per size | "
-        + " | ".join(label(s) for s in sizes)
-        + " |\n"
-        + "|---" * (len(sizes) + 1)
-        + "|"
-    )
+    lines += ["", *_table_head(sides)]
 
-    def per_size(name: str, fmt: Callable[[int], str]) -> None:
-        lines.append(f"| {name} | " + " | ".join(fmt(s) for s in sizes) + " |")
+    def per_size(name: str, fmt: Callable[[Size], str]) -> None:
+        lines.append(f"| {name} | " + " | ".join(fmt(s) for s in sides) + " |")
 
     per_size(
         "walk: last pages / first pages (goal ≤ 1.5)",
         lambda s: (
-            f"{onyx_results[s]['last_pages']:.1f} / {onyx_results[s]['first_pages']:.1f} ms"
-            f" = {onyx_results[s]['last_pages'] / onyx_results[s]['first_pages']:.2f}"
+            f"{s.out['last_pages']:.1f} / {s.out['first_pages']:.1f} ms"
+            f" = {s.out['last_pages'] / s.out['first_pages']:.2f}"
         ),
     )
     per_size(
-        "find_by_id raw HTTP / trivial uvicorn app (goal ≤ 1.3)",
+        "find_by_id raw HTTP / trivial uvicorn app, median (min-max) (goal ≤ 1.3)",
         lambda s: (
-            f"{onyx_results[s]['raw_find']:.3f} / {onyx_results[s]['trivial']:.3f} ms"
-            f" = {onyx_results[s]['raw_find'] / onyx_results[s]['trivial']:.2f}"
+            f"{statistics.median(s.samples['raw_find']):.3f} /"
+            f" {statistics.median(s.samples['trivial']):.3f} ms ="
+            f" {statistics.median(s.samples['find_over_trivial']):.2f}"
+            f" ({min(s.samples['find_over_trivial']):.2f}-"
+            f"{max(s.samples['find_over_trivial']):.2f})"
         ),
     )
-    lines += _load_rows(sizes, onyx_results, plain)
+    lines += _load_rows(sides)
     per_size(
         "server RSS now / peak (goal ≤ 250 MB at 1M)",
-        lambda s: f"{onyx_results[s]['rss']:.0f} / {onyx_results[s]['peak_rss']:.0f} MB",
+        lambda s: f"{s.out['rss']:.0f} / {s.out['peak_rss']:.0f} MB",
     )
-    if len(sizes) > 1 and sizes[-1] == 10 * sizes[-2]:
-        ratio = onyx_results[sizes[-1]]["walk"] / onyx_results[sizes[-2]]["walk"]
-        lines.append("")
-        lines.append(
-            f"walk({label(sizes[-1])}) / walk({label(sizes[-2])}) = {ratio:.1f} (goal ≤ 12)"
-        )
+    if len(sides) > 1 and sides[-1].size == 10 * sides[-2].size:
+        ratio = sides[-1].out["walk"] / sides[-2].out["walk"]
+        lines += [
+            "",
+            f"walk({_label(sides[-1].size)}) / walk({_label(sides[-2].size)}) = {ratio:.1f}"
+            " (goal ≤ 12; the walks interleaved page by page)",
+        ]
+    if log is not None:
+        lines += [
+            "",
+            "access log on / off, find_by_id (1,000 rows, 15 alternating blocks of 100):"
+            f" median {log[1]:.3f} (quartiles {log[0]:.3f}-{log[2]:.3f})",
+        ]
     return "\n".join(lines)
 
 
@@ -418,20 +566,18 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.million:
         sizes.append(1_000_000)
-    onyx_results: dict[int, Any] = {}
-    plain: dict[int, Any] = {}
-    for size in sizes:
-        print(f"[bench] {size} rows: Onyx Local", file=sys.stderr, flush=True)
-        onyx_results[size] = onyx_side(size, load_only=args.load_only)
-        print(f"[bench] {size} rows: plain sqlite3", file=sys.stderr, flush=True)
-        plain[size] = sqlite_side(size, load_only=args.load_only)
+    sides = run(sizes, args.load_only)
+    for side in sides:
         print(
-            json.dumps({"size": size, "onyx": onyx_results[size], "sqlite3": plain[size]}),
+            json.dumps({"size": side.size, **side.out, "samples": side.samples}, default=str),
             file=sys.stderr,
             flush=True,
         )
-    show = load_report if args.load_only else report
-    print(show(sizes, onyx_results, plain))
+    if args.load_only:
+        print(load_report(sides))
+        return
+    print("[bench] access log cost", file=sys.stderr, flush=True)
+    print(report(sides, log_cost()))
 
 
 if __name__ == "__main__":

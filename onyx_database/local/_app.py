@@ -235,9 +235,12 @@ class OnyxApp:
                 raise route_error
             if "db" in params and params["db"] != db_id:
                 raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
-            raw_body = await _read_body(
-                receive, headers, self.settings.max_body, self.settings.body_timeout
-            )
+            if "content-length" in headers or "transfer-encoding" in headers:
+                raw_body = await _read_body(
+                    receive, headers, self.settings.max_body, self.settings.body_timeout
+                )
+            else:
+                raw_body = b""  # HTTP/1.1: no length and no chunking means no body
             body = decode_body(headers.get("content-type", ""), raw_body)
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)

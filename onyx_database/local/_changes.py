@@ -119,6 +119,11 @@ class ChangeBus:
         with self._lock:
             self._subscriptions.pop(subscription._id, None)
 
+    @property
+    def has_subscribers(self) -> bool:
+        """Whether anyone subscribes now (events need not be built otherwise)."""
+        return bool(self._subscriptions)
+
     def subscriptions(self) -> list[Subscription]:
         """The live subscriptions (for tests and diagnostics)."""
         with self._lock:

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["format_iso", "format_java", "parse_timestamp", "representable"]
+__all__ = ["format_iso", "format_java", "parse_canonical", "parse_timestamp", "representable"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
@@ -110,7 +110,7 @@ _DAY_STARTS: dict[str, int | None] = {}
 _PRINTED: dict[int, str] = {}
 
 
-def _fast_canonical(text: str) -> int | None:
+def parse_canonical(text: str) -> int | None:
     """Epoch milliseconds of ``2025-09-04T18:08:18.345Z`` (what the SDKs send) from a cache of
     day starts; ``None`` for any other form or an invalid date, which the full parser handles."""
     match = _MILLIS_ISO.fullmatch(text)
@@ -156,7 +156,7 @@ def parse_timestamp(value: object) -> int | None:
         return parse_timestamp(int(value))
     if not isinstance(value, str):
         return None
-    fast = _fast_canonical(value)
+    fast = parse_canonical(value)
     if fast is not None:
         return fast
     text = value.strip()

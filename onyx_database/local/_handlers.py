@@ -13,7 +13,7 @@ from ._dates import format_iso
 from ._errors import ApiError, bad_request, not_found
 from ._executor import Executor, Reader, table_not_found
 from ._paging import PageTokens
-from ._records import coerce_updates, prepare, render
+from ._records import coerce_updates, prepare_all, render
 from ._schema import Entity, SchemaInvalid, normalize_document, validate_document
 from ._schema_safety import ALLOW_PARAM, dry_run, refuse_data_loss
 from ._secret_box import SecretBox
@@ -76,20 +76,6 @@ def _executor(ctx: Context, reader: Reader | None = None) -> Executor:
     return Executor(storage.schema, reader if reader is not None else storage)
 
 
-def _prepare_all(
-    entity: Entity, items: list[Any], single: bool
-) -> tuple[list[dict[str, Any]], ApiError | None]:
-    prepared: list[dict[str, Any]] = []
-    for position, item in enumerate(items):
-        try:
-            prepared.append(prepare(entity, item))
-        except ApiError as error:
-            if not single:
-                error.message = f"{error.message} (item {position})"
-            return prepared, error
-    return prepared, None
-
-
 def _save(ctx: Context, *, insert: bool) -> Reply:
     entity = ctx.entity()
     body = ctx.body
@@ -101,7 +87,7 @@ def _save(ctx: Context, *, insert: bool) -> Reply:
         saved = save_cascade(ctx.services.storage, entity, items, specs, insert=insert)
         rendered = [render(entity, record) for record in saved]
         return Reply(rendered[0] if single else rendered, status)
-    prepared, failure = _prepare_all(entity, items, single)
+    prepared, failure = prepare_all(entity, items, numbered=not single)
     try:
         rendered = ctx.services.storage.save(entity, prepared, insert=insert)
     except Conflict as conflict:

@@ -10,12 +10,12 @@ from typing import Any, Final
 import orjson
 
 from ._codec import check_document
-from ._dates import parse_timestamp
-from ._errors import bad_request, unprocessable
+from ._dates import format_iso, parse_canonical, parse_timestamp
+from ._errors import ApiError, bad_request, unprocessable
 from ._schema import Entity
 from ._values import CoercionError, coerce_for_save, to_wire
 
-__all__ = ["coerce_updates", "prepare", "render"]
+__all__ = ["coerce_updates", "prepare", "prepare_all", "render", "render_many"]
 
 _AS_IS: dict[str, type] = {"String": str, "Char": str, "Boolean": bool}
 
@@ -38,9 +38,14 @@ class _Plan:
     required: tuple[str, ...]  # attributes that must not be null, in declaration order
     # (name, attribute type, timestamp) in wire order: the identifier first, the rest by name
     wire: tuple[tuple[str, str, bool], ...]
+    # the wire order's names, and the attributes whose prepared value changes on the wire
+    wire_names: tuple[str, ...]
+    wire_changed: tuple[tuple[str, str], ...]
 
 
 _PLANS: dict[int, tuple[Entity, _Plan]] = {}
+# Prepared values of other types are their own wire form (see to_wire).
+_CHANGED_ON_WIRE: Final = frozenset({"Timestamp", "Float", "Double"})
 
 
 def _plan(entity: Entity) -> _Plan:
@@ -68,7 +73,8 @@ def _plan(entity: Entity) -> _Plan:
     wire = tuple(
         (n, entity.attributes[n].type, entity.attributes[n].type == "Timestamp") for n in names
     )
-    plan = _Plan(fields, required, wire)
+    changed = tuple((n, t) for n, t, _ in wire if t in _CHANGED_ON_WIRE)
+    plan = _Plan(fields, required, wire, tuple(names), changed)
     if len(_PLANS) > 1000:  # schemas republished many times: start over
         _PLANS.clear()
     _PLANS[id(entity)] = (entity, plan)
@@ -80,12 +86,33 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
 
     Unknown keys are ignored; missing attributes are null; saves replace, they never merge.
     """
+    return _prepare(entity, _plan(entity), item)
+
+
+def prepare_all(
+    entity: Entity, items: list[Any], *, numbered: bool
+) -> tuple[list[dict[str, Any]], ApiError | None]:
+    """:func:`prepare` for each item, stopping at the first invalid one: the records before it
+    and its error (``numbered`` adds the item's position to the message)."""
+    plan = _plan(entity)
+    prepared: list[dict[str, Any]] = []
+    for position, item in enumerate(items):
+        try:
+            prepared.append(_prepare(entity, plan, item))
+        except ApiError as error:
+            if numbered:
+                error.message = f"{error.message} (item {position})"
+            return prepared, error
+    return prepared, None
+
+
+def _prepare(entity: Entity, plan: _Plan, item: object) -> dict[str, Any]:
     if not isinstance(item, Mapping):
         raise bad_request(f"a saved {entity.name} must be a JSON object")
-    plan = _plan(entity)
     record: dict[str, Any] = {}
+    get = item.get
     for name, attr_type, as_is, bounds, empty_is_null, timestamp in plan.fields:
-        raw = item.get(name)
+        raw = get(name)
         if empty_is_null and raw == "":
             raw = None
         if raw is None or type(raw) is as_is:
@@ -95,7 +122,7 @@ def prepare(entity: Entity, item: object) -> dict[str, Any]:
             record[name] = raw  # likewise
             continue
         if timestamp and type(raw) is str:
-            millis = parse_timestamp(raw)
+            millis = parse_canonical(raw) or parse_timestamp(raw)
             if millis is not None:
                 record[name] = millis  # likewise
                 continue
@@ -119,8 +146,32 @@ _PLAIN: Final = (str, int, bool)
 
 def render(entity: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared attribute (null when unset), the identifier first, the rest by name."""
+    return _render(_plan(entity).wire, record)
+
+
+def render_many(entity: Entity, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`render` of each record, for records just :func:`prepare`-d: their values are
+    already of their attribute's type, so only timestamps and floats need converting."""
+    plan = _plan(entity)
+    names, changed = plan.wire_names, plan.wire_changed
+    wires = []
+    for record in records:
+        wire = {name: record.get(name) for name in names}
+        for name, attr_type in changed:
+            value = wire[name]
+            if value is None:
+                continue
+            # prepare() only gives representable timestamps
+            wire[name] = (
+                format_iso(value) if attr_type == "Timestamp" else to_wire(attr_type, value)
+            )
+        wires.append(wire)
+    return wires
+
+
+def _render(wire: tuple[tuple[str, str, bool], ...], record: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
-    for name, attr_type, timestamp in _plan(entity).wire:
+    for name, attr_type, timestamp in wire:
         value = record.get(name)
         if value is None or (not timestamp and type(value) in _PLAIN):
             out[name] = value  # what to_wire would return

@@ -14,14 +14,14 @@ import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
 from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
 from ._dates import format_iso, representable
-from ._records import render
+from ._records import render, render_many
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._sql import register
 from ._values import from_storage, java_string, to_storage, to_wire
@@ -342,8 +342,14 @@ class Storage:
 
     def find_wire(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         """One record by partition and identifier, straight to wire form."""
-        with self._reader() as conn:
+        # _reader() inlined: this runs on the event loop for every find by id.
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else self._connect(readonly=True)
+        try:
             row = _find_row(conn, entity, partition, key)
+        finally:
+            with self._pool_lock:
+                self._idle.append(conn)
         return None if row is None else wire_row(entity, row)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
@@ -368,58 +374,43 @@ class Storage:
                 self._writer.execute("ROLLBACK")
                 raise
             self._writer.execute("COMMIT")
-            if writer.events:
-                self.bus.publish(writer.events)
-                self._written += len(writer.events)
+            if writer.changed:
+                if self.bus.has_subscribers:
+                    self.bus.publish(writer.events())
+                self._written += writer.changed
                 if self._written >= self._next_analyze:
                     self._analyze()
 
     def save(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
     ) -> list[dict[str, Any]]:
-        """:meth:`write`, returning the saved records in wire form (rendered once, for the
-        change events and the answer alike)."""
-        wires: dict[int, dict[str, Any]] = {}
-        saved = self.write(entity, records, insert=insert, wires=wires)
-        return [wires.get(id(r)) or render(entity, r) for r in saved]
-
-    def write(
-        self,
-        entity: Entity,
-        records: Sequence[dict[str, Any]],
-        *,
-        insert: bool,
-        wires: dict[int, dict[str, Any]] | None = None,
-    ) -> list[dict[str, Any]]:
-        """Save records in order, filling generated ids; returns them as stored.
+        """Save records in order, filling generated ids; returns them in wire form (rendered
+        once, for the change events and the answer alike).
 
         With ``insert`` an existing id raises :class:`Conflict` after the earlier records were
         committed (inserts run sequentially, like the cloud's). Many records with given ids (or
         UUIDs) go in with one ``executemany``.
         """
-        saved: list[dict[str, Any]] = []
+        wires: list[dict[str, Any]] = []
         conflict: Conflict | None = None
         if entity.generator != "Sequence" and len(records) > 1:
             with self.writing() as writer:
-                saved, conflict = writer.put_many(entity, records, insert=insert)
-                if wires is not None:
-                    wires.update((id(e.record), e.entity) for e in writer.events)
+                wires, conflict = writer.put_many(entity, records, insert=insert)
             if conflict is not None:
                 raise conflict
-            return saved
+            return wires
         with self.writing() as writer:
             for index, record in enumerate(records):
                 try:
-                    saved.append(writer.put(entity, record, insert=insert))
+                    writer.put(entity, record, insert=insert)
                 except Conflict as error:
                     error.index = index
                     conflict = error
                     break
-            if wires is not None:
-                wires.update((id(e.record), e.entity) for e in writer.events)
+            wires = [event.entity for event in writer.events()]
         if conflict is not None:
             raise conflict
-        return saved
+        return wires
 
     def delete(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         """Remove one record; returns it, or ``None`` when it did not exist."""
@@ -453,21 +444,31 @@ class Storage:
             return [tuple(row) for row in conn.execute(sql, params).fetchall()]
 
 
+_T = TypeVar("_T")
+
+
+def _per_entity(cache: dict[int, tuple[Entity, _T]], entity: Entity, build: Callable[[], _T]) -> _T:
+    """``build()`` once per entity object (a republished schema brings new ones)."""
+    cached = cache.get(id(entity))
+    if cached is not None and cached[0] is entity:
+        return cached[1]
+    value = build()
+    if len(cache) > 1000:
+        cache.clear()
+    cache[id(entity)] = (entity, value)
+    return value
+
+
 _SELECTS: dict[int, tuple[Entity, str]] = {}
 
 
 def _select(entity: Entity) -> str:
-    cached = _SELECTS.get(id(entity))
-    if cached is not None and cached[0] is entity:
-        return cached[1]
-    sql = f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
-    if len(_SELECTS) > 1000:
-        _SELECTS.clear()
-    _SELECTS[id(entity)] = (entity, sql)
-    return sql
+    return _per_entity(
+        _SELECTS, entity, lambda: f"SELECT {select_columns(entity)} FROM {_q(entity.name)}"
+    )
 
 
-_CONVERTED_TYPES: Final = frozenset({"EmbeddedObject", "EmbeddedList", "Boolean"})
+_EMBEDDED_TYPES: Final = frozenset({"EmbeddedObject", "EmbeddedList"})
 _NATIVE: dict[str, type] = {
     "String": str, "Char": str, "Long": int, "Timestamp": int, "Float": float, "Double": float,
 }  # fmt: skip
@@ -499,20 +500,16 @@ _WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ..
 
 
 def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
-    cached = _WIRE_PLANS.get(id(entity))
-    if cached is not None and cached[0] is entity:
-        return cached[1]
-    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
-    identifier = entity.identifier
-    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
-    plan = tuple(
-        (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
-        for n in names
-    )
-    if len(_WIRE_PLANS) > 1000:
-        _WIRE_PLANS.clear()
-    _WIRE_PLANS[id(entity)] = (entity, plan)
-    return plan
+    def build() -> tuple[tuple[str, int, str, type | None], ...]:
+        index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+        identifier = entity.identifier
+        names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+        return tuple(
+            (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
+            for n in names
+        )
+
+    return _per_entity(_WIRE_PLANS, entity, build)
 
 
 _PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
@@ -546,14 +543,21 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
+_FIND_SQL: dict[int, tuple[Entity, str]] = {}
+
+
+def _find_sql(entity: Entity) -> str:
+    where = f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?"
+    return _per_entity(_FIND_SQL, entity, lambda: _select(entity) + where)
+
+
 def _find_row(
     conn: sqlite3.Connection, entity: Entity, partition: str, key: Any
 ) -> tuple[Any, ...] | None:
     try:
         stored = to_storage(entity.id_attribute.type, key)
         row: tuple[Any, ...] | None = conn.execute(
-            _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)} = ?",
-            (partition, stored),
+            _find_sql(entity), (partition, stored)
         ).fetchone()
     except OverflowError:
         return None
@@ -689,6 +693,43 @@ def fts_rebuild(conn: sqlite3.Connection, entity: Entity) -> None:
         _fts_insert(conn, entity, partition, record)
 
 
+class _SavedBatch:
+    """The records of one :meth:`Writer.put_many`, turned into change events on demand."""
+
+    __slots__ = ("entity", "partitions", "previous", "records", "wires")
+
+    def __init__(
+        self,
+        entity: Entity,
+        partitions: list[str],
+        records: list[dict[str, Any]],
+        wires: list[dict[str, Any]],
+        previous: list[dict[str, Any] | None],
+    ) -> None:
+        self.entity = entity
+        self.partitions = partitions
+        self.records = records
+        self.wires = wires
+        self.previous = previous
+
+    def events(self) -> list[ChangeEvent]:
+        entity = self.entity
+        return [
+            ChangeEvent(
+                entity.name,
+                "CREATE" if before is None else "UPDATE",
+                wire,
+                partition,
+                None if before is None else render(entity, before),
+                record,
+                before,
+            )
+            for partition, record, wire, before in zip(
+                self.partitions, self.records, self.wires, self.previous, strict=True
+            )
+        ]
+
+
 class Writer:
     """The write operations of one :meth:`Storage.writing` transaction.
 
@@ -698,7 +739,24 @@ class Writer:
     def __init__(self, storage: Storage, conn: sqlite3.Connection) -> None:
         self.storage = storage
         self.conn = conn
-        self.events: list[ChangeEvent] = []
+        # Change events in order; a batch save is kept as one _SavedBatch and only turned into
+        # events when someone subscribes (most loads have no listener).
+        self._changes: list[ChangeEvent | _SavedBatch] = []
+        self.changed = 0  # records written so far
+
+    def _record(self, event: ChangeEvent) -> None:
+        self._changes.append(event)
+        self.changed += 1
+
+    def events(self) -> list[ChangeEvent]:
+        """The change events of this transaction so far, in order."""
+        out: list[ChangeEvent] = []
+        for change in self._changes:
+            if isinstance(change, _SavedBatch):
+                out += change.events()
+            else:
+                out.append(change)
+        return out
 
     def fetch(
         self, entity: Entity, partition: str | None, equals: Sequence[tuple[str, Any]] = ()
@@ -786,73 +844,87 @@ class Writer:
             if replaces:  # a new key has no index row; the lookup scans the FTS table
                 _fts_delete(self.conn, entity, partition, key)
             _fts_insert(self.conn, entity, partition, record)
-        self.events.append(_save_event(entity, partition, record, previous))
+        self._record(_save_event(entity, partition, record, previous))
         return record
 
     def put_many(
         self, entity: Entity, originals: Sequence[Mapping[str, Any]], *, insert: bool
     ) -> tuple[list[dict[str, Any]], Conflict | None]:
         """:meth:`put` for many records with ids given or UUIDs: one lookup of the existing
-        keys per partition and one ``executemany``. Stops before the first conflict of an insert
-        and returns it."""
+        keys per partition and one ``executemany``; returns the saved records in wire form.
+        Stops before the first conflict of an insert and returns it."""
         records = [dict(original) for original in originals]
         identifier = entity.identifier
         id_type = entity.id_attribute.type
-        by_partition: dict[str, list[Any]] = {}
-        for record in records:
-            if entity.generator == "UUID" and record.get(identifier) in (None, ""):
-                record[identifier] = str(uuid.uuid4())
-            by_partition.setdefault(partition_of(entity, record), []).append(
-                to_storage(id_type, record[identifier])
-            )
-        existing: dict[tuple[str, Any], dict[str, Any]] = {}
-        for partition, keys in by_partition.items():
-            rows = self.conn.execute(
-                _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(identifier)}"
-                " IN (SELECT value FROM json_each(?))",
-                (partition, orjson.dumps(keys).decode()),
-            )
-            for row in rows:
-                found = _decode(entity, row)
-                existing[(found[0], to_storage(id_type, found[1][identifier]))] = found[1]
-        names = list(entity.attributes)
-        # Only embedded and boolean values change on their way to a column (see to_storage).
-        columns = [(n, a.type, a.type in _CONVERTED_TYPES) for n, a in entity.attributes.items()]
-        values: list[list[Any]] = []
-        saved: list[dict[str, Any]] = []
+        if entity.generator == "UUID":
+            for record in records:
+                if record.get(identifier) in (None, ""):
+                    record[identifier] = str(uuid.uuid4())
+        if entity.partition:
+            partitions = [partition_of(entity, record) for record in records]
+        else:
+            partitions = [""] * len(records)
+        # Only embedded values change on their way to a column (booleans bind as 0 and 1).
+        keys = [to_storage(id_type, record[identifier]) for record in records]
+        existing = self._existing(entity, partitions, keys)
         conflict: Conflict | None = None
-        for index, record in enumerate(records):
-            partition = partition_of(entity, record)
-            key = (partition, to_storage(id_type, record[identifier]))
-            previous = existing.get(key)
-            if previous is not None and insert:
-                conflict = Conflict(
-                    index,
-                    f"{entity.name} with {identifier} {record[identifier]!r} already exists"
-                    + (f" in partition {partition!r}" if partition else ""),
-                )
-                break
-            existing[key] = record
-            values.append(
-                [
-                    partition,
-                    *[
-                        to_storage(t, record.get(n)) if converted else record.get(n)
-                        for n, t, converted in columns
-                    ],
-                ]
-            )
-            if entity.searchable:
-                if previous is not None:
+        if insert:
+            taken = set(existing)
+            for index, key in enumerate(zip(partitions, keys, strict=True)):
+                if key in taken:
+                    conflict = Conflict(
+                        index,
+                        f"{entity.name} with {identifier} {records[index][identifier]!r}"
+                        " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
+                    )
+                    del records[index:], partitions[index:], keys[index:]
+                    break
+                taken.add(key)
+        names = list(entity.attributes)
+        embedded = [(i, a.type) for i, a in enumerate(entity.attributes.values(), 1)]
+        embedded = [(i, t) for i, t in embedded if t in _EMBEDDED_TYPES]
+        values: list[list[Any]] = []
+        for partition, record in zip(partitions, records, strict=True):
+            row = [partition, *map(record.get, names)]
+            for index, attr_type in embedded:
+                row[index] = to_storage(attr_type, row[index])
+            values.append(row)
+        self.conn.executemany(_upsert_sql(entity.name, names), values)
+        wires = render_many(entity, records)
+        # What each record replaced: a stored one, or an earlier one of this batch.
+        previous: list[dict[str, Any] | None] = []
+        latest: dict[tuple[str, Any], dict[str, Any] | None] = existing
+        for key, record in zip(zip(partitions, keys, strict=True), records, strict=True):
+            previous.append(latest.get(key))
+            latest[key] = record
+        if entity.searchable:
+            for partition, record, before in zip(partitions, records, previous, strict=True):
+                if before is not None:
                     _fts_delete(self.conn, entity, partition, record[identifier])
                 _fts_insert(self.conn, entity, partition, record)
-            self.events.append(_save_event(entity, partition, record, previous))
-            saved.append(record)
-        self.conn.executemany(
-            _upsert_sql(entity.name, names),
-            values,
-        )
-        return saved, conflict
+        self._changes.append(_SavedBatch(entity, partitions, records, wires, previous))
+        self.changed += len(records)
+        return wires, conflict
+
+    def _existing(
+        self, entity: Entity, partitions: Sequence[str], keys: Sequence[Any]
+    ) -> dict[tuple[str, Any], dict[str, Any] | None]:
+        """The stored records among ``(partition, key)`` pairs, by pair."""
+        by_partition: dict[str, list[Any]] = {}
+        for partition, key in zip(partitions, keys, strict=True):
+            by_partition.setdefault(partition, []).append(key)
+        id_type = entity.id_attribute.type
+        found: dict[tuple[str, Any], dict[str, Any] | None] = {}
+        for partition, wanted in by_partition.items():
+            rows = self.conn.execute(
+                _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)}"
+                " IN (SELECT value FROM json_each(?))",
+                (partition, orjson.dumps(wanted).decode()),
+            )
+            for row in rows:
+                part, record = _decode(entity, row)
+                found[(part, to_storage(id_type, record[entity.identifier]))] = record
+        return found
 
     def _delete_row(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         stored = to_storage(entity.id_attribute.type, key)
@@ -869,7 +941,7 @@ class Writer:
         """Delete one record; returns it, or ``None`` when it did not exist."""
         record = self._delete_row(entity, partition, key)
         if record is not None:
-            self.events.append(
+            self._record(
                 ChangeEvent(entity.name, "DELETE", render(entity, record), partition, None, record)
             )
         return record

@@ -188,3 +188,35 @@ def test_msgpack_errors_are_json(api: Api) -> None:
     response = api.client.get(api.data("Item/none"), headers={"Accept": MSGPACK})
     assert response.status_code == 404
     assert response.json()["code"] == "NOT_FOUND"
+
+
+def test_a_batch_save_publishes_one_event_per_record_with_what_it_replaced(api: Api) -> None:
+    api.save("Item", {"id": "a", "name": "stored", "active": True})
+    subscription = api.server.changes.subscribe("Item")
+    try:
+        batch = [
+            {"id": "a", "name": "a2", "createdAt": "2024-02-03T04:05:06.007Z"},
+            {"id": "b", "name": "b1", "active": False},
+            {"id": "b", "name": "b2"},
+        ]
+        saved = api.save("Item", batch).json()
+        events = subscription.drain()
+    finally:
+        api.server.changes.unsubscribe(subscription)
+    assert [(r["id"], r["name"]) for r in saved] == [("a", "a2"), ("b", "b1"), ("b", "b2")]
+    assert saved[0]["createdAt"] == "2024-02-03T04:05:06.007Z"
+    assert saved[1]["active"] is False
+    assert [e.action for e in events] == ["UPDATE", "CREATE", "UPDATE"]
+    assert [e.entity for e in events] == saved
+    assert events[0].previous_entity is not None
+    assert events[0].previous_entity["name"] == "stored"
+    assert events[2].previous_entity is not None
+    assert events[2].previous_entity["name"] == "b1"
+    assert api.client.get(api.data("Item/b")).json()["name"] == "b2"
+
+
+def test_a_batch_insert_conflicts_on_an_id_repeated_within_it(api: Api) -> None:
+    response = api.client.post(api.data("Item"), json=[{"id": "x"}, {"id": "y"}, {"id": "x"}])
+    assert response.status_code == 409
+    assert "'x' already exists" in response.json()["error"]["message"]
+    assert sorted(api.ids("Item")) == ["x", "y"]
