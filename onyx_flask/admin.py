@@ -364,9 +364,12 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         model = self._validated(form, form_record(form, self._fields))
         if model is None:
             return False
+        record = self._wire(model)
+        if record.get(self.pk.wire) is None:
+            record.pop(self.pk.wire, None)  # the schema's generator (UUID, sequence) picks it
         try:
             self._on_model_change(form, model, True)
-            saved = self.db.create(self.table, self._wire(model))
+            saved = self.db.create(self.table, record)
         except OnyxError as error:
             return self._refused(form, error, "create")
         model = self._model(saved) if isinstance(saved, dict) else model

@@ -450,3 +450,80 @@ def test_the_field_introspection_doctests() -> None:
 
     result = doctest.testmod(_admin_fields)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_details_and_csv_export(
+    make_app: MakeApp, onyx_options: dict[str, Any], models: ModuleType
+) -> None:
+    class ExportView(UserView):
+        can_view_details = True
+        can_export = True
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(ExportView(models.User, onyx))
+    _seed(onyx, app, 12)
+    client = app.test_client()
+    details = _page(client, "/admin/user/details/?id=u004")
+    assert "user4@example.com" in details
+    answer = client.get("/admin/user/export/csv/?flt0_active_equals=0")
+    assert answer.status_code == 200
+    lines = answer.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("Id,Username,Email,Active,Created")
+    assert [line.split(",")[0] for line in lines[1:]] == ["u003", "u006", "u009", "u012"]
+    missing = client.get("/admin/user/details/?id=nobody", follow_redirects=True)
+    assert "Record does not exist" in missing.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def generated_ids_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Onyx Local with the SDK tests' schema: ``Ticket`` (sequence ids), ``Event`` (UUIDs)."""
+    from onyx_database.local import LocalServer
+
+    schema = Path(__file__).resolve().parents[1] / "onyx.test.schema.json"
+    with LocalServer(tmp_path_factory.mktemp("admin-generated"), schema=schema) as server:
+        yield server
+
+
+def test_generated_primary_keys_and_integer_ids(
+    generated_ids_server: Any, make_app: MakeApp, tmp_path: Path
+) -> None:
+    server = generated_ids_server
+    schema = json.loads((Path(__file__).resolve().parents[1] / "onyx.test.schema.json").read_text())
+    schema["entities"] = [e for e in schema["entities"] if e["name"] in ("Ticket", "Event")]
+    package = tmp_path / "admin_generated_ids"
+    package.mkdir()
+    for name, text in generate_package(schema, version="test").items():
+        (package / name).write_text(text)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        generated = importlib.import_module("admin_generated_ids")
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [name for name in sys.modules if name.startswith("admin_generated_ids")]:
+            del sys.modules[name]
+    namespace = {"Ticket": generated.Ticket, "Event": generated.Event}
+    options = {
+        "database_id": server.database_id,
+        "base_url": server.url,
+        "api_key": server.api_key,
+        "api_secret": server.api_secret,
+    }
+    app, onyx = make_app(ONYX=options, SECRET_KEY="admin-test")
+    admin = Admin(app)
+    admin.add_view(OnyxModelView(namespace["Ticket"], onyx))
+    admin.add_view(OnyxModelView(namespace["Event"], onyx))
+    client = app.test_client()
+    assert client.post("/admin/ticket/new/", data={"id": "", "title": "first"}).status_code == 302
+    assert client.post("/admin/event/new/", data={"id": "", "kind": "boot"}).status_code == 302
+    with app.app_context():
+        (ticket,) = onyx.db.from_table("Ticket").list()
+        (event,) = onyx.db.from_table("Event").list()
+    assert isinstance(ticket["id"], int) and event["id"]
+    edited = client.post(f"/admin/ticket/edit/?id={ticket['id']}", data={"title": "renamed"})
+    assert edited.status_code == 302
+    with app.app_context():
+        assert onyx.db.find_by_id("Ticket", ticket["id"])["title"] == "renamed"
+    assert _ids(_page(client, "/admin/ticket/")) == [str(ticket["id"])]
+    assert (
+        client.get("/admin/ticket/edit/?id=not-a-number", follow_redirects=True).status_code == 200
+    )
