@@ -31,7 +31,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import flash
+from flask import flash, g
 from flask_admin.actions import action
 from flask_admin.babel import gettext, lazy_gettext, ngettext
 from flask_admin.model import BaseModelView
@@ -61,6 +61,8 @@ from ._extension import Onyx
 __all__ = ["NotSupportedError", "OnyxFilter", "OnyxModelView"]
 
 log = logging.getLogger("onyx_flask.admin")
+
+_G_READ = "_onyx_admin_read"
 
 _UNSUPPORTED = {
     "column_editable_list": "edit the record in its form instead",
@@ -333,7 +335,10 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         except ValueError:
             return None
         record = self.db.find_by_id(self.table, key)
-        return None if record is None else self._model(record)
+        if record is None:
+            return None
+        g.setdefault(_G_READ, {})[key] = record  # an edit saves it back with the form's values
+        return self._model(record)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -364,11 +369,11 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         model = self._validated(form, form_record(form, self._fields))
         if model is None:
             return False
-        record = self._wire(model)
-        if record.get(self.pk.wire) is None:
-            record.pop(self.pk.wire, None)  # the schema's generator (UUID, sequence) picks it
         try:
-            self._on_model_change(form, model, True)
+            self._on_model_change(form, model, True)  # the hook may still change the model
+            record = self._wire(model)
+            if record.get(self.pk.wire) is None:
+                record.pop(self.pk.wire, None)  # the schema's generator (UUID, sequence) picks it
             saved = self.db.create(self.table, record)
         except OnyxError as error:
             return self._refused(form, error, "create")
@@ -377,15 +382,23 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         return model
 
     def update_model(self, form: Any, model: Any) -> bool:
-        record = self._wire(model)
+        key = self.get_pk_value(model)
+        # Start from the record as read: attributes the model does not declare are kept.
+        record = dict(g.get(_G_READ, {}).get(key) or self._wire(model))
+        for field in self._fields:
+            if field.kind == "relation":
+                record.pop(field.wire, None)
         record.update(form_record(form, self._fields))
-        record[self.pk.wire] = self.get_pk_value(model)
+        record[self.pk.wire] = key
         updated = self._validated(form, record)
         if updated is None:
             return False
+        declared = {field.wire for field in self._fields}
         try:
-            self._on_model_change(form, updated, False)
-            self.db.save(self.table, self._wire(updated))
+            self._on_model_change(form, updated, False)  # the hook may still change the model
+            values = self._wire(updated)
+            record.update({name: value for name, value in values.items() if name in declared})
+            self.db.save(self.table, record)
         except OnyxError as error:
             return self._refused(form, error, "save")
         self.after_model_change(form, updated, False)

@@ -527,3 +527,46 @@ def test_generated_primary_keys_and_integer_ids(
     assert (
         client.get("/admin/ticket/edit/?id=not-a-number", follow_redirects=True).status_code == 200
     )
+
+
+def test_an_edit_keeps_attributes_the_model_does_not_declare_and_runs_the_hooks(
+    make_app: MakeApp, onyx_options: dict[str, Any], models: ModuleType
+) -> None:
+    class ShortUser(BaseModel):
+        """A hand-written model that declares only some attributes (extra keys ignored)."""
+
+        __onyx_table__: ClassVar[str] = "User"
+        id: str
+        username: str
+        email: str
+        isActive: bool
+        createdAt: AwareDatetime
+        updatedAt: AwareDatetime
+
+    class ShortView(OnyxModelView):
+        def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+            model.updatedAt = datetime(2030, 1, 1, tzinfo=UTC)
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(ShortView(ShortUser, onyx, endpoint="short"))
+    _seed(onyx, app, 2)
+    with app.app_context():
+        onyx.db.save(
+            "User",
+            {**onyx.db.find_by_id("User", "u001"), "lastLoginAt": datetime(2026, 3, 1, tzinfo=UTC)},
+        )
+    form = {
+        "id": "u001",
+        "username": "kept",
+        "email": "user1@example.com",
+        "isActive": "y",
+        "createdAt": "2026-01-01 00:00:00",
+        "updatedAt": "2026-01-01 00:00:00",
+    }
+    answer = app.test_client().post("/admin/short/edit/?id=u001", data=form)
+    assert answer.status_code == 302
+    with app.app_context():
+        saved = onyx.db.find_by_id("User", "u001")
+    assert saved["username"] == "kept"
+    assert saved["lastLoginAt"].startswith("2026-03-01")  # not in the model, still there
+    assert saved["updatedAt"].startswith("2030-01-01")  # set by on_model_change
