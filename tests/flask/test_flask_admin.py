@@ -570,3 +570,31 @@ def test_an_edit_keeps_attributes_the_model_does_not_declare_and_runs_the_hooks(
     assert saved["username"] == "kept"
     assert saved["lastLoginAt"].startswith("2026-03-01")  # not in the model, still there
     assert saved["updatedAt"].startswith("2030-01-01")  # set by on_model_change
+
+
+def test_the_documented_admin_runs(
+    onyx_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch, models: ModuleType
+) -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "flask-admin.md"
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+    source = next(block for block in blocks if "admin.add_view(UserView(User, onyx))" in block)
+    monkeypatch.setenv("ONYX_DATABASE_ID", onyx_options["database_id"])
+    monkeypatch.setenv("ONYX_DATABASE_BASE_URL", onyx_options["base_url"])
+    monkeypatch.setenv("ONYX_DATABASE_API_KEY", onyx_options["api_key"])
+    monkeypatch.setenv("ONYX_DATABASE_API_SECRET", onyx_options["api_secret"])
+    monkeypatch.setitem(sys.modules, "myapp", ModuleType("myapp"))
+    monkeypatch.setitem(sys.modules, "myapp.onyx_models", models)
+    namespace: dict[str, Any] = {"__name__": "doc_admin"}
+    exec(compile(source, str(doc), "exec"), namespace)  # noqa: S102
+    app: Flask = namespace["app"]
+    onyx: Onyx = namespace["onyx"]
+    try:
+        _seed(onyx, app, 3)
+        client = app.test_client()
+        assert _ids(_page(client, "/admin/user/?search=user2")) == ["u002"]
+        client.post("/admin/user/action/", data={"action": "deactivate", "rowid": ["u001"]})
+        with app.app_context():
+            assert onyx.db.find_by_id("User", "u001")["isActive"] is False
+        assert _page(client, "/admin/role/").count('name="rowid"') == 0
+    finally:
+        onyx.close(app)
