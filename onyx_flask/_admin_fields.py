@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, FutureDatetime, NaiveDatetime, PastDatetime
+from typing_inspection.introspection import is_union_origin
 
 __all__ = ["Kind", "ModelField", "model_fields"]
 
@@ -60,20 +60,13 @@ class ModelField:
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without ``None`` (and ``Annotated``), and whether ``None`` was allowed."""
-    nullable = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            nullable = nullable or len(members) < len(typing.get_args(annotation))
-            if len(members) != 1:
-                return annotation, nullable
-            annotation = members[0]
-        else:
-            return annotation, nullable
+    """The annotation without ``None``, and whether ``None`` was allowed (pydantic has already
+    moved ``Annotated`` metadata out of a field's annotation)."""
+    if not is_union_origin(typing.get_origin(annotation)):
+        return annotation, False
+    members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    nullable = len(members) < len(typing.get_args(annotation))
+    return (members[0] if len(members) == 1 else annotation), nullable
 
 
 def _is_model(annotation: Any) -> bool:
