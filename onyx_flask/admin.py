@@ -28,7 +28,7 @@ when the view is built; see ``docs/flask-admin.md``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import flash, g
@@ -36,6 +36,7 @@ from flask_admin.actions import action
 from flask_admin.babel import gettext, lazy_gettext, ngettext
 from flask_admin.model import BaseModelView
 from flask_admin.model.filters import BaseFilter
+from flask_admin.model.form import create_editable_list_form
 from pydantic import BaseModel, ValidationError
 
 from onyx_database import (
@@ -65,7 +66,6 @@ log = logging.getLogger("onyx_flask.admin")
 _G_READ = "_onyx_admin_read"
 
 _UNSUPPORTED = {
-    "column_editable_list": "edit the record in its form instead",
     "inline_models": "Onyx has no foreign keys; resolver relations are read-only",
     "form_ajax_refs": "Onyx has no foreign keys to look up",
 }
@@ -90,9 +90,8 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
     ``column_default_sort``, ``page_size``, ``can_set_page_size``, ``simple_list_pager``,
     ``can_create/edit/delete/view_details/export``, ``form_columns``,
     ``form_excluded_columns``, ``form_args``, ``form_overrides``, ``form_choices``,
-    ``form_extra_fields``, ``@action`` custom actions ...), except those in
-    :data:`NotSupportedError`'s list (``column_editable_list``, ``inline_models``,
-    ``form_ajax_refs``).
+    ``form_extra_fields``, ``column_editable_list``, ``@action`` custom actions ...), except
+    ``inline_models`` and ``form_ajax_refs`` (:class:`NotSupportedError`).
     """
 
     full_text_search: bool | None = None
@@ -215,27 +214,47 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
     def is_valid_filter(self, filter: Any) -> bool:
         return isinstance(filter, OnyxFilter)
 
-    def scaffold_form(self) -> type[Any]:
-        names = self.form_columns
-        excluded = set(self.form_excluded_columns or ())
-        if names is not None:
-            unknown = [name for name in names if name not in self._by_name]
-            if unknown:
-                raise NotSupportedError(f"form_columns: {unknown} are not fields of the model")
-            chosen = [self._by_name[name] for name in names]
-        else:
-            chosen = [field for field in self._fields if field.name not in excluded]
-        form_class = build_form(
+    def _named(self, option: str, names: Iterable[Any]) -> list[ModelField]:
+        unknown = [name for name in names if name not in self._by_name]
+        if unknown:
+            raise NotSupportedError(
+                f"{type(self).__name__}.{option}: {unknown} are not fields of {self.model.__name__}"
+            )
+        return [self._by_name[name] for name in names]
+
+    def _form_class(self, chosen: list[ModelField], args: Mapping[str, Any]) -> type[Any]:
+        return build_form(
             self.form_base_class,
             chosen,
             labels={field.name: self.get_column_name(field.name) for field in chosen},
             choices=self.form_choices or {},
             overrides=self.form_overrides or {},
-            args=self.form_args or {},
+            args=args,
         )
+
+    def scaffold_form(self) -> type[Any]:
+        excluded = set(self.form_excluded_columns or ())
+        if self.form_columns is not None:
+            chosen = self._named("form_columns", self.form_columns)
+        else:
+            chosen = [field for field in self._fields if field.name not in excluded]
+        form_class = self._form_class(chosen, self.form_args or {})
         for name, field in (self.form_extra_fields or {}).items():
             setattr(form_class, name, field)
         return form_class
+
+    def scaffold_list_form(
+        self, widget: Any = None, validators: Mapping[str, Any] | None = None
+    ) -> type[Any]:
+        """The form of ``column_editable_list`` (each change is one save of the record)."""
+        chosen = self._named("column_editable_list", self.column_editable_list or ())
+        if self.pk in chosen:
+            raise NotSupportedError(
+                f"{type(self).__name__}.column_editable_list: the primary key "
+                f"{self.pk.name!r} names the record and cannot be edited"
+            )
+        form_class = self._form_class(chosen, validators or {})
+        return create_editable_list_form(self.form_base_class, form_class, widget)  # type: ignore[no-any-return]
 
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
@@ -343,9 +362,12 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
     # -- writing -------------------------------------------------------------------------------
 
     def _refused(self, form: Any, error: OnyxError, verb: str) -> bool:
-        if not (
-            isinstance(error, OnyxHTTPError) and add_write_error(form, self._fields, self.pk, error)
-        ):
+        on_field = (
+            "list_form_pk" not in form  # the list's inline editor shows flashed messages only
+            and isinstance(error, OnyxHTTPError)
+            and add_write_error(form, self._fields, self.pk, error)
+        )
+        if not on_field:
             flash(
                 gettext("Onyx did not %(verb)s the record: %(error)s", verb=verb, error=str(error)),
                 "error",

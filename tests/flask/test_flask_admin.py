@@ -398,11 +398,17 @@ def test_details_and_a_generated_model_with_relations(admin_app: Any) -> None:
 def test_options_onyx_cannot_honour_fail_when_the_view_is_built(
     onyx_options: dict[str, Any], models: ModuleType
 ) -> None:
-    class Editable(OnyxModelView):
-        column_editable_list = ["username"]
+    class Inline(OnyxModelView):
+        inline_models = ["UserRole"]
 
-    with pytest.raises(NotSupportedError, match="column_editable_list"):
-        Editable(models.User, Onyx())
+    with pytest.raises(NotSupportedError, match="inline_models"):
+        Inline(models.User, Onyx())
+
+    class EditableKey(OnyxModelView):
+        column_editable_list = ["id", "username"]
+
+    with pytest.raises(NotSupportedError, match="primary key"):
+        EditableKey(models.User, Onyx())
 
     class Embedded(OnyxModelView):
         column_filters = ["metadata"]
@@ -586,3 +592,30 @@ def test_the_documented_admin_runs(
         assert _page(client, "/admin/role/").count('name="rowid"') == 0
     finally:
         onyx.close(app)
+
+
+def test_editable_list_columns_save_one_field(
+    make_app: MakeApp, onyx_options: dict[str, Any], models: ModuleType
+) -> None:
+    class EditableView(UserView):
+        column_editable_list = ["username", "isActive"]
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(EditableView(models.User, onyx))
+    _seed(onyx, app, 3)
+    client = app.test_client()
+    assert 'data-role="x-editable"' in _page(client, "/admin/user/")
+    with record_requests() as recorded:
+        answer = client.post(
+            "/admin/user/ajax/update/", data={"list_form_pk": "u002", "username": "inline"}
+        )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert [r.operation for r in recorded] == ["find_by_id", "save"]
+    with app.app_context():
+        saved = onyx.db.find_by_id("User", "u002")
+    assert (saved["username"], saved["email"], saved["isActive"]) == (
+        "inline", "user2@example.com", True
+    )  # fmt: skip
+    refused = client.post("/admin/user/ajax/update/", data={"list_form_pk": "u002", "username": ""})
+    assert refused.status_code == 500
+    assert "Failed to update record" in refused.get_data(as_text=True)
