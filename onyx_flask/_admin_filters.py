@@ -159,7 +159,7 @@ _BY_KIND: dict[str, tuple[type[OnyxFilter], ...]] = {
 }
 
 
-class _ChoiceFilter(OnyxFilter):
+class _ChoiceFilter(filters.BaseFilter):  # type: ignore[misc]
     field: ModelField
 
     def clean(self, value: str) -> Any:

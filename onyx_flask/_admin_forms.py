@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_admin.form import DateTimeField, JSONField
 from pydantic import BaseModel, ValidationError
-from wtforms import fields, validators
+from wtforms import SelectChoice, fields, validators
 
 from onyx_database import OnyxConflictError, OnyxHTTPError
 
@@ -32,6 +32,11 @@ def _empty_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _select_choice(choice: Any) -> Any:
+    """A ``(value, label)`` pair (Flask-Admin's ``form_choices`` spelling) as WTForms 3.3 wants."""
+    return choice if isinstance(choice, SelectChoice) else SelectChoice(*choice)
+
+
 def _unbound(field: ModelField, label: str, choices: Any, args: Mapping[str, Any]) -> Any:
     kwargs: dict[str, Any] = {"label": label}
     if field.kind == "bool":
@@ -45,8 +50,9 @@ def _unbound(field: ModelField, label: str, choices: Any, args: Mapping[str, Any
     if choices is None and field.kind == "choice":
         choices = [(str(choice), str(choice)) for choice in field.choices]
     if choices is not None:
+        choices = [_select_choice(choice) for choice in choices]
         if field.nullable:
-            choices = [("", ""), *choices]
+            choices = [SelectChoice("", ""), *choices]
         field_class: type[Any] = fields.SelectField
         kwargs.update(choices=choices, coerce=lambda value: value)
     else:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import pytest
 from flask import Flask
@@ -619,3 +619,38 @@ def test_editable_list_columns_save_one_field(
     refused = client.post("/admin/user/ajax/update/", data={"list_form_pk": "u002", "username": ""})
     assert refused.status_code == 500
     assert "Failed to update record" in refused.get_data(as_text=True)
+
+
+def test_choice_fields_are_selects_and_filters(
+    make_app: MakeApp, onyx_options: dict[str, Any]
+) -> None:
+    class Audit(BaseModel):
+        __onyx_table__: ClassVar[str] = "AuditLog"
+        id: str
+        status: Literal["ok", "failed"] | None = None
+        dateTime: AwareDatetime
+        metadata: dict[str, Any] | None = None
+
+    class AuditView(OnyxModelView):
+        column_filters = ["status"]
+        named_filter_urls = True
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(AuditView(Audit, onyx))
+    client = app.test_client()
+    form_html = _page(client, "/admin/audit/new/")
+    assert re.search(r'<select[^>]*name="status"', form_html)
+    assert '<option value="failed">' in form_html
+    for pk, status in (("a1", "ok"), ("a2", "failed"), ("a3", "")):
+        data = {"id": pk, "status": status, "dateTime": "2026-05-01 08:00:00"}
+        answer = client.post("/admin/audit/new/", data={**data, "metadata": '{"ip": "10.0.0.1"}'})
+        assert answer.status_code == 302, _field_errors(answer.get_data(as_text=True))
+    invalid = client.post(
+        "/admin/audit/new/", data={"id": "a4", "status": "maybe", "dateTime": "2026-05-01 08:00:00"}
+    )
+    assert invalid.status_code == 200 and _field_errors(invalid.get_data(as_text=True))
+    assert _ids(_page(client, "/admin/audit/?flt0_status_equals=failed")) == ["a2"]
+    assert _ids(_page(client, "/admin/audit/?flt0_status_empty=1")) == ["a3"]
+    with app.app_context():
+        saved = onyx.db.find_by_id("AuditLog", "a1")
+    assert (saved["status"], saved["metadata"]) == ("ok", {"ip": "10.0.0.1"})
