@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -162,3 +163,10 @@ async def test_async_requests_get_spans_too(
 ) -> None:
     await adb.from_table("Item").count()
     assert [span.name for span in exporter.get_finished_spans()] == ["count Item"]
+
+
+def test_without_the_extra_instrument_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "opentelemetry", None)  # as if opentelemetry-api were absent
+    with pytest.raises(ImportError, match=r"pip install 'onyx-py\[otel\]'"):
+        otel.instrument()
+    assert not otel.is_instrumented()
