@@ -49,6 +49,7 @@ from onyx_database import (
     asc,
     contains_ignore_case,
     desc,
+    eq,
     in_op,
     read_window,
     search,
@@ -353,7 +354,8 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
             key = self.pk.coerce(str(id))
         except ValueError:
             return None
-        record = self.db.find_by_id(self.table, key)
+        # a query rather than find_by_id: a view scoped by get_query() never opens another record
+        record = self.get_query().where(eq(self.pk.wire, key)).first_or_none()
         if record is None:
             return None
         g.setdefault(_G_READ, {})[key] = record  # an edit saves it back with the form's values

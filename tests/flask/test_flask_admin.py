@@ -610,7 +610,7 @@ def test_editable_list_columns_save_one_field(
             "/admin/user/ajax/update/", data={"list_form_pk": "u002", "username": "inline"}
         )
     assert answer.status_code == 200, answer.get_data(as_text=True)
-    assert [r.operation for r in recorded] == ["find_by_id", "save"]
+    assert [r.operation for r in recorded] == ["query", "save"]
     with app.app_context():
         saved = onyx.db.find_by_id("User", "u002")
     assert (saved["username"], saved["email"], saved["isActive"]) == (
@@ -654,3 +654,29 @@ def test_choice_fields_are_selects_and_filters(
     with app.app_context():
         saved = onyx.db.find_by_id("AuditLog", "a1")
     assert (saved["status"], saved["metadata"]) == ("ok", {"ip": "10.0.0.1"})
+
+
+def test_a_view_scoped_by_get_query_never_reaches_other_records(
+    make_app: MakeApp, onyx_options: dict[str, Any], models: ModuleType
+) -> None:
+    class ActiveOnly(UserView):
+        can_view_details = True
+
+        def get_query(self) -> Any:
+            return super().get_query().where(eq("isActive", True))
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(ActiveOnly(models.User, onyx))
+    _seed(onyx, app, 4)  # u003 is inactive
+    client = app.test_client()
+    assert _ids(_page(client, "/admin/user/")) == ["u001", "u002", "u004"]
+    assert "List (3)" in _page(client, "/admin/user/")
+    for url in ("/admin/user/details/?id=u003", "/admin/user/edit/?id=u003"):
+        assert "Record does not exist" in client.get(url, follow_redirects=True).get_data(
+            as_text=True
+        )
+    client.post("/admin/user/delete/", data={"id": "u003"})
+    client.post("/admin/user/action/", data={"action": "delete", "rowid": ["u003", "u004"]})
+    with app.app_context():
+        assert onyx.db.find_by_id("User", "u003") is not None
+        assert onyx.db.find_by_id("User", "u004") is None
