@@ -76,6 +76,28 @@ class UserView(OnyxModelView):
         self.query_for_ids(ids).set_updates(isActive=False).update()
 
 
+class LaxUser(BaseModel):
+    """A hand-written model looser than the schema (email may be missing)."""
+
+    __onyx_table__: ClassVar[str] = "User"
+    id: str
+    username: str
+    email: str | None = None
+    isActive: bool = True
+    createdAt: AwareDatetime
+    updatedAt: AwareDatetime
+
+
+class Audit(BaseModel):
+    """A hand-written model of ``AuditLog`` with a ``Literal`` field and an embedded object."""
+
+    __onyx_table__: ClassVar[str] = "AuditLog"
+    id: str
+    status: Literal["ok", "failed"] | None = None
+    dateTime: AwareDatetime
+    metadata: dict[str, Any] | None = None
+
+
 def _seed(onyx: Onyx, app: Flask, count: int) -> None:
     with app.app_context():
         onyx.db.batch_save(
@@ -268,17 +290,6 @@ def test_a_409_on_create_is_a_form_error_not_a_500(admin_app: Any) -> None:
 def test_a_write_onyx_refuses_is_shown_on_the_form(
     make_app: MakeApp, onyx_options: dict[str, Any]
 ) -> None:
-    class LaxUser(BaseModel):
-        """A hand-written model looser than the schema (email may be missing)."""
-
-        __onyx_table__: ClassVar[str] = "User"
-        id: str
-        username: str
-        email: str | None = None
-        isActive: bool = True
-        createdAt: AwareDatetime
-        updatedAt: AwareDatetime
-
     app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
     Admin(app).add_view(OnyxModelView(LaxUser, onyx, endpoint="lax"))
     form = _user_form("u600", email="")
@@ -624,13 +635,6 @@ def test_editable_list_columns_save_one_field(
 def test_choice_fields_are_selects_and_filters(
     make_app: MakeApp, onyx_options: dict[str, Any]
 ) -> None:
-    class Audit(BaseModel):
-        __onyx_table__: ClassVar[str] = "AuditLog"
-        id: str
-        status: Literal["ok", "failed"] | None = None
-        dateTime: AwareDatetime
-        metadata: dict[str, Any] | None = None
-
     class AuditView(OnyxModelView):
         column_filters = ["status"]
         named_filter_urls = True
