@@ -16,7 +16,8 @@ A span is named ``"{operation} {table}"`` and carries only ``db.system.name`` (`
 ``http.response.status_code``, ``onyx.request_id`` (the server's ``x-request-id``),
 ``onyx.records`` (records on a query page) and ``http.response.body.size``. Never a path, a record
 id, a query value, a body, a header, the database id or a credential. A failed exchange (no answer,
-or a status of 400 and above) sets the span's status to ``ERROR`` and ``error.type``.
+or a status of 400 and above, except the 404 of a ``find_by_id`` that finds nothing, which the SDK
+answers with ``None``) sets the span's status to ``ERROR`` and ``error.type``.
 
 Spans are built from the request listeners (:func:`~onyx_database.add_request_listener`), called
 in the thread (or task) that sent the request right after the answer: the span's parent is the
@@ -105,12 +106,19 @@ class _SpanListener:
         span = self._tracer.start_span(
             name, kind=self._kind, start_time=start, attributes=span_attributes(recorded)
         )
-        if recorded.status is None or recorded.status >= 400:
+        if _failed(recorded, operation):
             span.set_attribute(
                 "error.type", "no_response" if recorded.status is None else str(recorded.status)
             )
             span.set_status(self._error)
         span.end(end_time=end)
+
+
+def _failed(recorded: RecordedRequest, operation: str) -> bool:
+    if recorded.status is None:
+        return True
+    # find_by_id answers a missing record with 404 and the SDK returns None: not a failure
+    return recorded.status >= 400 and not (recorded.status == 404 and operation == "find_by_id")
 
 
 def span_attributes(recorded: RecordedRequest) -> dict[str, str | int]:
