@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, Self, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -501,7 +501,7 @@ class SchemaDocument(_SchemaPart):
         return next((e for e in self.entities if e.name == name), None)
 
     @classmethod
-    def read(cls, doc: Mapping[str, Any]) -> SchemaDocument:
+    def read(cls, doc: Mapping[str, Any]) -> Self:
         """Read a document of any accepted shape leniently (never raises for odd content).
 
         >>> SchemaDocument.read({"schema": {"entities": [{"name": "A"}, {"nameless": 1}]}})
