@@ -21,10 +21,11 @@ entities[0].attributes[1].type: unknown type 'Strng' (expected one of Boolean, B
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Self, TypeAlias
+from typing import Any, Literal, Self, TypeAlias, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -130,8 +131,8 @@ def _problem(message: str) -> PydanticCustomError:
     return PydanticCustomError("onyx_schema", "{message}", {"message": message})
 
 
-def _contract(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("contract"))
+def _contract(info: ValidationInfo | None) -> bool:
+    return info is not None and bool(info.context and info.context.get("contract"))
 
 
 def _valid_name(value: object) -> bool:
@@ -197,7 +198,7 @@ class _SchemaPart(BaseModel):
         return self.model_dump(by_alias=True, exclude_unset=True)
 
 
-def _named_items(value: object, info: ValidationInfo) -> object:
+def _named_items(value: object, info: ValidationInfo | None) -> object:
     """Contract: the list as it is (each item validated). Reading: named objects only."""
     if value is None:
         return []
@@ -509,13 +510,19 @@ class SchemaDocument(_SchemaPart):
         SchemaDocument(database_id=None, ..., entities=[SchemaEntity(name='A', ...)], meta=None)
         """
         inner = _unwrap(doc)
-        top: dict[str, Any] = {"entities": read_entities(doc)}
+        raw = inner.get("entities")
+        source = (
+            [e for e in raw if isinstance(e, Mapping) and isinstance(e.get("name"), str)]
+            if isinstance(raw, list)
+            else read_entities(inner)
+        )
+        top: dict[str, Any] = {"entities": [_read_entity(e) for e in source]}
         for key in ("databaseId", "revisionDescription"):
             if isinstance(inner.get(key), str):
                 top[key] = inner[key]
         if isinstance(inner.get("meta"), Mapping):
             top["meta"] = dict(inner["meta"])
-        return cls.model_validate(top)
+        return _construct(cls, top, {})
 
     @classmethod
     def problems(
@@ -534,6 +541,109 @@ class SchemaDocument(_SchemaPart):
         if problems or valid is None:
             raise SchemaDocumentError(problems)
         return valid
+
+
+# Reading is on the hot path of codegen, the diff and Onyx Local's schema loads: the lenient
+# rules of the field validators are applied here in plain Python and the models are built with
+# ``model_construct`` (no second validation pass), as fast as the dict readers they replaced.
+
+_Convert = Callable[[Any], Any]
+_P = TypeVar("_P", bound=_SchemaPart)
+
+
+def _construct(cls: type[_P], raw: Mapping[str, Any], convert: Mapping[str, _Convert]) -> _P:
+    """What ``cls.model_construct`` builds (wire keys, extras kept, unset fields remembered,
+    ``entityText`` dropped), without its per-call introspection, which dominated reading."""
+    keys = _keys(cls)
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = keys.get(key)
+        if name is not None:
+            values[name] = convert[key](value) if key in convert else value
+        elif key != "entityText":
+            extra[key] = strip_entity_text(value) if isinstance(value, Mapping | list) else value
+    ordered: dict[str, Any] = {}
+    for name, default in _defaults(cls).items():
+        ordered[name] = values.get(name, [] if default is list else default)
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", ordered)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", extra)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+@functools.cache
+def _keys(cls: type[_SchemaPart]) -> dict[str, str]:
+    """Wire key (alias or field name) → field name."""
+    out = {name: name for name in cls.model_fields}
+    out.update({info.alias: name for name, info in cls.model_fields.items() if info.alias})
+    return out
+
+
+@functools.cache
+def _defaults(cls: type[_SchemaPart]) -> dict[str, Any]:
+    """Field defaults of ``cls`` in field order; ``list`` stands for a fresh empty list."""
+    out: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None or name in _SECTIONS:
+            out[name] = list
+        else:  # required fields are always present in what the reader passes
+            out[name] = None if info.is_required() else info.default
+    return out
+
+
+def _flag(value: Any) -> bool:
+    return False if value is None else bool(value)
+
+
+def _text_or_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _named(cls: type[_P], convert: Mapping[str, _Convert]) -> _Convert:
+    def read(items: Any) -> list[_P]:
+        named = _named_items(items, None)
+        assert isinstance(named, list)
+        return [_construct(cls, item, convert) for item in named]
+
+    return read
+
+
+def _score(value: Any) -> float | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return value if number else None
+
+
+_LENIENT_ATTRIBUTE: dict[str, _Convert] = {"type": _text_or_str, "isNullable": _flag}
+_LENIENT_INDEX: dict[str, _Convert] = {
+    "type": lambda v: str(v) if v else "DEFAULT",
+    "minimumScore": _score,
+}
+_LENIENT_RESOLVER: dict[str, _Convert] = {"resolver": _text}
+_LENIENT_TRIGGER: dict[str, _Convert] = {"name": _text, "event": _text, "trigger": _text}
+_LENIENT_IDENTIFIER: dict[str, _Convert] = {
+    "name": _text,
+    "generator": lambda v: "None" if v is None else str(v),
+    "type": _text,
+}
+_LENIENT_ENTITY: dict[str, _Convert] = {
+    "type": _text,
+    "searchSupport": _text,
+    "identifier": lambda v: (
+        _construct(SchemaIdentifier, v, _LENIENT_IDENTIFIER) if isinstance(v, Mapping) else None
+    ),
+    "partition": lambda v: v.strip() if isinstance(v, str) else "",
+    "attributes": _named(SchemaAttribute, _LENIENT_ATTRIBUTE),
+    "indexes": _named(SchemaIndex, _LENIENT_INDEX),
+    "resolvers": _named(SchemaResolver, _LENIENT_RESOLVER),
+    "triggers": _named(SchemaTrigger, _LENIENT_TRIGGER),
+}
+
+
+def _read_entity(raw: Mapping[str, Any]) -> SchemaEntity:
+    return _construct(SchemaEntity, raw, _LENIENT_ENTITY)
 
 
 def _check(
