@@ -148,6 +148,26 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _checked_text(
+    value: object, info: ValidationInfo, ok: Callable[[object], bool], message: str
+) -> str | None:
+    """Contract: ``value`` must pass ``ok`` (else ``message``). Reading: the text, or None."""
+    if _contract(info) and not ok(value):
+        raise _problem(message)
+    return _text(value)
+
+
+def _checked_name(value: object, info: ValidationInfo, message: str) -> object:
+    """Contract: ``value`` must be a valid Onyx name (else ``message``)."""
+    if _contract(info) and not _valid_name(value):
+        raise _problem(message)
+    return value
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
@@ -260,9 +280,8 @@ class SchemaIdentifier(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not isinstance(value, str):
-            raise _problem(f"identifier {value!r} is not declared in attributes")
-        return _text(value)
+        message = f"identifier {value!r} is not declared in attributes"
+        return _checked_text(value, info, _is_text, message)
 
     @field_validator("generator", mode="before")
     @classmethod
@@ -311,16 +330,12 @@ class SchemaResolver(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _valid_name(value):
-            raise _problem(f"resolver name {value!r} is not a valid identifier")
-        return value
+        return _checked_name(value, info, f"resolver name {value!r} is not a valid identifier")
 
     @field_validator("resolver", mode="before")
     @classmethod
     def _script(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not isinstance(value, str):
-            raise _problem("needs resolver script text")
-        return _text(value)
+        return _checked_text(value, info, _is_text, "needs resolver script text")
 
 
 class SchemaTrigger(_SchemaPart):
@@ -333,9 +348,8 @@ class SchemaTrigger(_SchemaPart):
     @field_validator("event", mode="before")
     @classmethod
     def _event(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _one_of(value, TRIGGER_EVENTS):
-            raise _problem(f"unknown event {value!r}")
-        return _text(value)
+        known = _one_of(value, TRIGGER_EVENTS)
+        return _checked_text(value, info, lambda _: known, f"unknown event {value!r}")
 
     @field_validator("name", "trigger", mode="before")
     @classmethod
@@ -365,9 +379,7 @@ class SchemaEntity(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _valid_name(value):
-            raise _problem(f"name {value!r} must match [A-Za-z_][A-Za-z0-9_]*")
-        return value
+        return _checked_name(value, info, f"name {value!r} must match [A-Za-z_][A-Za-z0-9_]*")
 
     @field_validator("type", "search_support", mode="before")
     @classmethod
