@@ -38,6 +38,7 @@ from typing import Any, Literal, ParamSpec, TypeVar, cast
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -413,13 +414,19 @@ class _ConfigRules(BaseModel):
 
 
 def _fields_of_resolved_config() -> dict[str, Any]:
-    hints = typing.get_type_hints(ResolvedConfig)
+    try:
+        hints = typing.get_type_hints(ResolvedConfig)
+    except NameError:  # a field typed with a name only type checkers import: not checked here
+        hints = {}
     fields: dict[str, Any] = {}
     for item in dataclasses.fields(ResolvedConfig):
-        if item.name == "sources":
+        if item.name == "sources" or not item.init:
             continue
-        kind = SecretStr if item.name in ("api_key", "api_secret") else hints[item.name]
-        fields[item.name] = (kind, ... if item.default is dataclasses.MISSING else item.default)
+        kind = SecretStr if item.name in ("api_key", "api_secret") else hints.get(item.name, Any)
+        if item.default_factory is not dataclasses.MISSING:
+            fields[item.name] = (kind, Field(default_factory=item.default_factory))
+        else:
+            fields[item.name] = (kind, ... if item.default is dataclasses.MISSING else item.default)
     return fields
 
 
