@@ -694,13 +694,16 @@ def _check(
         for position, entity in entities:
             for number, resolver in enumerate(entity.resolvers):
                 where = f"entities[{position}].resolvers[{number}].resolver"
+                named = f"resolver '{resolver.name}' of '{entity.name}'"
                 try:
                     read = check_script(resolver.resolver or "")
                 except ValueError as error:
-                    problems.append(SchemaProblem(where, str(error)))
+                    problems.append(SchemaProblem(where, f"{named}: {error}"))
                     continue
                 problems += [
-                    SchemaProblem(where, f"reads table {table!r}, which the schema does not define")
+                    SchemaProblem(
+                        where, f"{named} reads table {table!r}, which the schema does not define"
+                    )
                     for table in read
                     if table not in tables
                 ]

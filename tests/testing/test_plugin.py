@@ -92,12 +92,15 @@ async def test_marked(onyx_async_db: AsyncOnyxDatabase) -> None:
 """
 
 
-def test_markerless_async_tests_run_in_a_fresh_project(pytester: pytest.Pytester) -> None:
+def test_markerless_async_tests_run_in_a_fresh_project(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A project with no conftest and no ``anyio_backend``: unmarked async tests using
     ``onyx_async_db`` run (and fail when they should); anyio-marked ones still run."""
     schema = Path(__file__).resolve().parents[1] / "onyx.test.schema.json"
     pytester.makeini(f"[pytest]\nonyx_schema = {schema}\n")
     pytester.makepyfile(test_async_app="import pytest\n" + MARKERLESS)
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)  # set by tests/django
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error", "-v")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*test_markerless_fails_for_real*FAILED*"])
