@@ -81,6 +81,14 @@ from ._errors import (
 )
 from ._facade import OnyxFacade, init, init_async, onyx
 from ._listen_loop import OnyxListenError, event_line, listen_loop
+from ._payloads import (
+    SchemaRevision,
+    SchemaValidationProblem,
+    SchemaValidationResult,
+    SearchHit,
+    SecretMetadata,
+    SecretRecord,
+)
 from ._query import Page, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
@@ -191,8 +199,14 @@ __all__ = [
     "SchemaIndex",
     "SchemaProblem",
     "SchemaResolver",
+    "SchemaRevision",
     "SchemaSearchSupport",
     "SchemaTrigger",
+    "SchemaValidationProblem",
+    "SchemaValidationResult",
+    "SearchHit",
+    "SecretMetadata",
+    "SecretRecord",
     "Sort",
     "StreamEvent",
     "StreamHandle",

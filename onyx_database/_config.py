@@ -21,6 +21,7 @@ injectable, so tests never touch the real ones. The merged values are checked by
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -28,6 +29,7 @@ import logging
 import os
 import threading
 import time
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +38,11 @@ from typing import Any, Literal, ParamSpec, TypeVar, cast
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     SecretStr,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -309,8 +313,13 @@ def _parse_number(name: str, value: Any, kind: Callable[[Any], float | int]) -> 
     return number
 
 
-class ConfigValues(BaseModel):
-    """The merged settings of the chain, validated: URLs, numbers, booleans, the wire format.
+_field_rule = functools.partial(field_validator, check_fields=False)
+
+
+class _ConfigRules(BaseModel):
+    """``ConfigValues``: the merged settings of the chain, validated (URLs, numbers, booleans,
+    the wire format). Its fields are :class:`ResolvedConfig`'s, with ``SecretStr`` for the key
+    and the secret; the checks live here.
 
     The secret is a ``SecretStr`` and the key is masked, so neither shows in ``repr``, ``str``
     or a validation error (inputs are hidden from errors). ``OnyxConfigError`` messages name the
@@ -326,40 +335,23 @@ class ConfigValues(BaseModel):
 
     model_config = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
 
-    database_id: str
-    api_key: SecretStr
-    api_secret: SecretStr
-    base_url: str = DEFAULT_BASE_URL
-    ai_base_url: str = DEFAULT_AI_BASE_URL
-    default_model: str = DEFAULT_MODEL
-    partition: str | None = None
-    request_timeout_seconds: float | None = DEFAULT_TIMEOUT_SECONDS
-    request_deadline_seconds: float | None = DEFAULT_DEADLINE_SECONDS
-    max_retries: int = DEFAULT_MAX_RETRIES
-    retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS
-    wire_format: WireFormat = "json"
-    request_logging_enabled: bool = False
-    response_logging_enabled: bool = False
-    debug: bool = False
-    ttl_seconds: float = DEFAULT_TTL_SECONDS
-
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
             yield name, (_display(name, value.get_secret_value()) if name == "api_key" else value)
 
-    @field_validator("database_id", "api_key", "api_secret", "default_model", mode="before")
+    @_field_rule("database_id", "api_key", "api_secret", "default_model", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return (
             str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
 
-    @field_validator("partition", mode="before")
+    @_field_rule("partition", mode="before")
     @classmethod
     def _partition(cls, value: Any) -> Any:
         return None if value is None else str(value)
 
-    @field_validator("base_url", "ai_base_url", mode="before")
+    @_field_rule("base_url", "ai_base_url", mode="before")
     @classmethod
     def _url(cls, value: Any, info: ValidationInfo) -> str:
         text = str(value).rstrip("/")
@@ -370,14 +362,14 @@ class ConfigValues(BaseModel):
             )
         return text
 
-    @field_validator("request_timeout_seconds", "request_deadline_seconds", mode="before")
+    @_field_rule("request_timeout_seconds", "request_deadline_seconds", mode="before")
     @classmethod
     def _seconds(cls, value: Any, info: ValidationInfo) -> float | None:
         if value is None or (isinstance(value, str) and value.lower() in ("none", "off")):
             return None
         return float(_parse_number(str(info.field_name), value, float)) or None
 
-    @field_validator("max_retries", mode="before")
+    @_field_rule("max_retries", mode="before")
     @classmethod
     def _retries(cls, value: Any) -> int:
         retries = _parse_number("max_retries", value, float)
@@ -385,13 +377,13 @@ class ConfigValues(BaseModel):
             raise _invalid(f"Config option 'max_retries' must be a whole number, got {retries}.")
         return int(retries)
 
-    @field_validator("retry_backoff_seconds", "ttl_seconds", mode="before")
+    @_field_rule("retry_backoff_seconds", "ttl_seconds", mode="before")
     @classmethod
     def _non_negative(cls, value: Any, info: ValidationInfo) -> float:
         name = "ttl" if info.field_name == "ttl_seconds" else str(info.field_name)
         return float(_parse_number(name, value, float))
 
-    @field_validator("wire_format", mode="before")
+    @_field_rule("wire_format", mode="before")
     @classmethod
     def _wire(cls, value: Any) -> str:
         wire = str(value).lower().replace("-", "").replace("_", "")
@@ -401,14 +393,14 @@ class ConfigValues(BaseModel):
             return "json"
         raise _invalid(f"Config option 'wire_format' must be 'json' or 'msgpack', got {value!r}.")
 
-    @field_validator("request_logging_enabled", "response_logging_enabled", "debug", mode="before")
+    @_field_rule("request_logging_enabled", "response_logging_enabled", "debug", mode="before")
     @classmethod
     def _flag(cls, value: Any, info: ValidationInfo) -> bool:
         return _parse_bool(str(info.field_name), value)
 
     @model_validator(mode="after")
-    def _debug_logs_everything(self) -> ConfigValues:
-        if self.debug:
+    def _debug_logs_everything(self) -> _ConfigRules:
+        if getattr(self, "debug", False):
             object.__setattr__(self, "request_logging_enabled", True)
             object.__setattr__(self, "response_logging_enabled", True)
         return self
@@ -416,9 +408,34 @@ class ConfigValues(BaseModel):
     def plain(self) -> dict[str, Any]:
         """The values with the key and secret revealed (what :class:`ResolvedConfig` holds)."""
         out = dict(self)
-        out["api_key"] = self.api_key.get_secret_value()
-        out["api_secret"] = self.api_secret.get_secret_value()
+        for name in ("api_key", "api_secret"):
+            out[name] = out[name].get_secret_value()
         return out
+
+
+def _fields_of_resolved_config() -> dict[str, Any]:
+    try:
+        hints = typing.get_type_hints(ResolvedConfig)
+    except NameError:  # a field typed with a name only type checkers import: not checked here
+        hints = {}
+    fields: dict[str, Any] = {}
+    for item in dataclasses.fields(ResolvedConfig):
+        if item.name == "sources" or not item.init:
+            continue
+        kind = SecretStr if item.name in ("api_key", "api_secret") else hints.get(item.name, Any)
+        if item.default_factory is not dataclasses.MISSING:
+            fields[item.name] = (kind, Field(default_factory=item.default_factory))
+        else:
+            fields[item.name] = (kind, ... if item.default is dataclasses.MISSING else item.default)
+    return fields
+
+
+ConfigValues = create_model(
+    "ConfigValues",
+    __base__=_ConfigRules,
+    __module__=__name__,
+    **_fields_of_resolved_config(),
+)
 
 
 def _coerce(values: dict[str, Any], sources: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -30,8 +30,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
 
 from ._schema_document import (
     SchemaDocument,
@@ -57,10 +60,12 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Result types
+# Result types (pydantic dataclasses: positional construction, validation, JSON schema)
+
+_RESULT = ConfigDict(arbitrary_types_allowed=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class ValueChange:
     """A scalar (or whole-object) section that differs: ``before`` is the API side."""
 
@@ -71,7 +76,7 @@ class ValueChange:
         return {"from": self.before, "to": self.after}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class AttributeChange:
     """One differing ``field`` (``"type"`` or ``"isNullable"``) of attribute ``name``."""
 
@@ -81,7 +86,7 @@ class AttributeChange:
     after: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class ItemChange:
     """A named index, resolver or trigger that differs; ``before``/``after`` are full objects."""
 
@@ -93,7 +98,7 @@ class ItemChange:
         return {"name": self.name, "from": dict(self.before), "to": dict(self.after)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class SectionDiff:
     """Added objects (full, from the local side), removed names and changed items of a section."""
 
@@ -112,7 +117,7 @@ class SectionDiff:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class TableDiff:
     """What differs in one table present on both sides (only changed sections are set)."""
 
@@ -178,7 +183,7 @@ class TableDiff:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class SchemaDiff:
     """Differences from the API schema (before) to the local schema (after).
 

@@ -21,10 +21,11 @@ entities[0].attributes[1].type: unknown type 'Strng' (expected one of Boolean, B
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, Self, TypeAlias, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -130,8 +131,8 @@ def _problem(message: str) -> PydanticCustomError:
     return PydanticCustomError("onyx_schema", "{message}", {"message": message})
 
 
-def _contract(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("contract"))
+def _contract(info: ValidationInfo | None) -> bool:
+    return info is not None and bool(info.context and info.context.get("contract"))
 
 
 def _valid_name(value: object) -> bool:
@@ -145,6 +146,26 @@ def _one_of(value: object, options: Collection[str]) -> bool:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _checked_text(
+    value: object, info: ValidationInfo, ok: Callable[[object], bool], message: str
+) -> str | None:
+    """Contract: ``value`` must pass ``ok`` (else ``message``). Reading: the text, or None."""
+    if _contract(info) and not ok(value):
+        raise _problem(message)
+    return _text(value)
+
+
+def _checked_name(value: object, info: ValidationInfo, message: str) -> object:
+    """Contract: ``value`` must be a valid Onyx name (else ``message``)."""
+    if _contract(info) and not _valid_name(value):
+        raise _problem(message)
+    return value
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -197,7 +218,7 @@ class _SchemaPart(BaseModel):
         return self.model_dump(by_alias=True, exclude_unset=True)
 
 
-def _named_items(value: object, info: ValidationInfo) -> object:
+def _named_items(value: object, info: ValidationInfo | None) -> object:
     """Contract: the list as it is (each item validated). Reading: named objects only."""
     if value is None:
         return []
@@ -259,9 +280,8 @@ class SchemaIdentifier(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not isinstance(value, str):
-            raise _problem(f"identifier {value!r} is not declared in attributes")
-        return _text(value)
+        message = f"identifier {value!r} is not declared in attributes"
+        return _checked_text(value, info, _is_text, message)
 
     @field_validator("generator", mode="before")
     @classmethod
@@ -310,16 +330,12 @@ class SchemaResolver(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _valid_name(value):
-            raise _problem(f"resolver name {value!r} is not a valid identifier")
-        return value
+        return _checked_name(value, info, f"resolver name {value!r} is not a valid identifier")
 
     @field_validator("resolver", mode="before")
     @classmethod
     def _script(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not isinstance(value, str):
-            raise _problem("needs resolver script text")
-        return _text(value)
+        return _checked_text(value, info, _is_text, "needs resolver script text")
 
 
 class SchemaTrigger(_SchemaPart):
@@ -332,9 +348,8 @@ class SchemaTrigger(_SchemaPart):
     @field_validator("event", mode="before")
     @classmethod
     def _event(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _one_of(value, TRIGGER_EVENTS):
-            raise _problem(f"unknown event {value!r}")
-        return _text(value)
+        known = _one_of(value, TRIGGER_EVENTS)
+        return _checked_text(value, info, lambda _: known, f"unknown event {value!r}")
 
     @field_validator("name", "trigger", mode="before")
     @classmethod
@@ -364,9 +379,7 @@ class SchemaEntity(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and not _valid_name(value):
-            raise _problem(f"name {value!r} must match [A-Za-z_][A-Za-z0-9_]*")
-        return value
+        return _checked_name(value, info, f"name {value!r} must match [A-Za-z_][A-Za-z0-9_]*")
 
     @field_validator("type", "search_support", mode="before")
     @classmethod
@@ -501,7 +514,7 @@ class SchemaDocument(_SchemaPart):
         return next((e for e in self.entities if e.name == name), None)
 
     @classmethod
-    def read(cls, doc: Mapping[str, Any]) -> SchemaDocument:
+    def read(cls, doc: Mapping[str, Any]) -> Self:
         """Read a document of any accepted shape leniently (never raises for odd content).
 
         >>> SchemaDocument.read({"schema": {"entities": [{"name": "A"}, {"nameless": 1}]}})
@@ -509,13 +522,19 @@ class SchemaDocument(_SchemaPart):
         SchemaDocument(database_id=None, ..., entities=[SchemaEntity(name='A', ...)], meta=None)
         """
         inner = _unwrap(doc)
-        top: dict[str, Any] = {"entities": read_entities(doc)}
+        raw = inner.get("entities")
+        source = (
+            [e for e in raw if isinstance(e, Mapping) and isinstance(e.get("name"), str)]
+            if isinstance(raw, list)
+            else read_entities(inner)
+        )
+        top: dict[str, Any] = {"entities": [_read_entity(e) for e in source]}
         for key in ("databaseId", "revisionDescription"):
             if isinstance(inner.get(key), str):
                 top[key] = inner[key]
         if isinstance(inner.get("meta"), Mapping):
             top["meta"] = dict(inner["meta"])
-        return cls.model_validate(top)
+        return _construct(cls, top, {})
 
     @classmethod
     def problems(
@@ -534,6 +553,109 @@ class SchemaDocument(_SchemaPart):
         if problems or valid is None:
             raise SchemaDocumentError(problems)
         return valid
+
+
+# Reading is on the hot path of codegen, the diff and Onyx Local's schema loads: the lenient
+# rules of the field validators are applied here in plain Python and the models are built with
+# ``model_construct`` (no second validation pass), as fast as the dict readers they replaced.
+
+_Convert = Callable[[Any], Any]
+_P = TypeVar("_P", bound=_SchemaPart)
+
+
+def _construct(cls: type[_P], raw: Mapping[str, Any], convert: Mapping[str, _Convert]) -> _P:
+    """What ``cls.model_construct`` builds (wire keys, extras kept, unset fields remembered,
+    ``entityText`` dropped), without its per-call introspection, which dominated reading."""
+    keys = _keys(cls)
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = keys.get(key)
+        if name is not None:
+            values[name] = convert[key](value) if key in convert else value
+        elif key != "entityText":
+            extra[key] = strip_entity_text(value) if isinstance(value, Mapping | list) else value
+    ordered: dict[str, Any] = {}
+    for name, default in _defaults(cls).items():
+        ordered[name] = values.get(name, [] if default is list else default)
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", ordered)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", extra)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+@functools.cache
+def _keys(cls: type[_SchemaPart]) -> dict[str, str]:
+    """Wire key (alias or field name) → field name."""
+    out = {name: name for name in cls.model_fields}
+    out.update({info.alias: name for name, info in cls.model_fields.items() if info.alias})
+    return out
+
+
+@functools.cache
+def _defaults(cls: type[_SchemaPart]) -> dict[str, Any]:
+    """Field defaults of ``cls`` in field order; ``list`` stands for a fresh empty list."""
+    out: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None or name in _SECTIONS:
+            out[name] = list
+        else:  # required fields are always present in what the reader passes
+            out[name] = None if info.is_required() else info.default
+    return out
+
+
+def _flag(value: Any) -> bool:
+    return False if value is None else bool(value)
+
+
+def _text_or_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _named(cls: type[_P], convert: Mapping[str, _Convert]) -> _Convert:
+    def read(items: Any) -> list[_P]:
+        named = _named_items(items, None)
+        assert isinstance(named, list)
+        return [_construct(cls, item, convert) for item in named]
+
+    return read
+
+
+def _score(value: Any) -> float | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return value if number else None
+
+
+_LENIENT_ATTRIBUTE: dict[str, _Convert] = {"type": _text_or_str, "isNullable": _flag}
+_LENIENT_INDEX: dict[str, _Convert] = {
+    "type": lambda v: str(v) if v else "DEFAULT",
+    "minimumScore": _score,
+}
+_LENIENT_RESOLVER: dict[str, _Convert] = {"resolver": _text}
+_LENIENT_TRIGGER: dict[str, _Convert] = {"name": _text, "event": _text, "trigger": _text}
+_LENIENT_IDENTIFIER: dict[str, _Convert] = {
+    "name": _text,
+    "generator": lambda v: "None" if v is None else str(v),
+    "type": _text,
+}
+_LENIENT_ENTITY: dict[str, _Convert] = {
+    "type": _text,
+    "searchSupport": _text,
+    "identifier": lambda v: (
+        _construct(SchemaIdentifier, v, _LENIENT_IDENTIFIER) if isinstance(v, Mapping) else None
+    ),
+    "partition": lambda v: v.strip() if isinstance(v, str) else "",
+    "attributes": _named(SchemaAttribute, _LENIENT_ATTRIBUTE),
+    "indexes": _named(SchemaIndex, _LENIENT_INDEX),
+    "resolvers": _named(SchemaResolver, _LENIENT_RESOLVER),
+    "triggers": _named(SchemaTrigger, _LENIENT_TRIGGER),
+}
+
+
+def _read_entity(raw: Mapping[str, Any]) -> SchemaEntity:
+    return _construct(SchemaEntity, raw, _LENIENT_ENTITY)
 
 
 def _check(
@@ -572,13 +694,16 @@ def _check(
         for position, entity in entities:
             for number, resolver in enumerate(entity.resolvers):
                 where = f"entities[{position}].resolvers[{number}].resolver"
+                named = f"resolver '{resolver.name}' of '{entity.name}'"
                 try:
                     read = check_script(resolver.resolver or "")
                 except ValueError as error:
-                    problems.append(SchemaProblem(where, str(error)))
+                    problems.append(SchemaProblem(where, f"{named}: {error}"))
                     continue
                 problems += [
-                    SchemaProblem(where, f"reads table {table!r}, which the schema does not define")
+                    SchemaProblem(
+                        where, f"{named} reads table {table!r}, which the schema does not define"
+                    )
                     for table in read
                     if table not in tables
                 ]

@@ -42,6 +42,9 @@ PUBLIC = {
     "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
     "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
     "SchemaDocumentError",
+    # payload models
+    "SchemaRevision", "SchemaValidationProblem", "SchemaValidationResult", "SearchHit",
+    "SecretMetadata", "SecretRecord",
 }  # fmt: skip
 
 
@@ -88,7 +91,7 @@ MODULES = [
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
     "onyx_database.flows", "onyx_database.otel", "onyx_database._schema_document",
-    "onyx_database._schema_diff",
+    "onyx_database._schema_diff", "onyx_database._payloads",
 ]  # fmt: skip
 
 
