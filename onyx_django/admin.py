@@ -65,10 +65,12 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """``ModelAdmin`` for an :class:`~onyx_django.models.OnyxModel`; everything of
     ``ModelAdmin`` that Onyx can express works as documented by Django.
 
-    Not supported (``NotSupportedError`` at registration): ``date_hierarchy`` (Onyx cannot
-    group by date parts), ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``,
-    ``filter_vertical``, ``list_select_related = True`` (Onyx models have no foreign keys) and
-    inlines. ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
+    ``date_hierarchy`` drills down by year, month and day: each level lists its periods with
+    one single-record query per period found (``QuerySet.dates()``), and a chosen period
+    filters by range. Not supported (``NotSupportedError`` at registration):
+    ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``, ``filter_vertical``,
+    ``list_select_related = True`` (Onyx models have no foreign keys) and inlines.
+    ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
     """
 
     form = OnyxModelForm
@@ -80,7 +82,6 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def __init__(self, model: type[Any], admin_site: Any) -> None:
         for option in (
-            "date_hierarchy",
             "raw_id_fields",
             "autocomplete_fields",
             "filter_horizontal",

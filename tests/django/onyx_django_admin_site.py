@@ -45,6 +45,17 @@ class StaffAdmin(OnyxModelAdmin):
     readonly_fields = ["isSystem"]
 
 
+class DatedEventAdmin(OnyxModelAdmin):
+    date_hierarchy = "dateTime"
+    list_display = ["id", "action", "dateTime"]
+    ordering = ["id"]
+
+
+#: A second site, mounted at /dated/: Event with a date hierarchy.
+dated_site = admin.AdminSite(name="dated")
+dated_site.register(Event, DatedEventAdmin)
+
+
 @admin.register(RoleDraft)
 class RoleDraftAdmin(OnyxModelAdmin):
     fields = ["id", "name"]
