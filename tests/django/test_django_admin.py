@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.checks import run_checks
 from django.db.models.signals import pre_save
 from django.test import Client
-from onyx_django_admin_app import Event, Staff
+from onyx_django_admin_app import Assignment, Event, Staff
 
 from onyx_database import record_requests
 from onyx_django import NotSupportedError, connections
@@ -352,3 +352,60 @@ def test_dates_lists_distinct_periods(django_onyx: Any) -> None:
         date(2026, 2, 28),
     ]
     assert Event.onyx.none().dates("dateTime", "year") == []
+
+
+# -- read-only inlines of resolver relations ---------------------------------------------------
+
+
+@pytest.fixture
+def assignments(django_onyx: Any) -> None:
+    Staff.onyx.all().delete()
+    Assignment.onyx.all().delete()
+    Staff(id="s1", name="editor", createdAt=T0, updatedAt=T0).save()
+    Assignment(id="a1", userId="u1", roleId="s1").save()
+
+
+def test_a_resolver_is_a_read_only_inline(root: Client, assignments: None) -> None:
+    page = root.get("/admin/backoffice/assignment/a1/change/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    inline = page.context["inline_admin_formsets"][0]
+    contents = [
+        field.contents()
+        for form in inline
+        for fieldset in form
+        for line in fieldset
+        for field in line
+    ]
+    assert contents[:2] == ["s1", "editor"] and 'alt="False"' in contents[2]
+    assert 'name="role-MAX_NUM_FORMS" value="0"' in body  # nothing to add
+    # a save (without the inline's management form) writes the parent only
+    data = {"id": "a1", "userId": "u2", "roleId": "s1"}
+    saved = root.post("/admin/backoffice/assignment/a1/change/", data)
+    assert saved.status_code == 302
+    assert Assignment.onyx.get(pk="a1").userId == "u2"
+    assert Staff.onyx.get(pk="s1").name == "editor"
+    assert root.get("/admin/backoffice/assignment/add/").status_code == 200  # no parent yet
+
+
+def test_a_non_superuser_with_view_permission_sees_the_inline(
+    client: Client, assignments: None
+) -> None:
+    viewer = User.objects.create_user("viewer", "viewer@example.org", "pw", is_staff=True)
+    perms = {p.codename: p for p in ensure_permissions(Assignment)}
+    viewer.user_permissions.add(perms["view_assignment"])
+    client.force_login(viewer)
+    page = client.get("/admin/backoffice/assignment/a1/change/")
+    assert page.status_code == 200 and len(page.context["inline_admin_formsets"]) == 1
+    assert "editor" in page.content.decode()
+
+
+def test_an_inline_must_name_a_resolver_with_a_model() -> None:
+    from onyx_django.admin import OnyxRelationInline
+
+    class Loose(OnyxRelationInline):
+        relation = "permissions"  # list[dict]: no model to show
+
+    admin_class = type("StaffWithInline", (OnyxModelAdmin,), {"inlines": [Loose]})
+    with pytest.raises(NotSupportedError, match="annotated with its model"):
+        admin_class(Staff, admin.AdminSite(name="scratch")).get_inline_instances(None)  # type: ignore[arg-type]
