@@ -69,4 +69,5 @@ class RoleInline(OnyxRelationInline):
 @admin.register(Assignment)
 class AssignmentAdmin(OnyxModelAdmin):
     list_display = ["id", "userId", "roleId"]
+    readonly_fields = ["role"]  # the resolver, as text
     inlines = [RoleInline]

@@ -379,6 +379,7 @@ def test_a_resolver_is_a_read_only_inline(root: Client, assignments: None) -> No
     ]
     assert contents[:2] == ["s1", "editor"] and 'alt="False"' in contents[2]
     assert 'name="role-MAX_NUM_FORMS" value="0"' in body  # nothing to add
+    assert "Staff object (s1)" in body  # readonly_fields = ["role"]
     # a save (without the inline's management form) writes the parent only
     data = {"id": "a1", "userId": "u2", "roleId": "s1"}
     saved = root.post("/admin/backoffice/assignment/a1/change/", data)
