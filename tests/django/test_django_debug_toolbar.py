@@ -4,6 +4,7 @@ installed: the page's Onyx requests, listed by the toolbar's own panel view."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,7 +18,12 @@ pytest.importorskip("debug_toolbar")
 
 
 @pytest.fixture
-def toolbar() -> object:
+def toolbar() -> Iterator[object]:
+    """The toolbar installed for one test; its apps, middleware and the system checks its app
+    registers are gone afterwards."""
+    from django.core.checks.registry import registry
+
+    checks = set(registry.registered_checks), set(registry.deployment_checks)
     with override_settings(
         DEBUG=True,
         INTERNAL_IPS=["127.0.0.1"],
@@ -31,6 +37,8 @@ def toolbar() -> object:
         DEBUG_TOOLBAR_CONFIG={"IS_RUNNING_TESTS": False},
     ) as overridden:
         yield overridden
+    registry.registered_checks &= checks[0]
+    registry.deployment_checks &= checks[1]
 
 
 def test_the_panel_lists_the_pages_onyx_requests(server: LocalServer, toolbar: object) -> None:
