@@ -162,3 +162,17 @@ def test_reading_a_deferred_field_of_a_deleted_record_is_does_not_exist(
     connections.pool().delete("UserRole", "l2")
     with pytest.raises(Link.DoesNotExist):
         _ = link.roleId
+
+
+def test_drf_depth_one_nests_the_related_records_read_only(links: LocalServer) -> None:
+    from rest_framework import serializers
+
+    class NestedLinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Link
+            fields = "__all__"
+            depth = 1
+
+    data = NestedLinkSerializer(Link.onyx.prefetch_related("role").get(pk="l2")).data
+    assert [(role["id"], role["name"]) for role in data["role"]] == [("r2", "editor")]
+    assert NestedLinkSerializer().fields["role"].read_only
