@@ -342,6 +342,7 @@ class OnyxOptions:
     constraints: tuple[Any, ...] = ()
     total_unique_constraints: tuple[Any, ...] = ()
     parents: Mapping[Any, Any] = types.MappingProxyType({})
+    all_parents: tuple[Any, ...] = ()
     local_many_to_many: ImmutableList[Any] = ImmutableList(())
     related_objects: ImmutableList[Any] = ImmutableList(())
     private_fields: list[Any] = []

@@ -26,11 +26,13 @@ connections on ``request_finished``).
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dataclasses
 import json
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from django.core.exceptions import FieldError
@@ -503,17 +505,48 @@ class OnyxQuerySet(_Base[T]):
             "create-only writes"
         )
 
-    def dates(self, *args: Any, **kwargs: Any) -> OnyxQuerySet[Any]:
-        """Not supported: Onyx has no date truncation."""
-        raise NotSupportedError(
-            "dates() is not supported by Onyx; use values_list(field, flat=True).distinct()"
-        )
+    def _truncated_flow(
+        self, field_name: str, kind: str, order: str, as_dates: bool
+    ) -> Flow[builtins.list[Any]]:
+        """The distinct values of ``field_name`` truncated to ``kind``, found by skip-scan:
+        one single-record query per value found (the first record at or after the previous
+        value's next period), plus one that finds nothing. Onyx has no date truncation, so
+        this is how many requests it takes; it never reads the records in between."""
+        if kind not in _TRUNCATIONS:
+            raise NotSupportedError(
+                f"{'dates' if as_dates else 'datetimes'}() with kind {kind!r}: Onyx can list "
+                "'year', 'month' and 'day' (as ranges); use values_list(field, flat=True)"
+            )
+        if order not in ("ASC", "DESC"):
+            raise ValueError("'order' must be either 'ASC' or 'DESC'.")
+        name = self._resolve(field_name)
+        scan = self.filter(**{f"{name}__isnull": False}).order_by(name)
+        scan = scan.values_list(name, flat=True)
+        found: builtins.list[Any] = []
+        start: Any = None
+        while True:
+            page = scan if start is None else scan.filter(**{f"{name}__gte": start})
+            rows = yield from page[:1]._rows_flow()
+            if not rows:
+                break
+            period = _truncate(rows[0], kind)
+            found.append(period.date() if as_dates and isinstance(period, datetime) else period)
+            start = _next_period(period, kind)
+        return found[::-1] if order == "DESC" else found
 
-    def datetimes(self, *args: Any, **kwargs: Any) -> OnyxQuerySet[Any]:
-        """Not supported: Onyx has no date truncation."""
-        raise NotSupportedError(
-            "datetimes() is not supported by Onyx; use values_list(field, flat=True).distinct()"
-        )
+    def dates(self, field_name: str, kind: str, order: str = "ASC") -> builtins.list[Any]:
+        """The distinct ``year`` / ``month`` / ``day`` periods of ``field_name`` as dates
+        (a list, evaluated now: one request per period found, plus one; see
+        ``docs/django.md``). What the admin's ``date_hierarchy`` lists."""
+        return run(self._truncated_flow(field_name, kind, order, as_dates=True))
+
+    def datetimes(
+        self, field_name: str, kind: str, order: str = "ASC", tzinfo: Any = None
+    ) -> builtins.list[Any]:
+        """:meth:`dates` as datetimes, truncated in the current time zone (``USE_TZ``) or
+        ``tzinfo``."""
+        with _timezone(tzinfo):
+            return run(self._truncated_flow(field_name, kind, order, as_dates=False))
 
     def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
         """Not supported: a queryset is not a SQL subquery."""
@@ -1656,6 +1689,53 @@ def _hashable(value: Any) -> Any:
     return (
         json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
     )
+
+
+_TRUNCATIONS = ("year", "month", "day")
+
+
+@contextlib.contextmanager
+def _timezone(tzinfo: Any) -> Iterator[None]:
+    if tzinfo is None:
+        yield
+        return
+    from django.utils import timezone
+
+    with timezone.override(tzinfo):
+        yield
+
+
+def _truncate(value: Any, kind: str) -> Any:
+    """The start of the ``kind`` period holding ``value`` (a datetime in the current time zone
+    when ``USE_TZ``, else as stored; a date for a date)."""
+    if isinstance(value, datetime):
+        from django.conf import settings
+        from django.utils import timezone
+
+        if settings.USE_TZ and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind in ("year", "month"):
+        value = value.replace(day=1)
+    if kind == "year":
+        value = value.replace(month=1)
+    return value
+
+
+def _next_period(start: Any, kind: str) -> Any:
+    if kind == "day":
+        following = start + timedelta(days=1)
+    elif kind == "month":
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    else:
+        following = start.replace(year=start.year + 1)
+    if isinstance(following, datetime) and following.tzinfo is not None:
+        # the same wall time in the zone (a DST change between the two is not an hour off)
+        following = following.replace(tzinfo=None)
+        from django.utils import timezone
+
+        following = timezone.make_aware(following, start.tzinfo)
+    return following
 
 
 def _values_key(values: Mapping[str, Any]) -> str:

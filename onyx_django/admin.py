@@ -38,6 +38,7 @@ from django.utils.html import format_html
 
 from onyx_database import search as onyx_search
 
+from ._admin_inlines import OnyxRelationInline
 from ._admin_permissions import (
     create_after_migrate,
     ensure_permissions,
@@ -48,7 +49,7 @@ from ._admin_queryset import admin_queryset_class
 from ._errors import NotSupportedError
 from .forms import OnyxModelForm, add_write_error
 
-__all__ = ["OnyxModelAdmin", "ensure_permissions", "registered_models"]
+__all__ = ["OnyxModelAdmin", "OnyxRelationInline", "ensure_permissions", "registered_models"]
 
 post_migrate.connect(create_after_migrate, dispatch_uid="onyx_django.admin.permissions")
 
@@ -65,10 +66,13 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """``ModelAdmin`` for an :class:`~onyx_django.models.OnyxModel`; everything of
     ``ModelAdmin`` that Onyx can express works as documented by Django.
 
-    Not supported (``NotSupportedError`` at registration): ``date_hierarchy`` (Onyx cannot
-    group by date parts), ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``,
-    ``filter_vertical``, ``list_select_related = True`` (Onyx models have no foreign keys) and
-    inlines. ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
+    ``date_hierarchy`` drills down by year, month and day: each level lists its periods with
+    one single-record query per period found (``QuerySet.dates()``), and a chosen period
+    filters by range. Not supported (``NotSupportedError`` at registration):
+    ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``, ``filter_vertical``,
+    ``list_select_related = True`` (Onyx models have no foreign keys) and inlines other
+    than the read-only :class:`OnyxRelationInline` (a resolver's records).
+    ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
     """
 
     form = OnyxModelForm
@@ -80,16 +84,21 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def __init__(self, model: type[Any], admin_site: Any) -> None:
         for option in (
-            "date_hierarchy",
             "raw_id_fields",
             "autocomplete_fields",
             "filter_horizontal",
             "filter_vertical",
-            "inlines",
         ):
             if getattr(self, option, None):
                 raise NotSupportedError(
                     f"{type(self).__name__}.{option}: not supported for Onyx models "
+                    "(see docs/admin.md)"
+                )
+        for inline in self.inlines:
+            if not (isinstance(inline, type) and issubclass(inline, OnyxRelationInline)):
+                raise NotSupportedError(
+                    f"{type(self).__name__}.inlines: {inline!r} is not an "
+                    "OnyxRelationInline; Onyx models have no foreign keys for Django's inlines "
                     "(see docs/admin.md)"
                 )
         if self.list_select_related is True:

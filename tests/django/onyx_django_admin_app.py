@@ -73,3 +73,18 @@ class RoleDraft(OnyxModel):
     class Meta:
         db_table = "Role"
         app_label = "backoffice"
+
+
+class Assignment(OnyxModel):
+    """The ``UserRole`` table; its ``role`` resolver (a list of roles) is a read-only inline."""
+
+    id: str
+    userId: str
+    roleId: str
+    createdAt: datetime = Field(default_factory=_now)
+    role: list[Staff] | None = Field(default=None, exclude=True)
+
+    class Meta:
+        db_table = "UserRole"
+        app_label = "backoffice"
+        ordering = ["id"]

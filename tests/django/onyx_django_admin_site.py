@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from onyx_django_admin_app import Event, RoleDraft, Staff
+from onyx_django_admin_app import Assignment, Event, RoleDraft, Staff
 
-from onyx_django.admin import OnyxModelAdmin
+from onyx_django.admin import OnyxModelAdmin, OnyxRelationInline
 
 
 @admin.action(description="Mark as ok", permissions=["change"])
@@ -45,6 +45,29 @@ class StaffAdmin(OnyxModelAdmin):
     readonly_fields = ["isSystem"]
 
 
+class DatedEventAdmin(OnyxModelAdmin):
+    date_hierarchy = "dateTime"
+    list_display = ["id", "action", "dateTime"]
+    ordering = ["id"]
+
+
+#: A second site, mounted at /dated/: Event with a date hierarchy.
+dated_site = admin.AdminSite(name="dated")
+dated_site.register(Event, DatedEventAdmin)
+
+
 @admin.register(RoleDraft)
 class RoleDraftAdmin(OnyxModelAdmin):
     fields = ["id", "name"]
+
+
+class RoleInline(OnyxRelationInline):
+    relation = "role"
+    fields = ["id", "name", "isSystem"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(OnyxModelAdmin):
+    list_display = ["id", "userId", "roleId"]
+    readonly_fields = ["role"]  # the resolver, as text
+    inlines = [RoleInline]

@@ -14,8 +14,9 @@ from django.contrib.auth.models import User
 from django.core.checks import run_checks
 from django.db.models.signals import pre_save
 from django.test import Client
-from onyx_django_admin_app import Event, Staff
+from onyx_django_admin_app import Assignment, Event, Staff
 
+from onyx_database import record_requests
 from onyx_django import NotSupportedError, connections
 from onyx_django.admin import OnyxModelAdmin, ensure_permissions
 
@@ -288,11 +289,124 @@ def test_permissions_exist_after_migrate() -> None:
     assert {"view_event", "change_staff", "add_roledraft"} <= codenames
 
 
-@pytest.mark.parametrize(
-    "option", ["date_hierarchy", "raw_id_fields", "inlines", "list_select_related"]
-)
+@pytest.mark.parametrize("option", ["raw_id_fields", "inlines", "list_select_related"])
 def test_unsupported_options_raise_at_registration(option: str) -> None:
-    value: Any = {"date_hierarchy": "dateTime", "list_select_related": True}.get(option, ["x"])
+    value: Any = {"list_select_related": True}.get(option, ["x"])
     admin_class = type("BadAdmin", (OnyxModelAdmin,), {option: value})
     with pytest.raises(NotSupportedError, match=option):
         admin_class(Event, admin.AdminSite(name="scratch"))
+
+
+# -- date_hierarchy: years, then months, then days, each a list of ranges ----------------------
+
+
+def test_date_hierarchy_drills_down_by_ranges(root: Client, django_onyx: Any) -> None:
+    Event.onyx.all().delete()
+    stamps = {
+        "h1": datetime(2025, 12, 30, 23, tzinfo=UTC),
+        "h2": datetime(2026, 1, 5, tzinfo=UTC),
+        "h3": datetime(2026, 3, 1, 8, tzinfo=UTC),
+        "h4": datetime(2026, 3, 15, 12, tzinfo=UTC),  # days are in TIME_ZONE (Chicago)
+        "h5": datetime(2026, 3, 15, 18, tzinfo=UTC),
+    }
+    for pk, stamp in stamps.items():
+        Event(id=pk, action=pk, dateTime=stamp).save()
+    with record_requests() as recorded:
+        page = root.get("/dated/backoffice/event/")
+    body = page.content.decode()
+    assert listed(page) == ["h1", "h2", "h3", "h4", "h5"]
+    assert "?dateTime__year=2025" in body and "?dateTime__year=2026" in body
+    # the page (5 records), Min and Max (1 each), then the years: one single-record query
+    # per year found, plus one that finds none
+    queries = [r.records for r in recorded if r.path == "/data/{db}/query/AuditLog"]
+    assert queries == [5, 1, 1, 1, 1, 0]
+    year = root.get("/dated/backoffice/event/", {"dateTime__year": "2026"})
+    assert listed(year) == ["h2", "h3", "h4", "h5"]
+    assert "dateTime__month=1" in year.content.decode()
+    assert "dateTime__month=3" in year.content.decode()
+    assert "dateTime__month=2" not in year.content.decode()
+    month = root.get("/dated/backoffice/event/", {"dateTime__year": "2026", "dateTime__month": "3"})
+    assert listed(month) == ["h3", "h4", "h5"]
+    days = month.context["cl"].queryset.datetimes("dateTime", "day")
+    assert [d.day for d in days] == [1, 15]
+    day = root.get(
+        "/dated/backoffice/event/",
+        {"dateTime__year": "2026", "dateTime__month": "3", "dateTime__day": "15"},
+    )
+    assert listed(day) == ["h4", "h5"]
+
+
+def test_dates_lists_distinct_periods(django_onyx: Any) -> None:
+    Event.onyx.all().delete()
+    noon = {"a": (2024, 2, 29), "b": (2026, 2, 1), "c": (2026, 2, 28)}  # same day in Chicago
+    for pk, (y, m, d) in noon.items():
+        stamp = datetime(y, m, d, 12, tzinfo=UTC)
+        Event(id=pk, action=pk, dateTime=stamp).save()
+    from datetime import date
+
+    assert Event.onyx.dates("dateTime", "year") == [date(2024, 1, 1), date(2026, 1, 1)]
+    months = Event.onyx.dates("dateTime", "month", order="DESC")
+    assert months == [date(2026, 2, 1), date(2024, 2, 1)]
+    assert Event.onyx.filter(action__in=["b", "c"]).dates("dateTime", "day") == [
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    ]
+    assert Event.onyx.none().dates("dateTime", "year") == []
+
+
+# -- read-only inlines of resolver relations ---------------------------------------------------
+
+
+@pytest.fixture
+def assignments(django_onyx: Any) -> None:
+    Staff.onyx.all().delete()
+    Assignment.onyx.all().delete()
+    Staff(id="s1", name="editor", createdAt=T0, updatedAt=T0).save()
+    Assignment(id="a1", userId="u1", roleId="s1").save()
+
+
+def test_a_resolver_is_a_read_only_inline(root: Client, assignments: None) -> None:
+    page = root.get("/admin/backoffice/assignment/a1/change/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    inline = page.context["inline_admin_formsets"][0]
+    contents = [
+        field.contents()
+        for form in inline
+        for fieldset in form
+        for line in fieldset
+        for field in line
+    ]
+    assert contents[:2] == ["s1", "editor"] and 'alt="False"' in contents[2]
+    assert 'name="role-MAX_NUM_FORMS" value="0"' in body  # nothing to add
+    assert "Staff object (s1)" in body  # readonly_fields = ["role"]
+    # a save (without the inline's management form) writes the parent only
+    data = {"id": "a1", "userId": "u2", "roleId": "s1"}
+    saved = root.post("/admin/backoffice/assignment/a1/change/", data)
+    assert saved.status_code == 302
+    assert Assignment.onyx.get(pk="a1").userId == "u2"
+    assert Staff.onyx.get(pk="s1").name == "editor"
+    assert root.get("/admin/backoffice/assignment/add/").status_code == 200  # no parent yet
+
+
+def test_a_non_superuser_with_view_permission_sees_the_inline(
+    client: Client, assignments: None
+) -> None:
+    viewer = User.objects.create_user("viewer", "viewer@example.org", "pw", is_staff=True)
+    perms = {p.codename: p for p in ensure_permissions(Assignment)}
+    viewer.user_permissions.add(perms["view_assignment"])
+    client.force_login(viewer)
+    page = client.get("/admin/backoffice/assignment/a1/change/")
+    assert page.status_code == 200 and len(page.context["inline_admin_formsets"]) == 1
+    assert "editor" in page.content.decode()
+
+
+def test_an_inline_must_name_a_resolver_with_a_model() -> None:
+    from onyx_django.admin import OnyxRelationInline
+
+    class Loose(OnyxRelationInline):
+        relation = "permissions"  # list[dict]: no model to show
+
+    admin_class = type("StaffWithInline", (OnyxModelAdmin,), {"inlines": [Loose]})
+    with pytest.raises(NotSupportedError, match="annotated with its model"):
+        admin_class(Staff, admin.AdminSite(name="scratch")).get_inline_instances(None)  # type: ignore[arg-type]

@@ -151,4 +151,4 @@ def test_the_settings_error_says_what_to_put_in_settings_onyx(
     )
     assert "base_url" in lines[3] and "manage.py check" in lines[3]
     assert any("ONYX_DATABASE_API_KEY" in line for line in lines[4:])
-    assert all(len(line) < 120 for line in lines)
+    assert all(len(line) < 120 for line in lines[1:])  # short lines: what to set, one per line

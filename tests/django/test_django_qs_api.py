@@ -377,7 +377,7 @@ def test_complex_filter_and_q_xor() -> None:
         lambda: Member.onyx.extra(where=["1=1"]),
         lambda: Member.onyx.raw("select 1"),
         lambda: Member.onyx.select_for_update(),
-        lambda: Member.onyx.dates("createdAt", "year"),
+        lambda: Member.onyx.dates("createdAt", "week"),
         lambda: Member.onyx.datetimes("createdAt", "hour"),
         lambda: Member.onyx.order_by("?"),
         lambda: Member.onyx.order_by("user__name"),

@@ -3,33 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import Field
+from test_django_qs_related import NOW, Role
 
 from onyx_django import connections
 from onyx_django.models import OnyxModel
 
 if TYPE_CHECKING:
     from onyx_database.local import LocalServer
-
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class Role(OnyxModel):
-    id: str
-    name: str
-    isSystem: bool = False
-    createdAt: datetime = NOW
-    updatedAt: datetime = NOW
-
-    class Meta:
-        app_label = "relations"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Link(OnyxModel):
@@ -100,7 +85,7 @@ def test_resolvers_are_read_only_relation_fields_of_meta() -> None:
 
 def test_prefetch_related_reads_them_in_the_same_request(links: LocalServer) -> None:
     rows = list(Link.onyx.prefetch_related("role"))
-    assert [[str(r) for r in link.role or []] for link in rows] == [["admin"], ["editor"]]
+    assert [[r.name for r in link.role or []] for link in rows] == [["admin"], ["editor"]]
     assert isinstance((rows[0].role or [])[0], Role)
     assert _reads(links) == 1
     grant = Grant.onyx.select_related("role", "permission").get(pk="g1")
@@ -177,3 +162,17 @@ def test_reading_a_deferred_field_of_a_deleted_record_is_does_not_exist(
     connections.pool().delete("UserRole", "l2")
     with pytest.raises(Link.DoesNotExist):
         _ = link.roleId
+
+
+def test_drf_depth_one_nests_the_related_records_read_only(links: LocalServer) -> None:
+    from rest_framework import serializers
+
+    class NestedLinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Link
+            fields = "__all__"
+            depth = 1
+
+    data = NestedLinkSerializer(Link.onyx.prefetch_related("role").get(pk="l2")).data
+    assert [(role["id"], role["name"]) for role in data["role"]] == [("r2", "editor")]
+    assert NestedLinkSerializer().fields["role"].read_only

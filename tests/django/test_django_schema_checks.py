@@ -77,7 +77,7 @@ def test_it_runs_only_under_check_database(server: LocalServer) -> None:
     call_command("check", "backoffice", "--database", "default", stdout=out, stderr=err)
     # warnings do not fail the command; the back office's Event.action is one
     assert "(onyx_django.W014) backoffice.Event.action does not accept None" in err.getvalue()
-    assert "System check identified 1 issue" in err.getvalue()
+    assert err.getvalue().count("(onyx_django.") == 1
     assert server.request_count("GET", "/schemas/{db}") >= 1
 
 
