@@ -20,7 +20,7 @@ from ._connect import ConfigSource, layered
 from ._formats import FileFormat
 from ._gen import SchemaSource, gen
 from ._listen import listen
-from ._local import local_defaults, serve_local
+from ._local import config_file_of, local_defaults, serve_local
 from ._output import Output
 from ._run import guarded
 from ._schema import (
@@ -392,7 +392,12 @@ def _framework_local(base: BaseConfig) -> click.Command:
         """Run Onyx Local with this project's schema and settings, until Ctrl-C."""
 
         def serve(out: Output) -> int:
-            host, port, data = local_defaults(_settings_or_none(base))
+            settings = _settings_or_none(base)
+            host, port, data = (
+                local_defaults()
+                if settings is None
+                else local_defaults(settings.base_url, config_file_of(settings))
+            )
             return serve_local(
                 out,
                 schema=flags["schema"],
