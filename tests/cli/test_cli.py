@@ -258,6 +258,8 @@ def test_errors_are_one_line_with_exit_codes(cli: Cli, project: Path, server: Lo
 def test_help_version_and_local_dispatch(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["version"]) == 0
     assert capsys.readouterr().out.startswith("onyx-py ")
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("onyx-py ")
     assert main(["--help"]) == 0
     assert "gen " in capsys.readouterr().out
     assert main(["gen", "--help"]) == 0
