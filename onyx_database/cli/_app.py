@@ -116,7 +116,9 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         return resolve
 
     @click.group(
-        name=name, help="Onyx Cloud Database tools: models, schema, data, shell, Onyx Local."
+        name=name,
+        help="Onyx Cloud Database tools: models, schema, data, shell, Onyx Local.",
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     def app() -> None:
         pass
@@ -347,6 +349,12 @@ def _add_standalone_commands(app: click.Group) -> None:
         code = local_main(list(args))
         if code:
             raise click.exceptions.Exit(code)
+
+    @app.command("help", hidden=True)
+    @click.pass_context
+    def help_command(ctx: click.Context) -> None:
+        """Print this help."""
+        Output().raw(app.get_help(ctx.parent or ctx) + "\n")
 
     @app.command("version")
     def version_command() -> None:
