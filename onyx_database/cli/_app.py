@@ -16,6 +16,7 @@ import click
 from onyx_database import OnyxError, ResolvedConfig
 from onyx_database.codegen import TARGETS, TIMESTAMP_MODES
 
+from . import _schema as schema
 from ._connect import ConfigSource, layered
 from ._formats import FileFormat
 from ._gen import SchemaSource, gen
@@ -23,17 +24,7 @@ from ._listen import listen
 from ._local import config_file_of, local_defaults, serve_local
 from ._output import Output
 from ._run import guarded
-from ._schema import (
-    DEFAULT_SCHEMA,
-    DiffFormat,
-    schema_diff,
-    schema_get,
-    schema_history,
-    schema_info,
-    schema_publish,
-    schema_validate,
-    split_tables,
-)
+from ._schema import DEFAULT_SCHEMA, DiffFormat, split_tables
 from ._shell import shell
 from ._transfer import DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, export_table, import_table
 
@@ -193,7 +184,7 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         "get",
         "Download the schema to FILE (default ./onyx.schema.json) or print it.",
         "schema",
-        schema_get,
+        schema.schema_get,
         click.argument("file", required=False),
         click.option("--out", metavar="FILE", help="file to write (outranks FILE)"),
         click.option("--print", "print_only", is_flag=True, help="print to stdout, write nothing"),
@@ -210,7 +201,7 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         "publish",
         "Validate, then publish a schema FILE.",
         "schema",
-        schema_publish,
+        schema.schema_publish,
         file_argument,
         click.option("--no-validate", is_flag=True, help="skip the validate call"),
         click.option(
@@ -229,7 +220,7 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         "validate",
         "Validate a schema FILE with the API.",
         "schema",
-        schema_validate,
+        schema.schema_validate,
         file_argument,
     )
     command(
@@ -237,7 +228,7 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         "diff",
         "Compare the API schema with FILE.",
         "schema",
-        schema_diff,
+        schema.schema_diff,
         file_argument,
         click.option("--json", "json_", is_flag=True, help="machine-readable JSON"),
         click.option(
@@ -259,11 +250,11 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         "info",
         "Show the resolved configuration and where each value came from.",
         "schema",
-        schema_info,
+        schema.schema_info,
         click.option("--no-verify", is_flag=True, help="do not contact the server"),
         adapt=lambda f: {"verify": not f["no_verify"]},
     )
-    command(schema_group, "history", "List the schema revisions.", "schema", schema_history)
+    command(schema_group, "history", "List the schema revisions.", "schema", schema.schema_history)
     file_format = click.option(
         "--format",
         type=click.Choice(get_args(FileFormat)),

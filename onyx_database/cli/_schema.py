@@ -16,19 +16,6 @@ from ._formats import json_object
 from ._output import Output
 from ._run import EXIT_DIFFERENT, EXIT_OK, EXIT_SERVER, CommandError, one_line
 
-__all__ = [
-    "DEFAULT_SCHEMA",
-    "DiffFormat",
-    "read_schema_file",
-    "schema_diff",
-    "schema_get",
-    "schema_history",
-    "schema_info",
-    "schema_publish",
-    "schema_validate",
-    "split_tables",
-]
-
 DEFAULT_SCHEMA = "onyx.schema.json"
 DiffFormat = Literal["table", "yaml", "json"]
 
