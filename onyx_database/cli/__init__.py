@@ -25,7 +25,7 @@ from ._connect import ConfigSource, connect, layered, resolved
 from ._formats import FileFormat, RecordWriter, read_records
 from ._gen import gen
 from ._listen import listen
-from ._local import local_defaults, serve_local
+from ._local import config_file_of, local_defaults, serve_local
 from ._output import Output
 from ._run import (
     EXIT_DIFFERENT,
@@ -61,6 +61,7 @@ __all__ = [
     "RecordWriter",
     "build_app",
     "checkpoint_path",
+    "config_file_of",
     "connect",
     "export_table",
     "gen",

@@ -16,24 +16,15 @@ import click
 from onyx_database import OnyxError, ResolvedConfig
 from onyx_database.codegen import TARGETS, TIMESTAMP_MODES
 
+from . import _schema as schema
 from ._connect import ConfigSource, layered
 from ._formats import FileFormat
 from ._gen import SchemaSource, gen
 from ._listen import listen
-from ._local import local_defaults, serve_local
+from ._local import config_file_of, local_defaults, serve_local
 from ._output import Output
 from ._run import guarded
-from ._schema import (
-    DEFAULT_SCHEMA,
-    DiffFormat,
-    schema_diff,
-    schema_get,
-    schema_history,
-    schema_info,
-    schema_publish,
-    schema_validate,
-    split_tables,
-)
+from ._schema import DEFAULT_SCHEMA, DiffFormat, split_tables
 from ._shell import shell
 from ._transfer import DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, export_table, import_table
 
@@ -59,6 +50,26 @@ def _run(prog: str, call: Verb) -> None:
         raise click.exceptions.Exit(code)
 
 
+_CONNECTION_FLAGS = ("config", "database_id", "base_url")
+
+
+def _verb_callback(
+    prog: str,
+    verb: Callable[..., int],
+    source: Source,
+    adapt: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Callable[..., None]:
+    """A click callback calling ``verb(config, out, **flags)``: the connection flags make the
+    config, the other parameters are named as the verb's keywords (``adapt`` maps the rest)."""
+
+    def callback(**flags: Any) -> None:
+        connection = {name: flags.pop(name) for name in _CONNECTION_FLAGS if name in flags}
+        options = adapt(flags) if adapt is not None else flags
+        _run(prog, lambda out: verb(source(connection), out, **options))
+
+    return callback
+
+
 def _connection(command: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--config`` / ``--database-id`` / ``--base-url`` flags of every connected command."""
     for flag, metavar, text in reversed(
@@ -72,13 +83,10 @@ def _connection(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+def _positive(flag: str, default: int, text: str) -> Callable[[Callable[..., Any]], Any]:
     return click.option(
-        "--format",
-        "format_",
-        type=click.Choice(get_args(FileFormat)),
-        help="jsonl or csv (default: csv for a .csv file, else jsonl)",
-    )(command)
+        flag, type=click.IntRange(min=1), default=default, show_default=True, help=text
+    )
 
 
 def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click.Group:
@@ -99,7 +107,9 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
         return resolve
 
     @click.group(
-        name=name, help="Onyx Cloud Database tools: models, schema, data, shell, Onyx Local."
+        name=name,
+        help="Onyx Cloud Database tools: models, schema, data, shell, Onyx Local.",
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     def app() -> None:
         pass
@@ -108,244 +118,208 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
     def schema_group() -> None:
         """Get, diff, validate and publish the schema; show config info."""
 
-    @app.command("gen")
-    @click.option(
-        "--source",
-        "source_",
-        type=click.Choice(get_args(SchemaSource)),
-        default="auto",
-        show_default=True,
-        help="where the schema comes from (auto: the file if --schema is given or "
-        "./onyx.schema.json exists, else the API)",
-    )
-    @click.option("--schema", metavar="PATH", help="schema file (default ./onyx.schema.json)")
-    @click.option(
-        "--out",
-        metavar="DIR",
-        multiple=True,
-        help="package directory to write; repeat for several (default ./onyx_models)",
-    )
-    @click.option("--package", metavar="NAME", help="import name in docstrings (default: DIR's)")
-    @click.option(
-        "--timestamps", type=click.Choice(TIMESTAMP_MODES), default="datetime", show_default=True
-    )
-    @click.option(
-        "--target",
-        type=click.Choice(TARGETS),
-        default="pydantic",
-        show_default=True,
-        help="pydantic: plain pydantic models; django: onyx_django OnyxModel subclasses",
-    )
-    @click.option("--tables", metavar="A,B", multiple=True, help="only these tables")
-    @click.option("--emit-json", metavar="PATH", help="also write the normalized schema")
-    @click.option(
-        "--check",
-        is_flag=True,
-        help="write nothing; exit 1 and print a diff when the package on disk is stale",
-    )
-    @click.option("-q", "--quiet", is_flag=True, help="print errors only")
-    @_connection
-    def gen_command(**flags: Any) -> None:
-        """Generate a package of typed pydantic models from the Onyx schema."""
-        _run(
-            "gen",
-            lambda out: gen(
-                source(flags),
-                out,
-                source=flags["source_"],
-                schema=flags["schema"],
-                outs=flags["out"],
-                package=flags["package"],
-                timestamps=flags["timestamps"],
-                target=flags["target"],
-                tables=flags["tables"],
-                emit_json=flags["emit_json"],
-                check=flags["check"],
-                quiet=flags["quiet"],
-            ),
-        )
+    def command(
+        group: click.Group,
+        name: str,
+        help: str,
+        prog: str,
+        verb: Callable[..., int],
+        *params: Callable[[Callable[..., Any]], Callable[..., Any]],
+        adapt: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
+        callback = _verb_callback(prog, verb, source, adapt)
+        for param in reversed((*params, _connection)):
+            callback = param(callback)
+        group.add_command(click.command(name, help=help)(callback))
 
-    @schema_group.command("get")
-    @click.argument("file", required=False)
-    @click.option("--out", metavar="FILE", help="file to write (outranks FILE)")
-    @click.option("--print", "print_", is_flag=True, help="print to stdout, write nothing")
-    @click.option("--tables", metavar="A,B", multiple=True, help="only these (prints)")
-    @_connection
-    def get_command(**flags: Any) -> None:
-        """Download the schema to FILE (default ./onyx.schema.json) or print it."""
-        _run(
-            "schema",
-            lambda out: schema_get(
-                source(flags),
-                out,
-                file=flags["out"] or flags["file"],
-                print_only=flags["print_"],
-                tables=split_tables(flags["tables"]),
-            ),
-        )
-
-    @schema_group.command("publish")
-    @click.argument("file", default=DEFAULT_SCHEMA)
-    @click.option("--no-validate", is_flag=True, help="skip the validate call")
-    @click.option(
-        "--allow-data-loss",
-        is_flag=True,
-        help="publish even when stored values would be dropped, merged or nulled out",
+    command(
+        app,
+        "gen",
+        "Generate a package of typed pydantic models from the Onyx schema.",
+        "gen",
+        gen,
+        click.option(
+            "--source",
+            type=click.Choice(get_args(SchemaSource)),
+            default="auto",
+            show_default=True,
+            help="where the schema comes from (auto: the file if --schema is "
+            "given or ./onyx.schema.json exists, else the API)",
+        ),
+        click.option("--schema", metavar="PATH", help="schema file (default ./onyx.schema.json)"),
+        click.option(
+            "--out",
+            "outs",
+            metavar="DIR",
+            multiple=True,
+            help="package directory to write; repeat for several (default ./onyx_models)",
+        ),
+        click.option(
+            "--package", metavar="NAME", help="import name in docstrings (default: DIR's)"
+        ),
+        click.option(
+            "--timestamps",
+            type=click.Choice(TIMESTAMP_MODES),
+            default="datetime",
+            show_default=True,
+        ),
+        click.option(
+            "--target",
+            type=click.Choice(TARGETS),
+            default="pydantic",
+            show_default=True,
+            help="pydantic: plain pydantic models; django: onyx_django OnyxModel subclasses",
+        ),
+        click.option("--tables", metavar="A,B", multiple=True, help="only these tables"),
+        click.option("--emit-json", metavar="PATH", help="also write the normalized schema"),
+        click.option(
+            "--check",
+            is_flag=True,
+            help="write nothing; exit 1 and print a diff when the package on disk is stale",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="print errors only"),
     )
-    @_connection
-    def publish_command(**flags: Any) -> None:
-        """Validate, then publish a schema FILE."""
-        _run(
-            "schema",
-            lambda out: schema_publish(
-                source(flags),
-                out,
-                file=flags["file"],
-                validate=not flags["no_validate"],
-                allow_data_loss=flags["allow_data_loss"],
-            ),
-        )
-
-    @schema_group.command("validate")
-    @click.argument("file", default=DEFAULT_SCHEMA)
-    @_connection
-    def validate_command(**flags: Any) -> None:
-        """Validate a schema FILE with the API."""
-        _run("schema", lambda out: schema_validate(source(flags), out, file=flags["file"]))
-
-    @schema_group.command("diff")
-    @click.argument("file", default=DEFAULT_SCHEMA)
-    @click.option("--json", "json_", is_flag=True, help="machine-readable JSON")
-    @click.option(
+    command(
+        schema_group,
+        "get",
+        "Download the schema to FILE (default ./onyx.schema.json) or print it.",
+        "schema",
+        schema.schema_get,
+        click.argument("file", required=False),
+        click.option("--out", metavar="FILE", help="file to write (outranks FILE)"),
+        click.option("--print", "print_only", is_flag=True, help="print to stdout, write nothing"),
+        click.option("--tables", metavar="A,B", multiple=True, help="only these (prints)"),
+        adapt=lambda f: {
+            "file": f["out"] or f["file"],
+            "print_only": f["print_only"],
+            "tables": split_tables(f["tables"]),
+        },
+    )
+    file_argument = click.argument("file", default=DEFAULT_SCHEMA)
+    command(
+        schema_group,
+        "publish",
+        "Validate, then publish a schema FILE.",
+        "schema",
+        schema.schema_publish,
+        file_argument,
+        click.option("--no-validate", is_flag=True, help="skip the validate call"),
+        click.option(
+            "--allow-data-loss",
+            is_flag=True,
+            help="publish even when stored values would be dropped, merged or nulled out",
+        ),
+        adapt=lambda f: {
+            "file": f["file"],
+            "validate": not f["no_validate"],
+            "allow_data_loss": f["allow_data_loss"],
+        },
+    )
+    command(
+        schema_group,
+        "validate",
+        "Validate a schema FILE with the API.",
+        "schema",
+        schema.schema_validate,
+        file_argument,
+    )
+    command(
+        schema_group,
+        "diff",
+        "Compare the API schema with FILE.",
+        "schema",
+        schema.schema_diff,
+        file_argument,
+        click.option("--json", "json_", is_flag=True, help="machine-readable JSON"),
+        click.option(
+            "--format",
+            type=click.Choice(get_args(DiffFormat)),
+            default="table",
+            show_default=True,
+            help="output format",
+        ),
+        click.option("--exit-code", is_flag=True, help="exit 1 when there are changes"),
+        adapt=lambda f: {
+            "file": f["file"],
+            "format": "json" if f["json_"] else f["format"],
+            "exit_code": f["exit_code"],
+        },
+    )
+    command(
+        schema_group,
+        "info",
+        "Show the resolved configuration and where each value came from.",
+        "schema",
+        schema.schema_info,
+        click.option("--no-verify", is_flag=True, help="do not contact the server"),
+        adapt=lambda f: {"verify": not f["no_verify"]},
+    )
+    command(schema_group, "history", "List the schema revisions.", "schema", schema.schema_history)
+    file_format = click.option(
         "--format",
-        "format_",
-        type=click.Choice(get_args(DiffFormat)),
-        default="table",
-        show_default=True,
-        help="output format",
+        type=click.Choice(get_args(FileFormat)),
+        help="jsonl or csv (default: csv for a .csv file, else jsonl)",
     )
-    @click.option("--exit-code", is_flag=True, help="exit 1 when there are changes")
-    @_connection
-    def diff_command(**flags: Any) -> None:
-        """Compare the API schema with FILE."""
-        _run(
-            "schema",
-            lambda out: schema_diff(
-                source(flags),
-                out,
-                file=flags["file"],
-                format="json" if flags["json_"] else flags["format_"],
-                exit_code=flags["exit_code"],
-            ),
-        )
-
-    @schema_group.command("info")
-    @click.option("--no-verify", is_flag=True, help="do not contact the server")
-    @_connection
-    def info_command(**flags: Any) -> None:
-        """Show the resolved configuration and where each value came from."""
-        _run("schema", lambda out: schema_info(source(flags), out, verify=not flags["no_verify"]))
-
-    @schema_group.command("history")
-    @_connection
-    def history_command(**flags: Any) -> None:
-        """List the schema revisions."""
-        _run("schema", lambda out: schema_history(source(flags), out))
-
-    @app.command("export")
-    @click.argument("table")
-    @click.option("--out", "-o", metavar="FILE", help="file to write (default: stdout)")
-    @_format_option
-    @click.option(
-        "--page-size",
-        type=click.IntRange(min=1),
-        default=DEFAULT_PAGE_SIZE,
-        show_default=True,
-        help="records fetched per request",
+    command(
+        app,
+        "export",
+        "Write every record of TABLE as JSON lines or CSV, page by page.",
+        "export",
+        export_table,
+        click.argument("table"),
+        click.option("--out", "-o", "file", metavar="FILE", help="file to write (default: stdout)"),
+        file_format,
+        _positive("--page-size", DEFAULT_PAGE_SIZE, "records fetched per request"),
     )
-    @_connection
-    def export_command(**flags: Any) -> None:
-        """Write every record of TABLE as JSON lines or CSV, page by page."""
-        _run(
-            "export",
-            lambda out: export_table(
-                source(flags),
-                out,
-                table=flags["table"],
-                file=flags["out"],
-                format=flags["format_"],
-                page_size=flags["page_size"],
-            ),
-        )
-
-    @app.command("import")
-    @click.argument("table")
-    @click.argument("file")
-    @_format_option
-    @click.option(
-        "--batch-size",
-        type=click.IntRange(min=1),
-        default=DEFAULT_BATCH_SIZE,
-        show_default=True,
-        help="records per batch save (one request each)",
+    command(
+        app,
+        "import",
+        "Upsert the records of FILE (JSON lines or CSV) into TABLE, in chunks; resumable.",
+        "import",
+        import_table,
+        click.argument("table"),
+        click.argument("file"),
+        file_format,
+        _positive("--batch-size", DEFAULT_BATCH_SIZE, "records per batch save (one request each)"),
+        click.option(
+            "--resume", is_flag=True, help="skip what an earlier run settled (FILE.checkpoint.json)"
+        ),
+        click.option(
+            "--keep-going",
+            is_flag=True,
+            help="on a refused chunk, write its records to FILE.rejected.jsonl and go on",
+        ),
     )
-    @click.option(
-        "--resume", is_flag=True, help="skip what an earlier run settled (FILE.checkpoint.json)"
+    command(
+        app,
+        "shell",
+        "A Python shell with `db` connected (IPython when installed).",
+        "shell",
+        shell,
+        click.option("--plain", is_flag=True, help="the standard console even if IPython is there"),
     )
-    @click.option(
-        "--keep-going",
-        is_flag=True,
-        help="on a refused chunk, write its records to FILE.rejected.jsonl and go on",
-    )
-    @_connection
-    def import_command(**flags: Any) -> None:
-        """Upsert the records of FILE (JSON lines or CSV) into TABLE, in chunks; resumable."""
-        _run(
-            "import",
-            lambda out: import_table(
-                source(flags),
-                out,
-                table=flags["table"],
-                file=flags["file"],
-                format=flags["format_"],
-                batch_size=flags["batch_size"],
-                resume=flags["resume"],
-                keep_going=flags["keep_going"],
-            ),
-        )
-
-    @app.command("shell")
-    @click.option("--plain", is_flag=True, help="the standard console even if IPython is there")
-    @_connection
-    def shell_command(**flags: Any) -> None:
-        """A Python shell with `db` connected (IPython when installed)."""
-        _run("shell", lambda out: shell(source(flags), out, plain=flags["plain"]))
-
     if base is None:
-        _add_standalone_commands(app, source)
+        command(
+            app,
+            "listen",
+            "Print live changes of TABLES, one JSON line each, until Ctrl-C / SIGTERM.",
+            "listen",
+            listen,
+            click.argument("tables", nargs=-1, required=True, metavar="TABLE..."),
+            click.option("--max-events", type=int, help="stop after this many events"),
+            click.option(
+                "--timeout", type=click.FloatRange(min=0), help="stop after this many seconds"
+            ),
+        )
+    if base is None:
+        _add_standalone_commands(app)
     else:
         app.add_command(_framework_local(base))
     return app
 
 
-def _add_standalone_commands(app: click.Group, source: Source) -> None:
-    @app.command("listen")
-    @click.argument("tables", nargs=-1, required=True, metavar="TABLE...")
-    @click.option("--max-events", type=int, help="stop after this many events")
-    @click.option("--timeout", type=click.FloatRange(min=0), help="stop after this many seconds")
-    @_connection
-    def listen_command(**flags: Any) -> None:
-        """Print live changes of TABLES, one JSON line each, until Ctrl-C / SIGTERM."""
-        _run(
-            "listen",
-            lambda out: listen(
-                source(flags),
-                out,
-                tables=flags["tables"],
-                max_events=flags["max_events"],
-                timeout=flags["timeout"],
-            ),
-        )
+def _add_standalone_commands(app: click.Group) -> None:
+    click.version_option(version(), prog_name="onyx-py", message="%(prog)s %(version)s")(app)
 
     @app.command(
         "local",
@@ -366,6 +340,12 @@ def _add_standalone_commands(app: click.Group, source: Source) -> None:
         code = local_main(list(args))
         if code:
             raise click.exceptions.Exit(code)
+
+    @app.command("help", hidden=True)
+    @click.pass_context
+    def help_command(ctx: click.Context) -> None:
+        """Print this help."""
+        Output().raw(app.get_help(ctx.parent or ctx) + "\n")
 
     @app.command("version")
     def version_command() -> None:
@@ -392,7 +372,12 @@ def _framework_local(base: BaseConfig) -> click.Command:
         """Run Onyx Local with this project's schema and settings, until Ctrl-C."""
 
         def serve(out: Output) -> int:
-            host, port, data = local_defaults(_settings_or_none(base))
+            settings = _settings_or_none(base)
+            host, port, data = (
+                local_defaults()
+                if settings is None
+                else local_defaults(settings.base_url, config_file_of(settings))
+            )
             return serve_local(
                 out,
                 schema=flags["schema"],

@@ -13,7 +13,7 @@ import orjson
 
 from ._run import CommandError
 
-__all__ = ["FileFormat", "RecordWriter", "format_of", "read_records"]
+__all__ = ["FileFormat", "RecordWriter", "format_of", "json_object", "read_records"]
 
 FileFormat = Literal["jsonl", "csv"]
 
@@ -91,6 +91,23 @@ def _typed(value: str, kind: str | None, where: str) -> Any:
     return value
 
 
+def json_object(text: str, where: str, what: str) -> dict[str, Any]:
+    """``text`` parsed as a JSON object; else a :class:`CommandError` saying ``where``.
+
+    >>> json_object("[1]", "users.jsonl:3", "a record")
+    Traceback (most recent call last):
+    ...
+    onyx_database.cli._run.CommandError: users.jsonl:3: a record must be a JSON object
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CommandError(f"{where}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise CommandError(f"{where}: {what} must be a JSON object")
+    return data
+
+
 def read_records(
     path: Path, fmt: FileFormat, types: Mapping[str, str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -118,10 +135,4 @@ def read_records(
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise CommandError(f"{path}:{number}: not valid JSON: {exc}") from None
-            if not isinstance(record, dict):
-                raise CommandError(f"{path}:{number}: a record must be a JSON object")
-            yield number, record
+            yield number, json_object(line, f"{path}:{number}", "a record")

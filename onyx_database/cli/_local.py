@@ -17,7 +17,14 @@ from ._output import Output
 from ._run import EXIT_OK, CommandError
 from ._schema import DEFAULT_SCHEMA
 
-__all__ = ["DEFAULT_DATA", "DEFAULT_PORT", "LocalDefaults", "local_defaults", "serve_local"]
+__all__ = [
+    "DEFAULT_DATA",
+    "DEFAULT_PORT",
+    "LocalDefaults",
+    "config_file_of",
+    "local_defaults",
+    "serve_local",
+]
 
 DEFAULT_DATA = ".onyx-local"
 DEFAULT_PORT = 8787
@@ -27,30 +34,37 @@ _CONFIG_FILE = "onyx-database.json"
 LocalDefaults = tuple[str, int, str]
 
 
-def local_defaults(config: ResolvedConfig | None) -> LocalDefaults:
+def local_defaults(base_url: str | None = None, config_file: str | None = None) -> LocalDefaults:
     """``(host, port, data dir)`` for Onyx Local from a project's settings: the loopback host and
     port of its ``base_url``, and the directory of the ``onyx-database.json`` it reads its
     credentials from (the file Onyx Local writes there on first start).
 
-    >>> cfg = ResolvedConfig(database_id="d", api_key="k", api_secret="s",
-    ...                      base_url="http://127.0.0.1:9999",
-    ...                      sources={"api_key": "file var/onyx/onyx-database.json"})
-    >>> local_defaults(cfg)
+    >>> local_defaults("http://127.0.0.1:9999", "var/onyx/onyx-database.json")
     ('127.0.0.1', 9999, 'var/onyx')
-    >>> local_defaults(None)
+    >>> local_defaults("https://api.onyx.dev")
     ('127.0.0.1', 8787, '.onyx-local')
     """
     host, port, data = "127.0.0.1", DEFAULT_PORT, DEFAULT_DATA
-    if config is None:
-        return host, port, data
-    url = urlsplit(config.base_url)
+    url = urlsplit(base_url or "")
     if url.scheme == "http" and url.hostname in _LOOPBACK and url.port:
         host, port = url.hostname, url.port
-    source = config.sources.get("api_key", "")
-    for prefix in ("file ", "ONYX_CONFIG_PATH "):
-        if source.startswith(prefix) and Path(source[len(prefix) :]).name == _CONFIG_FILE:
-            data = str(Path(source[len(prefix) :]).parent)
+    if config_file and Path(config_file).name == _CONFIG_FILE:
+        data = str(Path(config_file).parent)
     return host, port, data
+
+
+def config_file_of(config: ResolvedConfig) -> str | None:
+    """The config file ``config``'s credentials came from, if any.
+
+    >>> config_file_of(ResolvedConfig(database_id="d", api_key="k", api_secret="s",
+    ...                               sources={"api_key": "file var/onyx-database.json"}))
+    'var/onyx-database.json'
+    """
+    source = config.sources.get("api_key", "")
+    for prefix in ("file ", "config_path ", "ONYX_CONFIG_PATH "):
+        if source.startswith(prefix):
+            return source[len(prefix) :]
+    return None
 
 
 def serve_local(
@@ -87,6 +101,7 @@ def serve_local(
         with _stop_on_sigterm(stop):
             out.line(f"Onyx Local listening on {server.url}")
             out.line(f"database id: {server.database_id}")
+            out.line(f"data: {data}")
             out.line(f"credentials: {server.config_path.resolve()}")
             out.line(f"schema: {schema or '(none published at start)'}")
             out.line("press Ctrl+C to stop")

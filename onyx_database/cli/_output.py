@@ -20,6 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["Output", "Step"]
 
@@ -88,13 +89,14 @@ class Output:
     def table(
         self, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]]
     ) -> None:
+        if title:
+            # On its own line: a table title would be wrapped to the table's width.
+            self.console.print(Text(title, style="bold" if self.rich else ""))
         if self.rich:
-            table = Table(title=title, title_justify="left", box=box.ROUNDED)
+            table = Table(box=box.ROUNDED)
         else:
             # Plain columns two spaces apart under a dashed rule, as grep and diff like them.
             table = Table(
-                title=title,
-                title_justify="left",
                 box=box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n"),
                 show_edge=False,
                 pad_edge=False,

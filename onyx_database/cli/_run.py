@@ -17,17 +17,6 @@ from collections.abc import Callable
 
 from ._output import Output
 
-__all__ = [
-    "EXIT_DIFFERENT",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_SERVER",
-    "EXIT_USAGE",
-    "CommandError",
-    "guarded",
-    "one_line",
-]
-
 EXIT_OK = 0
 EXIT_DIFFERENT = 1
 EXIT_USAGE = 2

@@ -12,21 +12,9 @@ from onyx_database._schema_diff import diff_schemas, strip_entity_text
 from onyx_database.codegen import normalize_schema
 
 from ._connect import ConfigSource, connect, resolved
+from ._formats import json_object
 from ._output import Output
 from ._run import EXIT_DIFFERENT, EXIT_OK, EXIT_SERVER, CommandError, one_line
-
-__all__ = [
-    "DEFAULT_SCHEMA",
-    "DiffFormat",
-    "read_schema_file",
-    "schema_diff",
-    "schema_get",
-    "schema_history",
-    "schema_info",
-    "schema_publish",
-    "schema_validate",
-    "split_tables",
-]
 
 DEFAULT_SCHEMA = "onyx.schema.json"
 DiffFormat = Literal["table", "yaml", "json"]
@@ -54,13 +42,7 @@ def read_schema_file(path: str | Path) -> dict[str, Any]:
         raise CommandError(f"schema file not found: {path}") from None
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise CommandError(f"{path} is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise CommandError(f"{path} does not hold a schema document (a JSON object)")
-    return data
+    return json_object(text, str(path), "a schema document")
 
 
 def dump_json(doc: Mapping[str, Any]) -> str:

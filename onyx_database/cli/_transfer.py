@@ -11,6 +11,7 @@ connection failure stops the import (exit 3) with the checkpoint at the last ack
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -135,8 +136,9 @@ def _chunks(
 
 def _count_records(path: Path, fmt: FileFormat) -> int:
     with path.open(encoding="utf-8", newline="") as stream:
-        lines = sum(1 for line in stream if line.strip())
-    return lines - 1 if fmt == "csv" else lines
+        if fmt == "csv":
+            return max(sum(1 for _row in csv.reader(stream)) - 1, 0)  # cells may hold newlines
+        return sum(1 for line in stream if line.strip())
 
 
 def _reject(path: Path, chunk: Sequence[tuple[int, dict[str, Any]]]) -> None:

@@ -258,6 +258,8 @@ def test_errors_are_one_line_with_exit_codes(cli: Cli, project: Path, server: Lo
 def test_help_version_and_local_dispatch(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["version"]) == 0
     assert capsys.readouterr().out.startswith("onyx-py ")
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("onyx-py ")
     assert main(["--help"]) == 0
     assert "gen " in capsys.readouterr().out
     assert main(["gen", "--help"]) == 0
@@ -265,6 +267,9 @@ def test_help_version_and_local_dispatch(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["schema", "diff", "--help"]) == 0
     assert "--exit-code" in capsys.readouterr().out
     assert main(["nope"]) == 2
+    assert main(["help"]) == 0 and "export " in capsys.readouterr().out
+    assert main(["-h"]) == 0
+    assert main([]) == 2  # usage, as before
 
 
 def test_plain_and_rich_tables() -> None:

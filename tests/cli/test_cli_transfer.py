@@ -193,3 +193,26 @@ def test_shell_runs_piped_statements_with_db(
     assert result.stdout.splitlines() == ["count 3", server.database_id]
     assert "`db` is connected" in result.stderr
     assert server.api_secret not in result.stdout + result.stderr
+
+
+def test_progress_bars_show_on_a_terminal(
+    db: onyx_database.OnyxDatabase, server: LocalServer, tmp_path: Path
+) -> None:
+    import io
+
+    from onyx_database.cli import Output, export_table, import_table
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    db.batch_save(TABLE, [profile(n) for n in range(1, 26)])
+    file = tmp_path / "profiles.jsonl"
+    errors = Terminal()
+    config = db.config
+    assert export_table(config, Output(io.StringIO(), errors), table=TABLE, file=str(file)) == 0
+    assert f"export {TABLE}" in errors.getvalue() and "25/25" in errors.getvalue()
+    errors = Terminal()
+    out = Output(io.StringIO(), errors)
+    assert import_table(config, out, table=TABLE, file=str(file), batch_size=10) == 0
+    assert f"import {TABLE}" in errors.getvalue() and "25/25" in errors.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import SCHEMA
@@ -62,3 +62,62 @@ def test_gen_writes_models_and_check_detects_drift(server: LocalServer, tmp_path
 def test_unknown_alias_is_a_command_error() -> None:
     with pytest.raises(CommandError, match="nope"):
         run("onyx_gen", "--database", "nope")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_onyx_local_serves_the_project_schema_where_the_alias_points(
+    settings: Any, tmp_path: Path
+) -> None:
+    import threading
+    import time
+
+    import onyx_database
+    from onyx_django import connections
+    from onyx_django.management.commands.onyx_local import Command
+
+    port = _free_port()
+    data = tmp_path / "onyx-data"
+    settings.ONYX = {
+        **settings.ONYX,
+        "devlocal": {
+            "config_path": str(data / "onyx-database.json"),
+            "base_url": f"http://127.0.0.1:{port}",
+        },
+    }
+    command = Command()
+    out = io.StringIO()
+    codes: list[BaseException | None] = []
+
+    def serve() -> None:
+        try:
+            call_command(command, "--database", "devlocal", "--schema", str(SCHEMA), stdout=out)
+            codes.append(None)
+        except BaseException as exc:  # reported by the assertion below
+            codes.append(exc)
+
+    runner = threading.Thread(target=serve, daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 60
+    while "press Ctrl+C" not in out.getvalue():
+        assert runner.is_alive() or "press Ctrl+C" in out.getvalue(), codes
+        assert time.monotonic() < deadline, out.getvalue()
+        time.sleep(0.02)
+    try:
+        assert f"Onyx Local listening on http://127.0.0.1:{port}" in out.getvalue()
+        # the alias's settings reach it as they are: credentials from the file it wrote
+        with onyx_database.init(config=connections.config("devlocal")) as db:
+            names = {entity["name"] for entity in db.get_schema()["entities"]}
+        assert "UserProfile" in names
+    finally:
+        command.stop.set()
+        runner.join(30)
+    assert codes == [None]
+    assert out.getvalue().rstrip().endswith("Onyx Local stopped")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -76,3 +78,88 @@ def test_app_settings_win_over_the_environment_in_commands(
     result = app.test_cli_runner().invoke(args=["onyx", "schema", "get", "--print"])
     assert result.exit_code == 0, result.output
     assert "User" in {entity["name"] for entity in json.loads(result.stdout)["entities"]}
+
+
+def test_export_and_import_use_the_app_config(
+    app_and_onyx: tuple[Flask, Onyx], server: object, user: Callable[..., dict[str, Any]]
+) -> None:
+    app, onyx = app_and_onyx
+    db = onyx.get_client(app)
+    db.save("User", [user(n) for n in range(1, 6)])
+    runner = app.test_cli_runner()
+    exported = runner.invoke(args=["onyx", "export", "User", "--out", "users.csv"])
+    assert exported.exit_code == 0, exported.output
+    assert "Exported 5 records of User to users.csv (csv)." in exported.output
+    db.from_table("User").delete()
+    imported = runner.invoke(args=["onyx", "import", "User", "users.csv", "--batch-size", "2"])
+    assert imported.exit_code == 0, imported.output
+    assert "5 written, 0 failed, 0 skipped" in imported.output
+    assert sorted(r["id"] for r in db.from_table("User").list()) == [
+        f"u{n:03d}" for n in range(1, 6)
+    ]
+
+
+def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: Path) -> None:
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import SCHEMA
+
+    import onyx_database
+    from onyx_database.local import LocalServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(SCHEMA, project / "onyx.schema.json")
+    (project / "app.py").write_text(
+        "from flask import Flask\n"
+        "from onyx_flask import Onyx\n"
+        "app = Flask(__name__)\n"
+        'app.config["ONYX"] = {"config_path": "data/onyx-database.json",\n'
+        f'                      "base_url": "http://127.0.0.1:{port}"}}\n'
+        "Onyx(app)\n",
+        encoding="utf-8",
+    )
+    # The app resolves its settings when it loads: the credentials file must exist, as after
+    # a first start of Onyx Local in that directory.
+    LocalServer(project / "data").start().stop()
+    flask = Path(sys.executable).with_name("flask")
+    process = subprocess.Popen(
+        [str(flask), "--app", "app", "onyx", "local"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "press Ctrl+C to stop":
+            line = process.stdout.readline()
+            assert line, (lines, process.stderr.read() if process.stderr else "")
+            lines.append(line.rstrip("\n"))
+        assert f"Onyx Local listening on http://127.0.0.1:{port}" in lines
+        assert "schema: onyx.schema.json" in lines
+        with onyx_database.init(
+            config_path=str(project / "data" / "onyx-database.json"),
+            base_url=f"http://127.0.0.1:{port}",
+        ) as db:
+            assert "UserProfile" in {e["name"] for e in db.get_schema()["entities"]}
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert out.rstrip().endswith("Onyx Local stopped")

@@ -13,12 +13,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onyx_database.cli import local_defaults, serve_local
 
-from ..._connections import DEFAULT_ALIAS
-from .._onyx_py import alias_config, run_verb
+from ..._connections import DEFAULT_ALIAS, connections
+from .._onyx_py import run_verb
 
 
 class Command(BaseCommand):
@@ -42,11 +43,17 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, help="port (default: the alias's base_url, 8787)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        alias: str = options["database"]
         try:
-            config = alias_config(options["database"])
-        except CommandError:
-            config = None  # not configured yet: Onyx Local writes the credentials
-        host, port, data = local_defaults(config)
+            settings = connections.settings(alias)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        # The alias's own options, not its resolved config: on the first start the credentials
+        # file it names does not exist yet (Onyx Local writes it).
+        host, port, data = local_defaults(
+            settings.get("base_url") or settings.get("baseUrl"),
+            settings.get("config_path") or settings.get("configPath"),
+        )
         run_verb(
             "onyx_local",
             self.stdout,

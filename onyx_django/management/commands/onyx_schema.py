@@ -9,16 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onyx_database import ResolvedConfig
-from onyx_database.cli import (
-    Output,
-    schema_diff,
-    schema_get,
-    schema_history,
-    schema_info,
-    schema_publish,
-    schema_validate,
-)
+from onyx_database import ResolvedConfig, cli
+from onyx_database.cli import Output
 
 from ..._connections import DEFAULT_ALIAS
 from .._onyx_py import alias_config, run_verb
@@ -38,13 +30,13 @@ DEFAULT_FILE = "onyx.schema.json"
 def _verb(command: str, options: dict[str, Any], config: ResolvedConfig, out: Output) -> int:
     file: str = options["file"] or DEFAULT_FILE
     if command == "get":
-        return schema_get(config, out, file=options["file"], print_only=options["print"])
+        return cli.schema_get(config, out, file=options["file"], print_only=options["print"])
     if command == "publish":
-        return schema_publish(config, out, file=file, validate=not options["no_validate"])
+        return cli.schema_publish(config, out, file=file, validate=not options["no_validate"])
     if command == "validate":
-        return schema_validate(config, out, file=file)
+        return cli.schema_validate(config, out, file=file)
     if command == "diff":
-        return schema_diff(
+        return cli.schema_diff(
             config,
             out,
             file=file,
@@ -52,8 +44,8 @@ def _verb(command: str, options: dict[str, Any], config: ResolvedConfig, out: Ou
             exit_code=options["exit_code"],
         )
     if command == "info":
-        return schema_info(config, out, verify=not options["no_verify"])
-    return schema_history(config, out)
+        return cli.schema_info(config, out, verify=not options["no_verify"])
+    return cli.schema_history(config, out)
 
 
 class Command(BaseCommand):
