@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from ._async_transport import AsyncStreamConnection, AsyncTransport
 from ._config import ResolvedConfig
 from ._errors import OnyxDecodeError, OnyxUsageError
 from ._flows import Emit
@@ -38,13 +39,8 @@ from ._stream_protocol import (
     stream_debug_enabled,
     stream_flow,
 )
-from ._transport import (
-    AsyncStreamConnection,
-    AsyncTransport,
-    CallOptions,
-    StreamConnection,
-    SyncTransport,
-)
+from ._sync_transport import StreamConnection, SyncTransport
+from ._transport import CallOptions
 
 __all__ = [
     "AsyncEventStream",
