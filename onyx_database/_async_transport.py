@@ -85,13 +85,7 @@ class AsyncTransport(_TransportCore):
         self.before_send(prepared)
         started = time.perf_counter()
         try:
-            response = await self.client.request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
+            response = await self.client.send(prepared.build(self.client, timeout))
         except _HTTPX_ERRORS as exc:
             if _recording.listening():
                 self.record(prepared, started, None)
@@ -122,14 +116,7 @@ class AsyncTransport(_TransportCore):
         self.before_send(prepared)
         started = time.perf_counter()
         try:
-            sent = self.client.build_request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-            response = await self.client.send(sent, stream=True)
+            response = await self.client.send(prepared.build(self.client, timeout), stream=True)
         except _HTTPX_ERRORS as exc:
             error: OnyxConnectionError | None = self.map_error(prepared, exc)
         else:

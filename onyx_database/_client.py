@@ -36,7 +36,7 @@ from ._data_apis import Document
 from ._errors import OnyxClientError, OnyxNotFoundError
 from ._flows import Flow, drive, pages_flow
 from ._query import BaseQueryBuilder, Page
-from ._request import RawResponse, Request, parse_page
+from ._request import RawResponse, Request, insert_request, parse_page, save_request
 from ._schema_diff import SchemaDiff
 from ._stream import DEFAULT_IDLE_TIMEOUT, EventIterator, StreamHandle, StreamSetup
 from ._stream_protocol import ReconnectPolicy
@@ -159,18 +159,8 @@ class QueryBuilder(BaseQueryBuilder[T]):
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
         return db._transport.track(StreamHandle(setup, db._transport, db._call))
 
-    def stream_callbacks(
-        self,
-        include_query_results: bool = False,
-        keep_alive: bool = True,
-        *,
-        reconnect: ReconnectPolicy | None = None,
-        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
-    ) -> StreamHandle:
-        """The same as :meth:`stream` (kept for code written before the names were aligned)."""
-        return self.stream(
-            include_query_results, keep_alive, reconnect=reconnect, idle_timeout=idle_timeout
-        )
+    stream_callbacks = stream
+    """The same as :meth:`stream` (kept for code written before the names were aligned)."""
 
     def events(
         self,
@@ -283,7 +273,9 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         ``relationships`` are cascade specs (strings or ``cascade_builder()`` results).
         ``db.save("User", {"id": "u1", "email": "a@example.com"})``. Never retried.
         """
-        return as_model(table, self._send(self._save_request(table, entity, relationships)))
+        return as_model(
+            table, self._send(self._write_request(save_request, table, entity, relationships))
+        )
 
     def batch_save(
         self,
@@ -317,7 +309,10 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
 
         ``db.insert("User", [{"id": "u1"}, {"id": "u2"}])``
         """
-        return as_model(table, self._send(self._insert_request(table, entity, relationships)))
+        return as_model(
+            table,
+            self._send(self._write_request(insert_request, table, entity, relationships)),
+        )
 
     def create(self, table: str | type[Any], entity: Any) -> Any:
         """Atomically create exactly one record; :class:`OnyxConflictError` if the id exists.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -212,25 +212,16 @@ class DatabaseCore(Generic[TransportT]):
             return [to_wire(item, f"entities[{index}]") for index, item in enumerate(entity)]
         return to_wire(entity, "entity")
 
-    def _save_request(
-        self, table: str | type[Any], entity: Any, relationships: Relationships
+    def _write_request(
+        self,
+        make: Callable[..., Request],
+        table: str | type[Any],
+        entity: Any,
+        relationships: Relationships,
     ) -> Request:
-        return save_request(
-            self.database_id,
-            table_name(table),
-            self._entity_body(entity),
-            _relationships(relationships),
-        )
-
-    def _insert_request(
-        self, table: str | type[Any], entity: Any, relationships: Relationships
-    ) -> Request:
-        return insert_request(
-            self.database_id,
-            table_name(table),
-            self._entity_body(entity),
-            _relationships(relationships),
-        )
+        """``make`` (``save_request`` or ``insert_request``) for one entity or a list."""
+        body = self._entity_body(entity)
+        return make(self.database_id, table_name(table), body, _relationships(relationships))
 
     def _create_request(self, table: str | type[Any], entity: Any) -> Request:
         if isinstance(entity, list | tuple | set | frozenset):

@@ -18,14 +18,16 @@ import random
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, aclosing, closing
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Generic, TypeVar
+
+import anyio
 
 from ._async_transport import AsyncStreamConnection, AsyncTransport
 from ._config import ResolvedConfig
 from ._errors import OnyxDecodeError, OnyxUsageError
-from ._flows import Emit
+from ._flows import adrive, drive
 from ._query import BaseQueryBuilder, QuerySpec, decode_records
 from ._request import Request
 from ._stream_protocol import (
@@ -40,7 +42,7 @@ from ._stream_protocol import (
     stream_flow,
 )
 from ._sync_transport import StreamConnection, SyncTransport
-from ._transport import CallOptions
+from ._transport import CallOptions, _TransportCore
 
 __all__ = [
     "AsyncEventStream",
@@ -126,8 +128,16 @@ class StreamSetup:
     def log(self, message: str, *args: Any) -> None:
         logger.log(logging.INFO if self.debug else logging.DEBUG, message, *args)
 
+    def log_step(self, step: Connect | Wait, transport: _TransportCore) -> None:
+        if isinstance(step, Connect):
+            self.log("onyx stream connect #%d %s", step.attempt, self.request.path[-1])
+        else:
+            reason = transport.redactor.text(step.reason)
+            self.log("onyx stream reconnect in %.3f s after %s", step.seconds, reason)
+
     def typed(self, event: StreamEvent[Any]) -> StreamEvent[Any]:
         """The event with its entity as a model instance when the query is on a model class."""
+        self.log("onyx stream event %s", event.action)
         if not isinstance(event.entity, dict) or (
             self.spec.model is None and not self.spec.resolver_models
         ):
@@ -163,64 +173,66 @@ class _Control:
             connection.abort()
 
 
+class _Cancelled(BaseException):
+    """The consumer cancelled a sync stream: unwinds the driver without reaching the flow."""
+
+
+class _SyncLink:
+    """Performs the effects of a sync stream's flow on one connection at a time."""
+
+    def __init__(
+        self, setup: StreamSetup, transport: SyncTransport, options: CallOptions, control: _Control
+    ) -> None:
+        self.setup, self.transport, self.options, self.control = setup, transport, options, control
+        self.connection: StreamConnection | None = None
+
+    def drop(self) -> None:
+        if self.connection is not None:
+            self.control.attach(None)
+            self.connection.close()
+            self.connection = None
+
+    def perform(self, step: Any) -> Any:
+        if self.control.cancelled.is_set():
+            raise _Cancelled
+        try:
+            if isinstance(step, Read):
+                assert self.connection is not None
+                return self.connection.read()
+            self.drop()
+            self.setup.log_step(step, self.transport)
+            if isinstance(step, Connect):
+                self.connection = self.transport.open_stream(
+                    self.setup.request, self.options, read_timeout=self.setup.idle_timeout
+                )
+                self.control.attach(self.connection)
+                return self.connection.content_type
+            if self.control.cancelled.wait(step.seconds):
+                raise _Cancelled
+            return None
+        except Exception:
+            if self.control.cancelled.is_set():
+                raise _Cancelled from None
+            raise
+
+
 def _sync_events(
     setup: StreamSetup, transport: SyncTransport, options: CallOptions, control: _Control
 ) -> Generator[StreamEvent[Any], None, None]:
-    flow = setup.flow()
-    connection: StreamConnection | None = None
-    reply: Any = None
-    error: Exception | None = None
-
-    def drop() -> None:
-        nonlocal connection
-        if connection is not None:
-            control.attach(None)
-            connection.close()
-            connection = None
-
+    link = _SyncLink(setup, transport, options, control)
     try:
-        while not control.cancelled.is_set():
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
-            if isinstance(step, Emit):
-                event = setup.typed(step.value)
-                setup.log("onyx stream event %s", event.action)
-                yield event
-                continue
-            try:
-                if isinstance(step, Read):
-                    assert connection is not None
-                    reply = connection.read()
-                elif isinstance(step, Connect):
-                    drop()
-                    setup.log("onyx stream connect #%d %s", step.attempt, setup.request.path[-1])
-                    connection = transport.open_stream(
-                        setup.request, options, read_timeout=setup.idle_timeout
-                    )
-                    control.attach(connection)
-                    reply = connection.content_type
-                elif isinstance(step, Wait):
-                    drop()
-                    setup.log(
-                        "onyx stream reconnect in %.3f s after %s",
-                        step.seconds,
-                        transport.redactor.text(step.reason),
-                    )
-                    if control.cancelled.wait(step.seconds):
-                        return
-            except Exception as exc:
+        with closing(drive(setup.flow(), link.perform)) as values:
+            for value in values:
                 if control.cancelled.is_set():
                     return
-                error = exc
+                yield setup.typed(value)
+    except _Cancelled:
+        return
     finally:
-        flow.close()
-        drop()
+        link.drop()
 
 
-class EventIterator(Generic[T]):
+class EventIterator(AbstractContextManager["EventIterator[T]", None], Generic[T]):
     """``for event in query.events():`` — typed :class:`StreamEvent` objects, reconnecting by the
     policy; a terminal error (401, 404, a bad query) is raised from the loop.
 
@@ -247,15 +259,7 @@ class EventIterator(Generic[T]):
         """Stop from any thread: the pending read is unblocked at once and the loop ends."""
         self._control.cancel()
 
-    def __enter__(self) -> EventIterator[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __del__(self) -> None:
@@ -275,7 +279,7 @@ def _report(listeners: StreamListeners, error: BaseException) -> None:
         logger.exception("the on_error callback of an onyx stream raised")
 
 
-class StreamHandle:
+class StreamHandle(AbstractContextManager["StreamHandle", None]):
     """A running callback stream (sync): a background thread reading the connection and calling
     the builder's ``on_item_*`` callbacks in order.
 
@@ -332,15 +336,7 @@ class StreamHandle:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def __enter__(self) -> StreamHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.cancel()
         self.join(5)
 
@@ -352,60 +348,47 @@ class StreamHandle:
 # -- async -----------------------------------------------------------------------------------------
 
 
+class _AsyncLink:
+    """Performs the effects of an async stream's flow on one connection at a time."""
+
+    def __init__(self, setup: StreamSetup, transport: AsyncTransport, options: CallOptions) -> None:
+        self.setup, self.transport, self.options = setup, transport, options
+        self.connection: AsyncStreamConnection | None = None
+
+    async def drop(self) -> None:
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            with anyio.CancelScope(shield=True):
+                await connection.aclose()
+
+    async def perform(self, step: Any) -> Any:
+        if isinstance(step, Read):
+            assert self.connection is not None
+            return await self.connection.read()
+        await self.drop()
+        self.setup.log_step(step, self.transport)
+        if isinstance(step, Connect):
+            self.connection = await self.transport.open_stream(
+                self.setup.request, self.options, read_timeout=self.setup.idle_timeout
+            )
+            return self.connection.content_type
+        await anyio.sleep(step.seconds)
+        return None
+
+
 async def _async_events(
     setup: StreamSetup, transport: AsyncTransport, options: CallOptions
 ) -> AsyncGenerator[StreamEvent[Any], None]:
-    flow = setup.flow()
-    connection: AsyncStreamConnection | None = None
-    reply: Any = None
-    error: Exception | None = None
-
-    async def drop() -> None:
-        nonlocal connection
-        if connection is not None:
-            closing, connection = connection, None
-            await closing.aclose()
-
+    link = _AsyncLink(setup, transport, options)
     try:
-        while True:
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
-            if isinstance(step, Emit):
-                event = setup.typed(step.value)
-                setup.log("onyx stream event %s", event.action)
-                yield event
-                continue
-            try:
-                if isinstance(step, Read):
-                    assert connection is not None
-                    reply = await connection.read()
-                elif isinstance(step, Connect):
-                    await drop()
-                    setup.log("onyx stream connect #%d %s", step.attempt, setup.request.path[-1])
-                    connection = await transport.open_stream(
-                        setup.request, options, read_timeout=setup.idle_timeout
-                    )
-                    reply = connection.content_type
-                elif isinstance(step, Wait):
-                    await drop()
-                    setup.log(
-                        "onyx stream reconnect in %.3f s after %s",
-                        step.seconds,
-                        transport.redactor.text(step.reason),
-                    )
-                    await asyncio.sleep(step.seconds)
-            except Exception as exc:
-                error = exc
+        async with aclosing(adrive(setup.flow(), link.perform)) as values:
+            async for value in values:
+                yield setup.typed(value)
     finally:
-        flow.close()
-        if connection is not None:
-            await asyncio.shield(connection.aclose())
+        await link.drop()
 
 
-class AsyncEventStream(Generic[T]):
+class AsyncEventStream(AbstractAsyncContextManager["AsyncEventStream[T]", None], Generic[T]):
     """``async with query.stream() as events: async for event in events:`` — typed events,
     reconnecting by the policy; terminal errors are raised from the loop. Leaving the block (or
     ``await events.aclose()``) closes the connection."""
@@ -422,19 +405,11 @@ class AsyncEventStream(Generic[T]):
     async def aclose(self) -> None:
         await self._events.aclose()
 
-    async def __aenter__(self) -> AsyncEventStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 
-class AsyncStreamHandle:
+class AsyncStreamHandle(AbstractAsyncContextManager["AsyncStreamHandle", None]):
     """A running callback stream on the event loop (a task; callbacks may be ``async def``).
 
     ``cancel()`` stops it at once; ``await handle.join()`` waits for the end; ``error`` holds
@@ -480,15 +455,7 @@ class AsyncStreamHandle:
         done, _ = await asyncio.wait({self._task}, timeout=timeout)
         return bool(done)
 
-    async def __aenter__(self) -> AsyncStreamHandle:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.cancel()
         await self.join(5)
 

@@ -83,13 +83,7 @@ class SyncTransport(_TransportCore):
         self.before_send(prepared)
         started = time.perf_counter()
         try:
-            response = self.client.request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
+            response = self.client.send(prepared.build(self.client, timeout))
         except _HTTPX_ERRORS as exc:
             if _recording.listening():
                 self.record(prepared, started, None)
@@ -118,14 +112,7 @@ class SyncTransport(_TransportCore):
         self.before_send(prepared)
         started = time.perf_counter()
         try:
-            sent = self.client.build_request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-            response = self.client.send(sent, stream=True)
+            response = self.client.send(prepared.build(self.client, timeout), stream=True)
         except _HTTPX_ERRORS as exc:
             error: OnyxConnectionError | None = self.map_error(prepared, exc)
         else:

@@ -112,6 +112,16 @@ class _Prepared:
     content: bytes | None = field(repr=False)
     timeout: Any = None
 
+    def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
+        """The httpx request to send (``client.send``) with this attempt's ``timeout``."""
+        return client.build_request(
+            self.request.method,
+            self.url,
+            headers=self.headers,
+            content=self.content,
+            timeout=timeout,
+        )
+
 
 _S = TypeVar("_S")
 
