@@ -38,6 +38,18 @@ PUBLIC = {
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
     # adapters' query layers: option names, query specs (flow drivers: onyx_database.flows)
     "CONFIG_OPTIONS", "QuerySpec",
+    # drop-in for the official SDK: its async facade, records, exported types and limits
+    "OnyxAsyncFacade", "onyx_async", "Record", "SearchMatch", "SearchMode", "SearchOptions",
+    "WireFormat", "QueryCriteriaOperator", "FullTextQuery", "Int64WireInput",
+    "SchemaAttribute", "SchemaEntity", "SchemaEntityType", "SchemaIdentifier", "SchemaIndex",
+    "SchemaInput", "SchemaResolver", "SchemaSearchSupport", "SchemaTableDiff", "SchemaTrigger",
+    "SchemaUpsertRequest", "SemanticVectorSignature", "SemanticVectorSignatureInput",
+    "VectorSearchQuery", "VectorSearchQueryInput", "HnswSearchQuery", "HnswSearchQueryInput",
+    "ApproximateIndexCandidateQuery", "ApproximateSearchOptions",
+    "DEFAULT_APPROXIMATE_INDEX_CANDIDATES", "DEFAULT_HNSW_CANDIDATES", "DEFAULT_HNSW_EF_SEARCH",
+    "HNSW_QUERY_FORMAT_VERSION", "MAX_APPROXIMATE_INDEX_CANDIDATES",
+    "MAX_APPROXIMATE_INDEX_ROUTE_VALUES", "MAX_HNSW_CANDIDATES", "MAX_HNSW_EF_SEARCH",
+    "MAX_HNSW_VECTOR_DIMENSION", "MAX_VECTOR_SEARCH_CANDIDATES",
 }  # fmt: skip
 
 
