@@ -27,11 +27,15 @@ from __future__ import annotations
 from ._ai_client import ChatStream, OnyxAI
 from ._async_ai_client import AsyncChatStream, AsyncOnyxAI
 from ._async_client import AsyncCascadeWriter, AsyncOnyxDatabase, AsyncQueryBuilder
+from ._async_facade import OnyxAsyncFacade, onyx_async
 from ._bridge import ChangeBridge
 from ._cascade import CascadeRelationshipBuilder
 from ._client import CascadeWriter, OnyxDatabase, QueryBuilder
 from ._conditions import (
     Condition,
+    SearchMatch,
+    SearchMode,
+    SearchOptions,
     Sort,
     asc,
     between,
@@ -82,6 +86,8 @@ from ._errors import (
 )
 from ._facade import OnyxFacade, init, init_async, onyx
 from ._listen_loop import OnyxListenError, event_line, listen_loop
+from ._models import Record
+from ._options import ClientOptions
 from ._query import Page, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
@@ -119,13 +125,60 @@ from ._stream_protocol import (
     ReconnectPolicy,
     StreamEvent,
 )
+from ._types import (
+    DEFAULT_APPROXIMATE_INDEX_CANDIDATES,
+    DEFAULT_HNSW_CANDIDATES,
+    DEFAULT_HNSW_EF_SEARCH,
+    HNSW_QUERY_FORMAT_VERSION,
+    MAX_APPROXIMATE_INDEX_CANDIDATES,
+    MAX_APPROXIMATE_INDEX_ROUTE_VALUES,
+    MAX_HNSW_CANDIDATES,
+    MAX_HNSW_EF_SEARCH,
+    MAX_HNSW_VECTOR_DIMENSION,
+    MAX_VECTOR_SEARCH_CANDIDATES,
+    ApproximateIndexCandidateQuery,
+    ApproximateSearchOptions,
+    FullTextQuery,
+    HnswSearchQuery,
+    HnswSearchQueryInput,
+    Int64WireInput,
+    QueryCriteriaOperator,
+    SchemaAttribute,
+    SchemaEntity,
+    SchemaEntityType,
+    SchemaIdentifier,
+    SchemaIndex,
+    SchemaInput,
+    SchemaResolver,
+    SchemaSearchSupport,
+    SchemaTableDiff,
+    SchemaTrigger,
+    SchemaUpsertRequest,
+    SemanticVectorSignature,
+    SemanticVectorSignatureInput,
+    VectorSearchQuery,
+    VectorSearchQueryInput,
+    WireFormat,
+)
 from ._version import __version__
 from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
     "CONFIG_OPTIONS",
+    "DEFAULT_APPROXIMATE_INDEX_CANDIDATES",
+    "DEFAULT_HNSW_CANDIDATES",
+    "DEFAULT_HNSW_EF_SEARCH",
     "FLAT_SETTINGS",
+    "HNSW_QUERY_FORMAT_VERSION",
+    "MAX_APPROXIMATE_INDEX_CANDIDATES",
+    "MAX_APPROXIMATE_INDEX_ROUTE_VALUES",
+    "MAX_HNSW_CANDIDATES",
+    "MAX_HNSW_EF_SEARCH",
+    "MAX_HNSW_VECTOR_DIMENSION",
+    "MAX_VECTOR_SEARCH_CANDIDATES",
+    "ApproximateIndexCandidateQuery",
+    "ApproximateSearchOptions",
     "AsyncCascadeWriter",
     "AsyncChatStream",
     "AsyncEventStream",
@@ -137,10 +190,16 @@ __all__ = [
     "CascadeWriter",
     "ChangeBridge",
     "ChatStream",
+    "ClientOptions",
     "Condition",
     "Document",
     "EventIterator",
+    "FullTextQuery",
+    "HnswSearchQuery",
+    "HnswSearchQueryInput",
+    "Int64WireInput",
     "OnyxAI",
+    "OnyxAsyncFacade",
     "OnyxBatchError",
     "OnyxClientError",
     "OnyxConfigError",
@@ -164,15 +223,36 @@ __all__ = [
     "OnyxUsageError",
     "Page",
     "QueryBuilder",
+    "QueryCriteriaOperator",
     "QuerySpec",
     "ReconnectPolicy",
+    "Record",
     "RecordedRequest",
     "RequestRecorder",
     "ResolvedConfig",
+    "SchemaAttribute",
     "SchemaDiff",
+    "SchemaEntity",
+    "SchemaEntityType",
+    "SchemaIdentifier",
+    "SchemaIndex",
+    "SchemaInput",
+    "SchemaResolver",
+    "SchemaSearchSupport",
+    "SchemaTableDiff",
+    "SchemaTrigger",
+    "SchemaUpsertRequest",
+    "SearchMatch",
+    "SearchMode",
+    "SearchOptions",
+    "SemanticVectorSignature",
+    "SemanticVectorSignatureInput",
     "Sort",
     "StreamEvent",
     "StreamHandle",
+    "VectorSearchQuery",
+    "VectorSearchQueryInput",
+    "WireFormat",
     "WriteEvent",
     "__version__",
     "add_request_listener",
@@ -217,6 +297,7 @@ __all__ = [
     "not_starts_with",
     "not_within",
     "onyx",
+    "onyx_async",
     "percentile",
     "read_window",
     "record_requests",

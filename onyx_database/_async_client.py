@@ -267,6 +267,42 @@ class AsyncOnyxDatabase(
 
     # -- records -------------------------------------------------------------------------------
 
+    @overload
+    async def save(
+        self,
+        table: type[M],
+        entity: Sequence[M | Mapping[str, Any]],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    async def save(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
+    async def save(
+        self,
+        table: str | type[Any],
+        entity: Sequence[Any],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    async def save(
+        self,
+        table: str | type[Any],
+        entity: Any,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
+
     async def save(
         self,
         table: str | type[Any],
@@ -305,6 +341,42 @@ class AsyncOnyxDatabase(
                 total += size
         return total
 
+    @overload
+    async def insert(
+        self,
+        table: type[M],
+        entity: Sequence[M | Mapping[str, Any]],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    async def insert(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
+    async def insert(
+        self,
+        table: str | type[Any],
+        entity: Sequence[Any],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    async def insert(
+        self,
+        table: str | type[Any],
+        entity: Any,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
+
     async def insert(
         self,
         table: str | type[Any],
@@ -320,6 +392,20 @@ class AsyncOnyxDatabase(
             table,
             await self._send(self._write_request(insert_request, table, entity, relationships)),
         )
+
+    @overload
+    async def create(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+    ) -> M: ...
+
+    @overload
+    async def create(
+        self,
+        table: str | type[Any],
+        entity: Any,
+    ) -> Record: ...
 
     async def create(self, table: str | type[Any], entity: Any) -> Any:
         """Atomically create exactly one record; :class:`OnyxConflictError` if the id exists.

@@ -260,6 +260,42 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
 
     # -- records -------------------------------------------------------------------------------
 
+    @overload
+    def save(
+        self,
+        table: type[M],
+        entity: Sequence[M | Mapping[str, Any]],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    def save(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
+    def save(
+        self,
+        table: str | type[Any],
+        entity: Sequence[Any],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    def save(
+        self,
+        table: str | type[Any],
+        entity: Any,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
+
     def save(
         self,
         table: str | type[Any],
@@ -298,6 +334,42 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
                 total += size
         return total
 
+    @overload
+    def insert(
+        self,
+        table: type[M],
+        entity: Sequence[M | Mapping[str, Any]],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    def insert(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
+    def insert(
+        self,
+        table: str | type[Any],
+        entity: Sequence[Any],
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    def insert(
+        self,
+        table: str | type[Any],
+        entity: Any,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
+
     def insert(
         self,
         table: str | type[Any],
@@ -313,6 +385,20 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
             table,
             self._send(self._write_request(insert_request, table, entity, relationships)),
         )
+
+    @overload
+    def create(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+    ) -> M: ...
+
+    @overload
+    def create(
+        self,
+        table: str | type[Any],
+        entity: Any,
+    ) -> Record: ...
 
     def create(self, table: str | type[Any], entity: Any) -> Any:
         """Atomically create exactly one record; :class:`OnyxConflictError` if the id exists.
