@@ -2,11 +2,13 @@
 
 - Sync: :class:`EventIterator` (``for event in query.events()``) and :class:`StreamHandle`
   (``query.on_item_added(fn).stream()``: a background thread running the callbacks).
-- Async: :class:`AsyncEventStream` (``async with query.stream() as events``) and
-  :class:`AsyncStreamHandle` (``await query.stream_callbacks()``: a task, no threads).
+- Async: :class:`AsyncEventStream` (``async with query.events() as events``) and
+  :class:`AsyncStreamHandle` (``await query.stream()``: an asyncio task, no threads).
 
-Both drivers perform the same effects (connect, read a chunk, wait) for the same pure flow, so
-the reconnect policy and the decoding exist once.
+The names mean the same in both clients: ``stream()`` runs the callbacks and returns a handle,
+``events()`` is an iterator. Both drivers run the same pure flow with the loop of
+:func:`~._flows.drive` / :func:`~._flows.adrive`, performing its effects (connect, read a chunk,
+wait), so the reconnect policy and the decoding exist once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ import random
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Iterator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, aclosing, closing
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    aclosing,
+    closing,
+    contextmanager,
+)
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -266,20 +274,58 @@ class EventIterator(AbstractContextManager["EventIterator[T]", None], Generic[T]
         self._control.cancel()
 
 
-def _report(listeners: StreamListeners, error: BaseException) -> None:
-    if listeners.on_error is None:
-        logger.error("onyx stream stopped: %s", error)
-        return
+class _Handle:
+    """What both callback-stream handles share: the setup, why the stream stopped, its report."""
+
+    _setup: StreamSetup
+    _error: BaseException | None = None
+
+    @property
+    def error(self) -> BaseException | None:
+        """The error that stopped the stream, if one did."""
+        return self._error
+
+    @property
+    def is_running(self) -> bool:
+        raise NotImplementedError
+
+    def _stopped(self, exc: Exception) -> Any:
+        """Record ``exc`` as what stopped the stream and call ``on_error`` with it (log it when
+        there is none); returns what ``on_error`` returned."""
+        self._error = exc
+        self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
+        if self._setup.listeners.on_error is None:
+            logger.error("onyx stream stopped: %s", exc)
+            return None
+        return self._setup.listeners.on_error(exc)
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running else "stopped"
+        return f"<{type(self).__name__} {self._setup.request.path[-1]} {state}>"
+
+
+@contextmanager
+def _on_error_guard() -> Iterator[None]:
+    """An ``on_error`` callback that raises is logged: it cannot stop what already stopped."""
     try:
-        result = listeners.on_error(error)
-        if inspect.iscoroutine(result):
-            result.close()
-            raise OnyxUsageError("on_error of a sync stream must not be async")
+        yield
     except Exception:
         logger.exception("the on_error callback of an onyx stream raised")
 
 
-class StreamHandle(AbstractContextManager["StreamHandle", None]):
+def _sync_result(result: object, message: str) -> None:
+    """A sync stream cannot run a coroutine a callback returned: close it and say so."""
+    if inspect.iscoroutine(result):
+        result.close()
+        raise OnyxUsageError(message)
+
+
+async def _awaited(result: object) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+class StreamHandle(_Handle, AbstractContextManager["StreamHandle", None]):
     """A running callback stream (sync): a background thread reading the connection and calling
     the builder's ``on_item_*`` callbacks in order.
 
@@ -293,33 +339,20 @@ class StreamHandle(AbstractContextManager["StreamHandle", None]):
         self._setup = setup
         self._control = _Control()
         self._events = _sync_events(setup, transport, options, self._control)
-        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="onyx-stream", daemon=True)
         self._thread.start()
 
     def _main(self) -> None:
-        listeners = self._setup.listeners
         try:
             for event in self._events:
-                for callback, args in listeners.calls(event):
-                    result = callback(*args)
-                    if inspect.iscoroutine(result):
-                        result.close()
-                        raise OnyxUsageError(
-                            "async callbacks need the async client (await query.stream_callbacks())"
-                        )
+                for callback, args in self._setup.listeners.calls(event):
+                    _sync_result(callback(*args), "async callbacks need the async client")
         except Exception as exc:
             if not self._control.cancelled.is_set():
-                self._error = exc
-                self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
-                _report(listeners, exc)
+                with _on_error_guard():
+                    _sync_result(self._stopped(exc), "on_error of a sync stream must not be async")
         finally:
             self._events.close()
-
-    @property
-    def error(self) -> BaseException | None:
-        """The error that stopped the stream, if one did."""
-        return self._error
 
     @property
     def is_running(self) -> bool:
@@ -339,10 +372,6 @@ class StreamHandle(AbstractContextManager["StreamHandle", None]):
     def __exit__(self, *exc_info: object) -> None:
         self.cancel()
         self.join(5)
-
-    def __repr__(self) -> str:
-        state = "running" if self.is_running else "stopped"
-        return f"<StreamHandle {self._setup.request.path[-1]} {state}>"
 
 
 # -- async -----------------------------------------------------------------------------------------
@@ -389,7 +418,7 @@ async def _async_events(
 
 
 class AsyncEventStream(AbstractAsyncContextManager["AsyncEventStream[T]", None], Generic[T]):
-    """``async with query.stream() as events: async for event in events:`` — typed events,
+    """``async with query.events() as events: async for event in events:`` — typed events,
     reconnecting by the policy; terminal errors are raised from the loop. Leaving the block (or
     ``await events.aclose()``) closes the connection."""
 
@@ -409,38 +438,29 @@ class AsyncEventStream(AbstractAsyncContextManager["AsyncEventStream[T]", None],
         await self.aclose()
 
 
-class AsyncStreamHandle(AbstractAsyncContextManager["AsyncStreamHandle", None]):
+class AsyncStreamHandle(_Handle, AbstractAsyncContextManager["AsyncStreamHandle", None]):
     """A running callback stream on the event loop (a task; callbacks may be ``async def``).
 
     ``cancel()`` stops it at once; ``await handle.join()`` waits for the end; ``error`` holds
     what stopped it. A callback that raises stops the stream (``on_error``, ``error``; no
-    reconnect). ``async with await query.stream_callbacks() as handle:`` cancels on exit.
+    reconnect). ``async with await query.stream() as handle:`` cancels on exit.
     """
 
     def __init__(self, setup: StreamSetup, transport: AsyncTransport, options: CallOptions) -> None:
         self._setup = setup
         self._events = _async_events(setup, transport, options)
-        self._error: BaseException | None = None
         self._task = asyncio.get_running_loop().create_task(self._main(), name="onyx-stream")
 
     async def _main(self) -> None:
-        listeners = self._setup.listeners
         try:
             async for event in self._events:
-                for callback, args in listeners.calls(event):
-                    result = callback(*args)
-                    if inspect.isawaitable(result):
-                        await result
+                for callback, args in self._setup.listeners.calls(event):
+                    await _awaited(callback(*args))
         except Exception as exc:
-            self._error = exc
-            self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
-            await _areport(listeners, exc)
+            with _on_error_guard():
+                await _awaited(self._stopped(exc))
         finally:
             await self._events.aclose()
-
-    @property
-    def error(self) -> BaseException | None:
-        return self._error
 
     @property
     def is_running(self) -> bool:
@@ -458,19 +478,3 @@ class AsyncStreamHandle(AbstractAsyncContextManager["AsyncStreamHandle", None]):
     async def __aexit__(self, *exc_info: object) -> None:
         self.cancel()
         await self.join(5)
-
-    def __repr__(self) -> str:
-        state = "running" if self.is_running else "stopped"
-        return f"<AsyncStreamHandle {self._setup.request.path[-1]} {state}>"
-
-
-async def _areport(listeners: StreamListeners, error: BaseException) -> None:
-    if listeners.on_error is None:
-        logger.error("onyx stream stopped: %s", error)
-        return
-    try:
-        result = listeners.on_error(error)
-        if inspect.isawaitable(result):
-            await result
-    except Exception:
-        logger.exception("the on_error callback of an onyx stream raised")
