@@ -31,6 +31,7 @@ __all__ = [
     "SubQuery",
     "asc",
     "between",
+    "condition_from_wire",
     "contains",
     "contains_ignore_case",
     "desc",
@@ -150,6 +151,26 @@ class Compound(Condition):
     def __invert__(self) -> Condition:
         flipped: Literal["AND", "OR"] = "OR" if self.operator == "AND" else "AND"
         return Compound(flipped, tuple(~condition for condition in self.conditions))
+
+
+def condition_from_wire(value: Any) -> Condition:
+    """The condition a serialized QueryCondition describes (the inverse of ``to_wire``).
+
+    >>> condition_from_wire(eq("a", 1).to_wire()) == eq("a", 1)
+    True
+    """
+    if isinstance(value, Condition):
+        return value
+    kind = value.get("conditionType") if isinstance(value, dict) else None
+    if kind == "SingleCondition" and isinstance(value.get("criteria"), dict):
+        criteria = value["criteria"]
+        return Criterion(_field(criteria.get("field")), str(criteria.get("operator")),
+                         criteria.get("value"))  # fmt: skip
+    if kind == "CompoundCondition" and value.get("operator") in ("AND", "OR"):
+        parts = tuple(condition_from_wire(item) for item in value.get("conditions") or ())
+        if parts:
+            return Compound(value["operator"], parts)
+    raise OnyxUsageError(f"not a serialized QueryCondition: {value!r}")
 
 
 def ensure_condition(value: object, where: str) -> Condition:

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from ._conditions import Condition, Sort, ensure_condition, search
+from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
 from ._errors import OnyxUsageError
 from ._models import Record, instantiate, is_model_class
 from ._request import (
@@ -44,6 +44,7 @@ __all__ = [
     "compile_update",
     "decode_records",
     "is_model_class",
+    "spec_from_select",
     "table_name",
     "table_spec",
     "validate_model",
@@ -121,6 +122,31 @@ def table_spec(table: str | type[Any] | None, models: Mapping[str, type[Any]]) -
     if models:
         return QuerySpec(table=name, model=models.get(name), attribute_records=True)
     return QuerySpec(table=name)
+
+
+def spec_from_select(table: str, select: Mapping[str, Any]) -> QuerySpec:
+    """The spec a SelectQuery body describes (the official SDK's ``db.stream(table, select)``).
+
+    >>> spec_from_select("User", {"fields": ["id"], "limit": 5}).fields
+    ('id',)
+    """
+    conditions = select.get("conditions")
+    sort = tuple(
+        item if isinstance(item, Sort) else Sort(str(item["field"]), item.get("order", "ASC"))
+        for item in select.get("sort") or ()
+    )
+    fields, group_by, resolvers = (select.get(key) for key in ("fields", "groupBy", "resolvers"))
+    return QuerySpec(
+        table=table,
+        fields=tuple(fields) if fields is not None else None,
+        conditions=condition_from_wire(conditions) if conditions is not None else None,
+        sort=sort,
+        limit=select.get("limit"),
+        distinct=bool(select.get("distinct")),
+        group_by=tuple(group_by) if group_by is not None else None,
+        partition=select.get("partition"),
+        resolvers=tuple(resolvers) if resolvers is not None else None,
+    )
 
 
 def effective_partition(spec: QuerySpec, default: str | None) -> str | None:

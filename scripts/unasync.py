@@ -56,6 +56,8 @@ NAMES = {
     "_async_client": "_client",
     "_async_ai_client": "_ai_client",
     "_async_transport": "_sync_transport",
+    "AsyncOfficialClient": "OfficialClient",
+    "_async_official": "_official",
 }
 
 # source -> (generated file, its module docstring, extra literal replacements after the rules)
@@ -79,6 +81,11 @@ TARGETS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
         "_ai_client.py",
         "``db.ai`` of the sync client: chat completions (plain or streamed), models and script\n"
         "approval.",
+        [],
+    ),
+    "_async_official.py": (
+        "_official.py",
+        "The official SDK's lower-level client methods on :class:`OnyxDatabase` (a mixin).",
         [],
     ),
     "_async_transport.py": (
