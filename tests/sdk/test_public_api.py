@@ -38,6 +38,8 @@ PUBLIC = {
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
     # adapters' query layers: option names, query specs (flow drivers: onyx_database.flows)
     "CONFIG_OPTIONS", "QuerySpec",
+    # the typed options of init() / init_async()
+    "ClientOptions",
     # drop-in for the official SDK: its async facade, records, exported types and limits
     "OnyxAsyncFacade", "onyx_async", "Record", "SearchMatch", "SearchMode", "SearchOptions",
     "WireFormat", "QueryCriteriaOperator", "FullTextQuery", "Int64WireInput",
@@ -96,6 +98,8 @@ MODULES = [
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
     "onyx_database.flows",
+    # the core
+    "onyx_database._options", "onyx_database._version",
     # drop-in for the official SDK
     "onyx_database._models", "onyx_database._types", "onyx_database._async_facade",
     "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
