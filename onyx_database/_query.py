@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
 from ._errors import OnyxUsageError
-from ._models import Record, instantiate, is_model_class
+from ._models import Record, instantiate, is_model_class, record_builder
 from ._request import (
     Request,
     count_request,
@@ -197,10 +197,9 @@ def _typed_resolvers(spec: QuerySpec, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _keep_resolvers(spec: QuerySpec, instance: Any, record: dict[str, Any]) -> Any:
+def _keep_resolvers(names: tuple[str, ...], instance: Any, record: dict[str, Any]) -> Any:
     # A model without the resolver's field (a pydantic model ignoring extras) still carries it.
-    for name in spec.resolvers or ():
-        name = name.split(".", 1)[0]
+    for name in names:
         if name in record and not hasattr(instance, name):
             with contextlib.suppress(AttributeError, TypeError):
                 object.__setattr__(instance, name, record[name])
@@ -214,18 +213,22 @@ def decode_records(spec: QuerySpec, records: list[Any]) -> list[Any]:
     """
     if spec.model is None and not spec.resolver_models and not spec.attribute_records:
         return records
-    as_models = spec.model is not None and spec.fields is None and spec.table != ALL_TABLES
+    build: Any = None
+    if spec.model is not None and spec.fields is None and spec.table != ALL_TABLES:
+        build = record_builder(spec.model, f"a {spec.table} record")
+    elif spec.attribute_records:
+        build = Record
+    keep = tuple(name.split(".", 1)[0] for name in spec.resolvers or ()) if build else ()
+    if keep and build is Record:
+        keep = ()
     out: list[Any] = []
     for record in records:
         if isinstance(record, dict):
-            record = _typed_resolvers(spec, record)
-            if as_models:
-                model = spec.model
-                record = _keep_resolvers(
-                    spec, validate_model(model, record, f"a {spec.table} record"), record
-                )
-            elif spec.attribute_records:
-                record = Record(record)
+            if spec.resolver_models:
+                record = _typed_resolvers(spec, record)
+            if build is not None:
+                built = build(record)
+                record = _keep_resolvers(keep, built, record) if keep else built
         out.append(record)
     return out
 
