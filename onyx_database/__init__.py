@@ -88,7 +88,7 @@ from ._facade import OnyxFacade, init, init_async, onyx
 from ._listen_loop import OnyxListenError, event_line, listen_loop
 from ._models import Record
 from ._options import ClientOptions
-from ._query import Page, QuerySpec, table_name
+from ._query import Page, QueryResults, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
 from ._selections import (
@@ -224,6 +224,7 @@ __all__ = [
     "Page",
     "QueryBuilder",
     "QueryCriteriaOperator",
+    "QueryResults",
     "QuerySpec",
     "ReconnectPolicy",
     "Record",

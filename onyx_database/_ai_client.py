@@ -6,7 +6,7 @@ Generated from ``_async_ai_client.py`` by ``scripts/unasync.py``: edit that file
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -19,11 +19,12 @@ from ._ai import (
     parse_sse_line,
     script_approval_request,
 )
+from ._ai_request import split_chat_request
 
 if TYPE_CHECKING:
     from ._client import OnyxDatabase
 
-__all__ = ["ChatStream", "Messages", "OnyxAI"]
+__all__ = ["ChatClient", "ChatStream", "Messages", "OnyxAI"]
 
 Chunk = dict[str, Any]
 
@@ -84,33 +85,48 @@ class OnyxAI:
     @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[False] = False,
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
     ) -> Chunk: ...
 
     @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[True],
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
     ) -> ChatStream: ...
 
+    @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: bool = False,
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
+    ) -> Chunk | ChatStream: ...
+
+    def chat(
+        self,
+        content_or_request: Messages | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        stream: bool = False,
+        database_id: str | None = None,
+        **kwargs: Any,
     ) -> Chunk | ChatStream:
         """A chat completion (the OpenAI-style dict), or with ``stream=True`` a
         :class:`ChatStream` of chunk dicts. ``model`` defaults to the configured
@@ -118,20 +134,40 @@ class OnyxAI:
         the request body. Never retried.
 
         ``db.ai.chat([{"role": "user", "content": "Hi"}], temperature=0.2)["choices"]``
+
+        The official SDK's request dict works too (its ``stream`` key picks the return type):
+        ``db.ai.chat({"model": "onyx-chat", "messages": [...]})``.
         """
         db = self._db
+        body_options: dict[str, Any] = {}
+        if isinstance(content_or_request, Mapping):
+            messages, asked_model, asked_stream, asked_db, body_options = split_chat_request(
+                content_or_request, options
+            )
+            model = model if model is not None else asked_model
+            stream = stream or asked_stream
+            database_id = database_id if database_id is not None else asked_db
+        else:
+            messages = content_or_request
+            if options is not None:
+                body_options.update(options)
+        body_options.update(kwargs)
         request = chat_request(
             database_id if database_id is not None else db.database_id,
-            messages_or_text,
+            messages,
             model=model if model is not None else db.config.default_model,
             stream=stream,
-            options=options,
+            options=body_options,
         )
         if stream:
             transport, call = db._transport, db._call
             return ChatStream(lambda: transport.open_lines(request, call))
         answer: Chunk = db._send(request)
         return answer
+
+    def chat_client(self) -> ChatClient:
+        """The official SDK's chat client: ``db.ai.chat_client().create(request)``."""
+        return ChatClient(self)
 
     def get_models(self) -> Chunk:
         """The models the AI service offers: ``{"object": "list", "data": [...]}``."""
@@ -150,3 +186,22 @@ class OnyxAI:
         """
         answer: Chunk = self._db._send(script_approval_request(script))
         return answer
+
+
+class ChatClient:
+    """``db.ai.chat_client()``: chat completions from the official SDK's request dict."""
+
+    __slots__ = ("_ai",)
+
+    def __init__(self, ai: OnyxAI) -> None:
+        self._ai = ai
+
+    def create(
+        self,
+        request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        database_id: str | None = None,
+    ) -> Chunk | ChatStream:
+        """The completion of ``request`` (``{"model", "messages", "stream"?, ...}``)."""
+        return self._ai.chat(request, options, database_id=database_id)

@@ -11,7 +11,7 @@ when the loop ends, breaks or raises (or on ``close()`` / leaving a ``with`` blo
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -24,11 +24,12 @@ from ._ai import (
     parse_sse_line,
     script_approval_request,
 )
+from ._ai_request import split_chat_request
 
 if TYPE_CHECKING:
     from ._async_client import AsyncOnyxDatabase
 
-__all__ = ["AsyncChatStream", "AsyncOnyxAI", "Messages"]
+__all__ = ["AsyncChatClient", "AsyncChatStream", "AsyncOnyxAI", "Messages"]
 
 Chunk = dict[str, Any]
 
@@ -91,33 +92,48 @@ class AsyncOnyxAI:
     @overload
     async def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[False] = False,
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
     ) -> Chunk: ...
 
     @overload
     async def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[True],
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
     ) -> AsyncChatStream: ...
 
+    @overload
     async def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: bool = False,
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
+    ) -> Chunk | AsyncChatStream: ...
+
+    async def chat(
+        self,
+        content_or_request: Messages | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        stream: bool = False,
+        database_id: str | None = None,
+        **kwargs: Any,
     ) -> Chunk | AsyncChatStream:
         """A chat completion (the OpenAI-style dict), or with ``stream=True`` a
         :class:`AsyncChatStream` of chunk dicts. ``model`` defaults to the configured
@@ -125,20 +141,40 @@ class AsyncOnyxAI:
         the request body. Never retried.
 
         ``(await db.ai.chat([{"role": "user", "content": "Hi"}], temperature=0.2))["choices"]``
+
+        The official SDK's request dict works too (its ``stream`` key picks the return type):
+        ``await db.ai.chat({"model": "onyx-chat", "messages": [...]})``.
         """
         db = self._db
+        body_options: dict[str, Any] = {}
+        if isinstance(content_or_request, Mapping):
+            messages, asked_model, asked_stream, asked_db, body_options = split_chat_request(
+                content_or_request, options
+            )
+            model = model if model is not None else asked_model
+            stream = stream or asked_stream
+            database_id = database_id if database_id is not None else asked_db
+        else:
+            messages = content_or_request
+            if options is not None:
+                body_options.update(options)
+        body_options.update(kwargs)
         request = chat_request(
             database_id if database_id is not None else db.database_id,
-            messages_or_text,
+            messages,
             model=model if model is not None else db.config.default_model,
             stream=stream,
-            options=options,
+            options=body_options,
         )
         if stream:
             transport, call = db._transport, db._call
             return AsyncChatStream(lambda: transport.open_lines(request, call))
         answer: Chunk = await db._send(request)
         return answer
+
+    def chat_client(self) -> AsyncChatClient:
+        """The official SDK's chat client: ``await db.ai.chat_client().create(request)``."""
+        return AsyncChatClient(self)
 
     async def get_models(self) -> Chunk:
         """The models the AI service offers: ``{"object": "list", "data": [...]}``."""
@@ -157,3 +193,22 @@ class AsyncOnyxAI:
         """
         answer: Chunk = await self._db._send(script_approval_request(script))
         return answer
+
+
+class AsyncChatClient:
+    """``db.ai.chat_client()``: chat completions from the official SDK's request dict."""
+
+    __slots__ = ("_ai",)
+
+    def __init__(self, ai: AsyncOnyxAI) -> None:
+        self._ai = ai
+
+    async def create(
+        self,
+        request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        database_id: str | None = None,
+    ) -> Chunk | AsyncChatStream:
+        """The completion of ``request`` (``{"model", "messages", "stream"?, ...}``)."""
+        return await self._ai.chat(request, options, database_id=database_id)

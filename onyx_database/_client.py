@@ -18,6 +18,7 @@ from . import _writes
 from ._ai import chat_content
 from ._ai_client import Messages, OnyxAI
 from ._cascade import CascadeRelationshipBuilder, cascade_specs
+from ._conditions import SearchMatch, SearchMode, SearchOptions
 from ._config import ResolvedConfig
 from ._core import (
     DEFAULT_BATCH_SIZE,
@@ -26,16 +27,17 @@ from ._core import (
     M,
     Record,
     Relationships,
-    as_model,
     count_of,
     field_of,
     is_record_miss,
+    relationships_of,
     validation_result,
 )
 from ._data_apis import Document
-from ._errors import OnyxClientError, OnyxNotFoundError
+from ._errors import OnyxClientError, OnyxNotFoundError, OnyxUsageError
 from ._flows import Flow, drive, pages_flow
-from ._query import BaseQueryBuilder, Page
+from ._official import OfficialClient
+from ._query import BaseQueryBuilder, Page, QueryResults
 from ._request import RawResponse, Request, insert_request, parse_page, save_request
 from ._schema_diff import SchemaDiff
 from ._stream import DEFAULT_IDLE_TIMEOUT, EventIterator, StreamHandle, StreamSetup
@@ -72,17 +74,39 @@ class QueryBuilder(BaseQueryBuilder[T]):
         the selection strings. ``.select("id", upper("name"), "roles.name")``"""
         return cast("QueryBuilder[Record]", self._select(fields))
 
-    def page(self, next_page: str | None = None) -> Page[T]:
-        """One page: the first, or the one ``next_page`` names. ``q.page(prev.next_page)``"""
-        flow = pages_flow(self._page_request, next_page)
+    def page(
+        self,
+        page_size: int | str | None = None,
+        next_page: str | None = None,
+        model: type[Any] | None = None,
+    ) -> Page[T]:
+        """One page: the first, or the one ``next_page`` names. ``q.page(prev.next_page)``
+
+        The official SDK's arguments work too: ``page(page_size=50, next_page=token,
+        model=User)``; a string first argument is the page token.
+        """
+        query, token = self._paged(page_size, next_page, model)
+        flow = pages_flow(query._page_request, token)
         with closing(self._database._iterate(flow)) as pages:
             for page in pages:
-                return Page(self._decode(page.records), page.next_page)
+                return Page(query._decode(page.records), page.next_page)
         raise AssertionError("pages_flow emitted nothing")  # pragma: no cover
 
-    def list(self) -> builtins.list[T]:
-        """Every matching record, across all pages. ``db.from_table("User").list()``"""
-        return builtins.list(self)
+    def list(
+        self,
+        page_size: int | None = None,
+        next_page: str | None = None,
+        model: type[Any] | None = None,
+    ) -> QueryResults[T]:
+        """Every matching record, across all pages. ``db.from_table("User").list()``
+
+        ``page_size`` sets the size of the pages fetched, ``next_page`` starts at a page token
+        and ``model`` overrides the record class (the official SDK's arguments).
+        """
+        query, token = self._paged(page_size, next_page, model)
+        if token is not None:
+            query = query.next_page(token)
+        return QueryResults(query)
 
     def __iter__(self) -> Iterator[T]:
         """Iterate lazily, fetching one page at a time (memory bounded by ``page_size``)."""
@@ -90,10 +114,12 @@ class QueryBuilder(BaseQueryBuilder[T]):
             for page in pages:
                 yield from self._decode(page.records)
 
-    def first_or_none(self) -> T | None:
-        """The first record (sends ``limit 1``), or ``None``. No ``where`` needed."""
-        body = self._database._send(self._first_request())
-        records = self._decode(parse_page(body).records)
+    def first_or_none(self, model: type[Any] | None = None) -> T | None:
+        """The first record (sends ``limit 1``), or ``None``. No ``where`` needed. ``model``
+        overrides the record class."""
+        query = self if model is None else self._paged(None, None, model)[0]
+        body = self._database._send(query._first_request())
+        records = query._decode(parse_page(body).records)
         return records[0] if records else None
 
     def count(self) -> int:
@@ -183,7 +209,11 @@ class QueryBuilder(BaseQueryBuilder[T]):
         return db._transport.track(EventIterator(setup, db._transport, db._call))
 
 
-class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxDatabase", None]):
+class OnyxDatabase(
+    OfficialClient,
+    DatabaseCore[SyncTransport],
+    AbstractContextManager["OnyxDatabase", None],
+):
     """An Onyx client over one pooled keep-alive HTTP connection pool.
 
     Create it with :func:`onyx_database.init`; close it with ``close()`` or a ``with``
@@ -250,13 +280,27 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         """
         return QueryBuilder[Record](self, self._query_spec(None)).select(*fields)
 
-    def search(self, text: str, min_score: float | None = None) -> QueryBuilder[Record]:
+    def search(
+        self,
+        query_text: str,
+        min_score: float | SearchOptions | None = None,
+        *,
+        mode: SearchMode | None = None,
+        match: SearchMatch | None = None,
+        max_candidates: int | None = None,
+    ) -> QueryBuilder[Record]:
         """Full-text search across every SEARCHABLE table (table ``ALL``).
 
         Records are ``{"id", "entityType", "entity"}`` dicts; no partition is sent unless you
         add ``in_partition``. ``db.search("ada lovelace", min_score=1.0).list()``
+
+        ``mode`` / ``match`` / ``max_candidates`` (or a ``SearchOptions`` dict) send the
+        official SDK's high-level ``SEARCH`` condition (see :func:`~onyx_database.search`).
         """
-        return QueryBuilder(self, self._search_spec(text, min_score))
+        spec = self._search_spec(
+            query_text, min_score, mode=mode, match=match, max_candidates=max_candidates
+        )
+        return QueryBuilder(self, spec)
 
     # -- records -------------------------------------------------------------------------------
 
@@ -264,7 +308,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def save(
         self,
         table: type[M],
-        entity: Sequence[M | Mapping[str, Any]],
+        entity_or_entities: Sequence[M | Mapping[str, Any]],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> builtins.list[M]: ...
@@ -273,7 +318,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def save(
         self,
         table: type[M],
-        entity: M | Mapping[str, Any],
+        entity_or_entities: M | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> M: ...
@@ -282,7 +328,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def save(
         self,
         table: str | type[Any],
-        entity: Sequence[Any],
+        entity_or_entities: Sequence[Any],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> builtins.list[Record]: ...
@@ -291,7 +338,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def save(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Record: ...
@@ -299,7 +347,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def save(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Any:
@@ -309,16 +358,25 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         ``relationships`` are cascade specs (strings or ``cascade_builder()`` results).
         ``db.save("User", {"id": "u1", "email": "a@example.com"})``. Never retried.
         """
-        return as_model(
-            table, self._send(self._write_request(save_request, table, entity, relationships))
+        return self._as_model(
+            table,
+            self._send(
+                self._write_request(
+                    save_request,
+                    table,
+                    entity_or_entities,
+                    relationships_of(options, relationships),
+                )
+            ),
         )
 
     def batch_save(
         self,
         table: str | type[Any],
         entities: Iterable[Any],
-        *,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        options: Mapping[str, Any] | None = None,
+        *,
         relationships: Relationships = None,
     ) -> int:
         """Upsert any number of entities in chunks of ``batch_size``; returns how many were saved.
@@ -328,7 +386,9 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         ``db.batch_save("User", ({"id": str(i)} for i in range(10_000)))``
         """
         total = 0
-        flow = self._batch_flow(table, entities, batch_size, relationships)
+        flow = self._batch_flow(
+            table, entities, batch_size, relationships_of(options, relationships)
+        )
         with closing(self._iterate(flow)) as answers:
             for size, _answer in answers:
                 total += size
@@ -338,7 +398,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def insert(
         self,
         table: type[M],
-        entity: Sequence[M | Mapping[str, Any]],
+        entity_or_entities: Sequence[M | Mapping[str, Any]],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> builtins.list[M]: ...
@@ -347,7 +408,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def insert(
         self,
         table: type[M],
-        entity: M | Mapping[str, Any],
+        entity_or_entities: M | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> M: ...
@@ -356,7 +418,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def insert(
         self,
         table: str | type[Any],
-        entity: Sequence[Any],
+        entity_or_entities: Sequence[Any],
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> builtins.list[Record]: ...
@@ -365,7 +428,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def insert(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Record: ...
@@ -373,7 +437,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def insert(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Any:
@@ -381,9 +446,16 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
 
         ``db.insert("User", [{"id": "u1"}, {"id": "u2"}])``
         """
-        return as_model(
+        return self._as_model(
             table,
-            self._send(self._write_request(insert_request, table, entity, relationships)),
+            self._send(
+                self._write_request(
+                    insert_request,
+                    table,
+                    entity_or_entities,
+                    relationships_of(options, relationships),
+                )
+            ),
         )
 
     @overload
@@ -405,13 +477,13 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
 
         ``db.create("User", {"id": "u1", "email": "a@example.com"})``
         """
-        return as_model(table, self._send(self._create_request(table, entity)))
+        return self._as_model(table, self._send(self._create_request(table, entity)))
 
     @overload
     def find_by_id(
         self,
         table: type[M],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
@@ -421,7 +493,7 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def find_by_id(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
@@ -430,29 +502,30 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def find_by_id(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
     ) -> Any:
-        """The record with primary key ``pk`` (a model instance for a model class), or ``None``.
+        """The record with ``primary_key`` (a model instance for a model class), or ``None``.
 
         An unknown table still raises :class:`OnyxNotFoundError`.
         ``db.find_by_id("User", "u1", resolvers=["roles", "roles.permissions"])``
         """
         try:
-            found = self._send(self._find_request(table, pk, partition, resolvers))
+            found = self._send(self._find_request(table, primary_key, partition, resolvers))
         except OnyxNotFoundError as exc:
             if is_record_miss(exc):
                 return None
             raise
-        return as_model(table, found)
+        return self._as_model(table, found)
 
     @overload
     def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
@@ -463,7 +536,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
@@ -473,7 +547,8 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
     def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
@@ -485,7 +560,14 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         ``Prefer: return=representation``). A missing record raises :class:`OnyxNotFoundError`.
         ``db.delete("Role", "r1", relationships=["rolePermissions"])``
         """
-        request = self._delete_request(table, pk, partition, relationships, return_graph)
+        opts = dict(options or {})
+        request = self._delete_request(
+            table,
+            primary_key,
+            partition if partition is not None else opts.get("partition"),
+            relationships_of(opts, relationships),
+            return_graph,
+        )
         answer = self._send(request)
         return answer if return_graph else True
 
@@ -557,12 +639,13 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         answer: Record = apis.strip_entity_text(self._send(request))
         return answer
 
-    def diff_schema(self, local: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:
-        """How ``local`` (a schema mapping or a JSON file path) differs from the server's schema.
+    def diff_schema(self, local_schema: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:
+        """How ``local_schema`` (a mapping or a JSON file path) differs from the server's schema.
 
         ``diff = db.diff_schema("onyx.schema.json"); print(diff.added_tables)``
         """
-        return self._schema_diff(self._send(apis.schema_request(self.database_id)), local)
+        remote = self._send(apis.schema_request(self.database_id))
+        return self._schema_diff(remote, local_schema)
 
     # -- secrets -------------------------------------------------------------------------------
 
@@ -629,12 +712,76 @@ class OnyxDatabase(DatabaseCore[SyncTransport], AbstractContextManager["OnyxData
         """The AI endpoints (on ``ai_base_url``): ``db.ai.chat(...)``, ``db.ai.get_models()``."""
         return OnyxAI(self)
 
-    def chat(self, messages_or_text: Messages, *, model: str | None = None, **options: Any) -> str:
+    @overload
+    def chat(
+        self,
+        content: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: None = None,
+        model: str | None = None,
+        stream: Literal[False, None] = None,
+        database_id: str | None = None,
+        raw: Literal[False, None] = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> str: ...
+
+    @overload
+    def chat(
+        self,
+        content: Messages | Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: Iterable[Mapping[str, Any]] | None = None,
+        model: str | None = None,
+        stream: bool | None = None,
+        database_id: str | None = None,
+        raw: bool | None = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> Any: ...
+
+    def chat(
+        self,
+        content: Messages | Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: Iterable[Mapping[str, Any]] | None = None,
+        model: str | None = None,
+        stream: bool | None = None,
+        database_id: str | None = None,
+        raw: bool | None = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """The assistant's reply text to a prompt (``choices[0].message.content``).
 
         Raises :class:`OnyxDecodeError` if the reply has no content. ``db.chat("Hello")``
+
+        The official SDK's forms work too: ``stream=True`` (an :class:`ChatStream` of
+        chunks), ``raw=True`` (the whole completion), ``role=``, an ``options`` dict, a request
+        dict (``db.chat({"model", "messages"})``, the completion), ``messages=`` with ``model=``
+        (the completion), and no argument at all (``db.ai.chat_client()``).
         """
-        return chat_content(self.ai.chat(messages_or_text, model=model, **options))
+        body = {**(options or {}), **extra}
+        if content is None and messages is None:
+            if model is None and stream is None and raw is None and not body:
+                return self.ai.chat_client()
+            raise OnyxUsageError("chat() needs a prompt, messages= or a request dict")
+        if isinstance(content, Mapping):
+            return self.ai.chat(content, options, database_id=database_id)
+        if messages is not None:
+            prompt: Messages = builtins.list(messages)
+            raw = True
+        elif isinstance(content, str) and role is not None:
+            prompt = [{"role": role, "content": content}]
+        else:
+            prompt = content if content is not None else []
+        if stream:
+            return self.ai.chat(prompt, model=model, stream=True, database_id=database_id, **body)
+        answer = self.ai.chat(prompt, model=model, database_id=database_id, **body)
+        return answer if raw else chat_content(answer)
 
     def get_models(self) -> Record:
         """Same as ``db.ai.get_models()``."""
@@ -674,19 +821,27 @@ class CascadeWriter:
         """A writer with more specs appended."""
         return CascadeWriter(self._db, self._specs + cascade_specs(specs))
 
-    def save(self, table: str | type[Any], entity: Any) -> Any:
-        """``db.save(table, entity, relationships=specs)``: one entity or a list."""
-        return self._db.save(table, entity, relationships=list(self._specs))
+    def save(self, table: str | type[Any], entity_or_entities: Any) -> Any:
+        """``db.save(table, entity_or_entities, relationships=specs)``: one entity or a list."""
+        return self._db.save(table, entity_or_entities, relationships=list(self._specs))
 
     def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         return_graph: bool = False,
+        **options: Any,
     ) -> Any:
-        """``db.delete(table, pk, relationships=specs)``; ``True``, or the deleted graph."""
-        request = self._db._delete_request(table, pk, partition, list(self._specs), return_graph)
+        """``db.delete(table, primary_key, relationships=specs)``; ``True``, or the deleted graph.
+        ``options`` takes the official SDK's ``partition=`` spelling only."""
+        unknown = sorted(set(options) - {"partition"})
+        if unknown:
+            raise OnyxUsageError(f"cascade delete got unknown options: {', '.join(unknown)}")
+        partition = partition if partition is not None else options.get("partition")
+        request = self._db._delete_request(
+            table, primary_key, partition, list(self._specs), return_graph
+        )
         answer = self._db._send(request)
         return answer if return_graph else True

@@ -18,7 +18,8 @@ from ._conditions import search as search_condition
 from ._config import ResolvedConfig
 from ._errors import OnyxClientError, OnyxDecodeError, OnyxNotFoundError, OnyxUsageError
 from ._flows import Flow, batch_flow
-from ._query import ALL_TABLES, QuerySpec, is_model_class, table_name, validate_model
+from ._models import as_mapped
+from ._query import ALL_TABLES, QuerySpec, is_model_class, table_name, table_spec, validate_model
 from ._request import Request, delete_request, find_request, insert_request, save_request
 from ._schema_diff import SchemaDiff, diff_schemas
 from ._serialize import to_wire
@@ -37,6 +38,7 @@ __all__ = [
     "count_of",
     "field_of",
     "is_record_miss",
+    "relationships_of",
     "validation_result",
 ]
 
@@ -92,6 +94,27 @@ def _resolvers(value: Sequence[str] | str | None) -> builtins.list[str] | None:
             raise OnyxUsageError(f"resolvers must be non-empty strings, got {item!r}")
         names.extend(part.strip() for part in item.split(","))
     return _names(names, "resolvers")
+
+
+def relationships_of(options: Mapping[str, Any] | None, relationships: Relationships) -> Any:
+    """The cascade specs of a write: the ``relationships`` keyword, or the official SDK's
+    ``options={"relationships": [...]}`` (both given: both, in that order).
+
+    >>> relationships_of({"relationships": ["a:A(x, id)"]}, None)
+    ['a:A(x, id)']
+    """
+    if options is None:
+        return relationships
+    if not isinstance(options, Mapping):
+        raise OnyxUsageError(f"options must be a dict, got {type(options).__name__}")
+    extra = options.get("relationships")
+    if not extra:
+        return relationships
+    extra_list = [extra] if isinstance(extra, str) else list(extra)
+    if relationships is None:
+        return extra_list
+    mine = [relationships] if isinstance(relationships, str) else list(relationships)  # type: ignore[arg-type]
+    return mine + extra_list
 
 
 def as_model(table: object, answer: Any) -> Any:
@@ -310,15 +333,16 @@ class DatabaseCore(Generic[TransportT]):
         )
 
     def _query_spec(self, table: str | type[Any] | None) -> QuerySpec:
-        if table is None:
-            return QuerySpec()
-        return QuerySpec(
-            table=table_name(table),
-            model=table if isinstance(table, type) and is_model_class(table) else None,
-        )
+        return table_spec(table, self._config.models)
 
-    def _search_spec(self, text: str, min_score: float | None) -> QuerySpec:
-        return QuerySpec(table=ALL_TABLES, conditions=search_condition(text, min_score))
+    def _as_model(self, table: object, answer: Any) -> Any:
+        """:func:`as_model`, or for a table name the class ``init(schema=...)`` maps it to."""
+        if isinstance(table, str):
+            return as_mapped(table, answer, self._config.models)
+        return as_model(table, answer)
+
+    def _search_spec(self, text: str, min_score: Any, **options: Any) -> QuerySpec:
+        return QuerySpec(table=ALL_TABLES, conditions=search_condition(text, min_score, **options))
 
 
 def _schema_of(body: Record) -> Record:

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "BaseQueryBuilder",
     "Page",
+    "QueryResults",
     "QuerySpec",
     "compile_select",
     "compile_update",
@@ -312,6 +313,40 @@ class Page(Generic[T]):
         return ("records", "nextPage")
 
 
+class QueryResults(list[T]):
+    """What ``list()`` returns: a plain list of every matching record (all pages), with the
+    official SDK's helpers.
+
+    >>> results = QueryResults([{"id": "u1", "email": "a@x"}, {"id": "u2", "email": None}])
+    >>> results.values("email"), results.size(), results.first_or_none()["id"]
+    (['a@x', None], 2, 'u1')
+    >>> results.page() is None  # every page is already here
+    True
+    """
+
+    __slots__ = ()
+
+    def values(self, field: str) -> list[Any]:
+        """``field`` of every record (item or attribute; ``None`` when missing)."""
+        return [
+            item.get(field) if isinstance(item, dict) else getattr(item, field, None)
+            for item in self
+        ]
+
+    def first_or_none(self) -> T | None:
+        """The first record, or ``None``."""
+        return self[0] if self else None
+
+    def size(self) -> int:
+        """``len(results)``."""
+        return len(self)
+
+    def page(self, next_page: str | None = None) -> QueryResults[T] | None:
+        """Always ``None``: ``list()`` already returned every page (the official SDK's
+        ``list()`` returns one page and fetches the next here)."""
+        return None
+
+
 class QueryContext(Protocol):
     """What a builder needs from the database it belongs to."""
 
@@ -440,6 +475,23 @@ class BaseQueryBuilder(Generic[T]):
     def page_size(self, n: int) -> Self:
         """Records per page (1..1000) for ``page``, ``list`` and iteration. ``.page_size(200)``"""
         return self._with(page_size=_positive_int(n, "page_size", minimum=1, maximum=MAX_PAGE_SIZE))
+
+    def _paged(
+        self, page_size: int | str | None, next_page: str | None, model: type[Any] | None
+    ) -> tuple[Self, str | None]:
+        """The query and start token of ``page()``/``list()``'s official-SDK arguments."""
+        query = self
+        if isinstance(page_size, str):  # page("token"): the token given first
+            if next_page is not None:
+                raise OnyxUsageError("page() got a page token twice")
+            page_size, next_page = None, page_size
+        if page_size is not None:
+            query = query.page_size(page_size)
+        if model is not None:
+            if not isinstance(model, type):
+                raise OnyxUsageError(f"model must be a class, got {model!r}")
+            query = query._with(model=model)
+        return query, next_page
 
     def next_page(self, token: str) -> Self:
         """Start ``page()``/``list()`` at this page token (from ``page.next_page``).

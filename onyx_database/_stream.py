@@ -36,6 +36,7 @@ from ._async_transport import AsyncStreamConnection, AsyncTransport
 from ._config import ResolvedConfig
 from ._errors import OnyxDecodeError, OnyxUsageError
 from ._flows import adrive, drive
+from ._handle_dict import CancelDict
 from ._query import BaseQueryBuilder, QuerySpec, decode_records
 from ._request import Request
 from ._stream_protocol import (
@@ -274,8 +275,9 @@ class EventIterator(AbstractContextManager["EventIterator[T]", None], Generic[T]
         self._control.cancel()
 
 
-class _Handle:
-    """What both callback-stream handles share: the setup, why the stream stopped, its report."""
+class _Handle(CancelDict):
+    """What both callback-stream handles share: the setup, why the stream stopped, its report;
+    and the official SDK's handle dict (``handle["cancel"]()``)."""
 
     _setup: StreamSetup
     _error: BaseException | None = None

@@ -57,6 +57,7 @@ NAMES = {
     "_async_ai_client": "_ai_client",
     "_async_transport": "_sync_transport",
     "AsyncOfficialClient": "OfficialClient",
+    "AsyncChatClient": "ChatClient",
     "_async_official": "_official",
 }
 
@@ -66,7 +67,7 @@ TARGETS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
         "_client.py",
         "The synchronous client, :class:`OnyxDatabase`, and its :class:`QueryBuilder`.",
         [
-            ("return [record for record in self]", "return builtins.list(self)"),
+            ("QueryResults([record for record in query])", "QueryResults(query)"),
             (
                 "for record in self._decode(page.records):\n                    yield record",
                 "yield from self._decode(page.records)",

@@ -41,7 +41,8 @@ PUBLIC = {
     # the typed options of init() / init_async()
     "ClientOptions",
     # drop-in for the official SDK: its async facade, records, exported types and limits
-    "OnyxAsyncFacade", "onyx_async", "Record", "SearchMatch", "SearchMode", "SearchOptions",
+    "OnyxAsyncFacade", "onyx_async", "Record", "QueryResults", "SearchMatch", "SearchMode",
+    "SearchOptions",
     "WireFormat", "QueryCriteriaOperator", "FullTextQuery", "Int64WireInput",
     "SchemaAttribute", "SchemaEntity", "SchemaEntityType", "SchemaIdentifier", "SchemaIndex",
     "SchemaInput", "SchemaResolver", "SchemaSearchSupport", "SchemaTableDiff", "SchemaTrigger",
@@ -103,7 +104,7 @@ MODULES = [
     # drop-in for the official SDK
     "onyx_database._models", "onyx_database._types", "onyx_database._async_facade",
     "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
-    "onyx_database.errors",
+    "onyx_database.errors", "onyx_database._ai_request", "onyx_database._core",
 ]  # fmt: skip
 
 

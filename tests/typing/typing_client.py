@@ -21,6 +21,7 @@ from onyx_database import (
     OnyxDatabase,
     Page,
     QueryBuilder,
+    QueryResults,
     StreamEvent,
     StreamHandle,
     eq,
@@ -66,12 +67,12 @@ def sync_records(db: OnyxDatabase, user: User) -> None:
 def sync_queries(db: OnyxDatabase) -> None:
     query = db.from_table(User).where(eq("email", "a@example.com"))
     assert_type(query, QueryBuilder[User])
-    assert_type(query.list(), list[User])
+    assert_type(query.list(), QueryResults[User])
     assert_type(query.first_or_none(), User | None)
     assert_type(query.page(), Page[User])
     assert_type(query.count(), int)
-    assert_type(db.from_table("User").list(), list[Record])
-    assert_type(db.from_table(User).select("id").list(), list[Record])
+    assert_type(db.from_table("User").list(), QueryResults[Record])
+    assert_type(db.from_table(User).select("id").list(), QueryResults[Record])
     for user in db.from_table(User):
         assert_type(user, User)
     assert_type(query.events(), EventIterator[User])
@@ -97,7 +98,7 @@ async def async_client(db: AsyncOnyxDatabase, user: User) -> None:
     assert_type(await db.find_by_id("User", "u1"), Record | None)
     query = db.from_table(User)
     assert_type(query, AsyncQueryBuilder[User])
-    assert_type(await query.list(), list[User])
+    assert_type(await query.list(), QueryResults[User])
     async for found in query:
         assert_type(found, User)
     assert_type(query.events(), AsyncEventStream[User])
