@@ -7,13 +7,16 @@ Per field, the first source that defines it wins:
 3. the file named by ``ONYX_CONFIG_PATH`` (or the explicit ``config_path`` argument)
 4. project files: ``./onyx-database-<id>.json``, ``./config/onyx-database-<id>.json``,
    ``./config/onyx-database.json``, ``./onyx-database.json``
-5. home files: ``~/.onyx/onyx-database-<id>.json``, ``~/.onyx/onyx-database.json``,
+5. Onyx Local's credentials: ``./.onyx-local/onyx-database.json`` (what ``onyx-py local`` writes
+   when started from this directory with its default ``--data .onyx-local``)
+6. home files: ``~/.onyx/onyx-database-<id>.json``, ``~/.onyx/onyx-database.json``,
    ``~/onyx-database.json``
-6. defaults (``https://api.onyx.dev``, ``https://ai.onyx.dev``, model ``onyx``)
+7. defaults (``https://api.onyx.dev``, ``https://ai.onyx.dev``, model ``onyx``)
 
 A file whose ``databaseId`` differs from the id already known is skipped, so a key and a secret
 are never mixed from two databases. The environment, home directory and working directory are
-injectable, so tests never touch the real ones.
+injectable, so tests never touch the real ones. The merged values are checked by a pydantic model
+(:class:`ConfigValues`) whose ``api_secret`` is a ``SecretStr``.
 """
 
 from __future__ import annotations
@@ -26,17 +29,33 @@ import logging
 import os
 import threading
 import time
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar, cast
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ._errors import OnyxConfigError
 from ._models import MODEL_MAP_OPTIONS, model_map
 
 __all__ = [
     "CONFIG_OPTIONS",
+    "LOCAL_CREDENTIALS",
     "ConfigResolver",
+    "ConfigValues",
     "ResolvedConfig",
     "SealedOptions",
     "WireFormat",
@@ -54,6 +73,10 @@ DEFAULT_DEADLINE_SECONDS = 40.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_BACKOFF_SECONDS = 0.25
 DEFAULT_TTL_SECONDS = 300.0
+
+LOCAL_CREDENTIALS = Path(".onyx-local") / "onyx-database.json"
+"""Where ``onyx-py local`` (default ``--data .onyx-local``) writes its credentials, relative to the
+directory it was started from; the chain reads it after the project files."""
 
 logger = logging.getLogger("onyx_database.config")
 
@@ -266,6 +289,10 @@ def _normalize_file(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("onyx_config", "{message}", {"message": message})
+
+
 def _parse_bool(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -274,67 +301,163 @@ def _parse_bool(name: str, value: Any) -> bool:
         return True
     if text in ("false", "0", "no", "off", ""):
         return False
-    raise OnyxConfigError(f"Config option {name!r} must be true or false, got {value!r}.")
+    raise _invalid(f"Config option {name!r} must be true or false, got {value!r}.")
 
 
 def _parse_number(name: str, value: Any, kind: Callable[[Any], float | int]) -> Any:
     if isinstance(value, bool):
-        raise OnyxConfigError(f"Config option {name!r} must be a number, got {value!r}.")
+        raise _invalid(f"Config option {name!r} must be a number, got {value!r}.")
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise OnyxConfigError(f"Config option {name!r} must be a number, got {value!r}.") from None
+        raise _invalid(f"Config option {name!r} must be a number, got {value!r}.") from None
     if number < 0:
-        raise OnyxConfigError(f"Config option {name!r} must not be negative, got {value!r}.")
+        raise _invalid(f"Config option {name!r} must not be negative, got {value!r}.")
     return number
 
 
-def _parse_url(name: str, value: Any) -> str:
-    text = str(value).rstrip("/")
-    if not text.startswith(("http://", "https://")):
-        raise OnyxConfigError(
-            f"Config option {name!r} must be an http:// or https:// URL, got {text!r}."
-        )
-    return text
+_field_rule = functools.partial(field_validator, check_fields=False)
 
 
-def _coerce(values: dict[str, Any]) -> dict[str, Any]:
-    out = dict(values)
-    for name in ("base_url", "ai_base_url"):
-        out[name] = _parse_url(name, out[name])
-    for name in ("database_id", "api_key", "api_secret", "default_model"):
-        if out.get(name) is not None:
-            out[name] = str(out[name])
-    if out.get("partition") is not None:
-        out["partition"] = str(out["partition"])
-    for name in ("request_timeout_seconds", "request_deadline_seconds"):
-        seconds = out[name]
-        if isinstance(seconds, str) and seconds.lower() in ("none", "off"):
-            out[name] = None
-        elif seconds is not None:
-            out[name] = float(_parse_number(name, seconds, float)) or None
-    retries = _parse_number("max_retries", out["max_retries"], float)
-    if retries != int(retries):
-        raise OnyxConfigError(f"Config option 'max_retries' must be a whole number, got {retries}.")
-    out["max_retries"] = int(retries)
-    out["retry_backoff_seconds"] = float(
-        _parse_number("retry_backoff_seconds", out["retry_backoff_seconds"], float)
-    )
-    out["ttl_seconds"] = float(_parse_number("ttl", out["ttl_seconds"], float))
-    wire = str(out["wire_format"]).lower().replace("-", "").replace("_", "")
-    if wire in ("messagepack", "msgpack"):
-        out["wire_format"] = "msgpack"
-    elif wire == "json":
-        out["wire_format"] = "json"
-    else:
-        raise OnyxConfigError(
-            f"Config option 'wire_format' must be 'json' or 'msgpack', got {out['wire_format']!r}."
+class _ConfigRules(BaseModel):
+    """``ConfigValues``: the merged settings of the chain, validated (URLs, numbers, booleans,
+    the wire format). Its fields are :class:`ResolvedConfig`'s, with ``SecretStr`` for the key
+    and the secret; the checks live here.
+
+    The secret is a ``SecretStr`` and the key is masked, so neither shows in ``repr``, ``str``
+    or a validation error (inputs are hidden from errors). ``OnyxConfigError`` messages name the
+    option and, when known, the source it came from.
+
+    >>> values = ConfigValues(database_id="db", api_key="key-1234", api_secret="s3cr3t",
+    ...                       base_url="http://127.0.0.1:8787/", max_retries="2")
+    >>> values.base_url, values.max_retries, values.api_secret
+    ('http://127.0.0.1:8787', 2, SecretStr('**********'))
+    >>> "s3cr3t" in repr(values) or "key-1234" in repr(values)
+    False
+    """
+
+    model_config = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, (_display(name, value.get_secret_value()) if name == "api_key" else value)
+
+    @_field_rule("database_id", "api_key", "api_secret", "default_model", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
         )
-    for name in ("request_logging_enabled", "response_logging_enabled", "debug"):
-        out[name] = _parse_bool(name, out[name])
-    if out["debug"]:
-        out["request_logging_enabled"] = out["response_logging_enabled"] = True
-    return out
+
+    @_field_rule("partition", mode="before")
+    @classmethod
+    def _partition(cls, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    @_field_rule("base_url", "ai_base_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any, info: ValidationInfo) -> str:
+        text = str(value).rstrip("/")
+        if not text.startswith(("http://", "https://")):
+            raise _invalid(
+                f"Config option {info.field_name!r} must be an http:// or https:// URL, "
+                f"got {text!r}."
+            )
+        return text
+
+    @_field_rule("request_timeout_seconds", "request_deadline_seconds", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any, info: ValidationInfo) -> float | None:
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "off")):
+            return None
+        return float(_parse_number(str(info.field_name), value, float)) or None
+
+    @_field_rule("max_retries", mode="before")
+    @classmethod
+    def _retries(cls, value: Any) -> int:
+        retries = _parse_number("max_retries", value, float)
+        if retries != int(retries):
+            raise _invalid(f"Config option 'max_retries' must be a whole number, got {retries}.")
+        return int(retries)
+
+    @_field_rule("retry_backoff_seconds", "ttl_seconds", mode="before")
+    @classmethod
+    def _non_negative(cls, value: Any, info: ValidationInfo) -> float:
+        name = "ttl" if info.field_name == "ttl_seconds" else str(info.field_name)
+        return float(_parse_number(name, value, float))
+
+    @_field_rule("wire_format", mode="before")
+    @classmethod
+    def _wire(cls, value: Any) -> str:
+        wire = str(value).lower().replace("-", "").replace("_", "")
+        if wire in ("messagepack", "msgpack"):
+            return "msgpack"
+        if wire == "json":
+            return "json"
+        raise _invalid(f"Config option 'wire_format' must be 'json' or 'msgpack', got {value!r}.")
+
+    @_field_rule("request_logging_enabled", "response_logging_enabled", "debug", mode="before")
+    @classmethod
+    def _flag(cls, value: Any, info: ValidationInfo) -> bool:
+        return _parse_bool(str(info.field_name), value)
+
+    @model_validator(mode="after")
+    def _debug_logs_everything(self) -> _ConfigRules:
+        if getattr(self, "debug", False):
+            object.__setattr__(self, "request_logging_enabled", True)
+            object.__setattr__(self, "response_logging_enabled", True)
+        return self
+
+    def plain(self) -> dict[str, Any]:
+        """The values with the key and secret revealed (what :class:`ResolvedConfig` holds)."""
+        out = dict(self)
+        for name in ("api_key", "api_secret"):
+            out[name] = out[name].get_secret_value()
+        return out
+
+
+def _fields_of_resolved_config() -> dict[str, Any]:
+    try:
+        hints = typing.get_type_hints(ResolvedConfig)
+    except NameError:  # a field typed with a name only type checkers import: not checked here
+        hints = {}
+    fields: dict[str, Any] = {}
+    for item in dataclasses.fields(ResolvedConfig):
+        if item.name == "sources" or not item.init:
+            continue
+        kind = SecretStr if item.name in ("api_key", "api_secret") else hints.get(item.name, Any)
+        if item.default_factory is not dataclasses.MISSING:
+            fields[item.name] = (kind, Field(default_factory=item.default_factory))
+        else:
+            fields[item.name] = (kind, ... if item.default is dataclasses.MISSING else item.default)
+    return fields
+
+
+ConfigValues = create_model(
+    "ConfigValues",
+    __base__=_ConfigRules,
+    __module__=__name__,
+    **_fields_of_resolved_config(),
+)
+
+
+def _coerce(values: dict[str, Any], sources: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``values`` checked by :class:`ConfigValues`; a bad value raises ``OnyxConfigError``
+    naming the option and where it came from (never the secret)."""
+    try:
+        return ConfigValues.model_validate(values).plain()
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        message = (
+            first["msg"]
+            if first["type"] == "onyx_config"
+            else (f"Config option {name!r} is invalid: {first['msg']}.")
+        )
+    source = (sources or {}).get(name)
+    if source and source not in ("default", "explicit"):
+        message += f" (from {source})"
+    raise OnyxConfigError(message)
 
 
 def _display(name: str, value: Any) -> str:
@@ -420,7 +543,10 @@ class ConfigResolver:
         layers: list[_Layer] = [_Layer("explicit", explicit_values)]
 
         env_values, env_labels = self._read_env()
-        tried.append("environment (" + ", ".join(n for names in _ENV.values() for n in names) + ")")
+        tried.append(
+            "environment (ONYX_DATABASE_ID, ONYX_DATABASE_API_KEY, ONYX_DATABASE_API_SECRET, "
+            "ONYX_DATABASE_BASE_URL and the other ONYX_* variables)"
+        )
         explicit_id = explicit_values.get("database_id")
         env_id = env_values.get("database_id")
         if explicit_id is not None and env_id is not None and str(env_id) != str(explicit_id):
@@ -455,7 +581,7 @@ class ConfigResolver:
                 if path in visited:
                     continue
                 visited.add(path)
-                tried.append(str(path))
+                tried.append(self._label(path))
                 data = self._read_file(path, required=False)
                 if data is None:
                     continue
@@ -482,20 +608,12 @@ class ConfigResolver:
         tried.append("defaults")
         missing = [name for name in _REQUIRED if not merged.get(name)]
         if missing:
-            raise OnyxConfigError(
-                "Missing required config: "
-                + ", ".join(missing)
-                + ". Set them with explicit arguments, the environment variables "
-                + ", ".join(_ENV[name][0] for name in missing)
-                + ", or a config file (onyx-database.json). Sources tried, in order: "
-                + "; ".join(tried)
-                + "."
-            )
+            raise OnyxConfigError(_missing_message(missing, tried))
         for name, default in _DEFAULTS.items():
             if name not in merged:
                 merged[name] = default
                 sources[name] = "default"
-        values = _coerce(merged)
+        values = _coerce(merged, sources)
         config = ResolvedConfig(**values, sources=sources)
         if config.debug:
             for name in sorted(sources):
@@ -534,11 +652,20 @@ class ConfigResolver:
                 cwd / f"onyx-database-{database_id}.json",
                 cwd / "config" / f"onyx-database-{database_id}.json",
             ]
-        paths += [cwd / "config" / "onyx-database.json", cwd / "onyx-database.json"]
+        paths += [
+            cwd / "config" / "onyx-database.json",
+            cwd / "onyx-database.json",
+            cwd / LOCAL_CREDENTIALS,
+        ]
         if database_id is not None:
             paths.append(home / ".onyx" / f"onyx-database-{database_id}.json")
         paths += [home / ".onyx" / "onyx-database.json", home / "onyx-database.json"]
         return paths
+
+    def _label(self, path: Path) -> str:
+        if path == self.cwd / LOCAL_CREDENTIALS:
+            return f"{path} (Onyx Local's credentials, written by `onyx-py local`)"
+        return str(path)
 
     @staticmethod
     def _read_file(path: Path, *, required: bool) -> dict[str, Any] | None:
@@ -560,6 +687,23 @@ class ConfigResolver:
         if not isinstance(data, Mapping):
             raise OnyxConfigError(f"Config file {path} must hold a JSON object.")
         return _normalize_file(cast(Mapping[str, Any], data))
+
+
+def _missing_message(missing: list[str], tried: list[str]) -> str:
+    """A few lines: what is missing, how to set it, every source tried (one per line)."""
+    variables = ", ".join(_ENV[name][0] for name in missing)
+    them = "them" if len(missing) > 1 else "it"
+    return "\n".join(
+        [
+            f"Missing required config: {', '.join(missing)}.",
+            f"Set {them} with explicit arguments, the environment ({variables}) or a config "
+            "file (onyx-database.json).",
+            "For Onyx Local: start the app where `onyx-py local` was started, or set "
+            f"ONYX_CONFIG_PATH to its {LOCAL_CREDENTIALS.as_posix()}.",
+            "Sources tried, in order:",
+            *(f"  {source}" for source in tried),
+        ]
+    )
 
 
 _default_resolver = ConfigResolver()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ._codec import decode_body
 from ._errors import OnyxDecodeError, OnyxUsageError
@@ -306,17 +307,22 @@ def delete_document_request(database_id: str, document_id: str) -> Request:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A stored document. ``data`` holds the exact bytes; ``content`` the base64 text (if the
-    server sent JSON), ``raw`` the whole JSON object.
+class Document(BaseModel):
+    """A stored document (a pydantic model). ``data`` holds the exact bytes; ``content`` the
+    base64 text (if the server sent JSON), ``raw`` the whole JSON object.
 
     ::
 
         db.save_document(document_id="logo.png", content=png_bytes, mime_type="image/png")
         doc = db.get_document("logo.png")
         assert doc.data == png_bytes
+
+    >>> Document(document_id="a.txt", data=b"hi", mime_type="text/plain")
+    Document(document_id='a.txt', data=b'hi', mime_type='text/plain', path=None, created=None, \
+updated=None, content=None)
     """
+
+    model_config = ConfigDict(frozen=True)
 
     document_id: str
     data: bytes
@@ -325,7 +331,7 @@ class Document:
     created: str | None = None
     updated: str | None = None
     content: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
 def _b64decode(text: str) -> bytes:
@@ -353,7 +359,7 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
             value = response.headers.get(f"x-onyx-document-{name}")
             return unquote(value) if value else None
 
-        return Document(
+        return Document.model_construct(
             document_id=header("id") or document_id,
             data=response.content,
             mime_type=content_type,
@@ -369,7 +375,7 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
         content = body.get("content")
         if content is not None and not isinstance(content, str):
             raise OnyxDecodeError("document content must be a base64 string")
-        return Document(
+        return Document.model_construct(
             document_id=str(body.get("documentId") or document_id),
             data=_b64decode(content) if content else b"",
             mime_type=_text_or_none(body.get("mimeType")),
@@ -379,4 +385,6 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
             content=content,
             raw=body,
         )
-    return Document(document_id=document_id, data=response.content, mime_type=content_type)
+    return Document.model_construct(
+        document_id=document_id, data=response.content, mime_type=content_type
+    )

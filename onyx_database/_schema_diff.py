@@ -5,7 +5,7 @@ Pure functions, no I/O. ``diff_schemas(api, local)`` follows the TypeScript SDK'
 taken from the official Python SDK: the entity ``type`` (missing means ``DEFAULT``) and
 ``searchSupport`` (missing means ``BOTH``, compared only when either side is ``SEARCHABLE``).
 
-Normalisation before comparing:
+Both documents are read by :meth:`SchemaDocument.read` (``_schema_document``), which means:
 
 * entities come from ``entities``; a document without it falls back to ``tables`` (the legacy
   TypeScript introspection shape and the Go contract shape with ``fields``/``nullable``/
@@ -30,8 +30,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from ._schema_document import (
+    SchemaDocument,
+    SchemaEntity,
+    SchemaIdentifier,
+    _SchemaPart,
+    read_entities,
+    strip_entity_text,
+)
 
 __all__ = [
     "AttributeChange",
@@ -48,104 +60,12 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading documents
+# Result types (pydantic dataclasses: positional construction, validation, JSON schema)
+
+_RESULT = ConfigDict(arbitrary_types_allowed=True)
 
 
-def strip_entity_text(value: Any) -> Any:
-    """Return a copy of ``value`` with every ``entityText`` key removed, at any depth.
-
-    >>> strip_entity_text({"entities": [{"name": "A", "entityText": "..."}]})
-    {'entities': [{'name': 'A'}]}
-    """
-    if isinstance(value, Mapping):
-        return {k: strip_entity_text(v) for k, v in value.items() if k != "entityText"}
-    if isinstance(value, list | tuple):
-        return [strip_entity_text(v) for v in value]
-    return value
-
-
-def _unwrap(doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    seen = 0
-    while seen < 8:
-        seen += 1
-        if isinstance(doc.get("entities"), list) or isinstance(doc.get("tables"), list):
-            return doc
-        inner = doc.get("schema")
-        if isinstance(inner, Mapping):
-            doc = inner
-            continue
-        history = doc.get("schemas")
-        if isinstance(history, list) and history and isinstance(history[-1], Mapping):
-            doc = history[-1]
-            continue
-        break
-    return doc
-
-
-def _from_go_field(item: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": item.get("name"), "type": item.get("type")}
-    nullable = item.get("isNullable", item.get("nullable"))
-    if nullable is not None:
-        out["isNullable"] = bool(nullable)
-    return out
-
-
-def read_entities(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The entities of a schema document in any accepted shape, as canonical dicts.
-
-    Prefers ``entities``; falls back to ``tables`` (legacy ``attributes`` or Go ``fields``).
-    Entities without a string ``name`` are dropped. Unknown keys of canonical entities are kept;
-    ``entityText`` is removed.
-
-    >>> read_entities({"tables": [{"name": "T", "fields": [
-    ...     {"name": "id", "type": "String", "primaryKey": True, "nullable": False}]}]})
-    ... # doctest: +NORMALIZE_WHITESPACE
-    [{'name': 'T', 'attributes': [{'name': 'id', 'type': 'String', 'isNullable': False}],
-      'identifier': {'name': 'id', 'generator': 'None', 'type': 'String'}}]
-    """
-    doc = _unwrap(doc)
-    raw = doc.get("entities")
-    out: list[dict[str, Any]] = []
-    if isinstance(raw, list):
-        for item in raw:
-            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                out.append(strip_entity_text(item))
-        return out
-    tables = doc.get("tables")
-    if not isinstance(tables, list):
-        return out
-    for table in tables:
-        if not isinstance(table, Mapping) or not isinstance(table.get("name"), str):
-            continue
-        if isinstance(table.get("attributes"), list):
-            entity: dict[str, Any] = {"name": table["name"], "attributes": table["attributes"]}
-        else:
-            fields = [f for f in table.get("fields") or [] if isinstance(f, Mapping)]
-            entity = {"name": table["name"], "attributes": [_from_go_field(f) for f in fields]}
-            keys = [f for f in fields if f.get("primaryKey")]
-            if keys:
-                entity["identifier"] = {
-                    "name": keys[0].get("name"),
-                    "generator": "None",
-                    "type": keys[0].get("type"),
-                }
-            for section in ("indexes", "resolvers", "triggers"):
-                items = table.get(section)
-                if isinstance(items, list):
-                    entity[section] = [
-                        dict(i) if isinstance(i, Mapping) else {"name": i} for i in items
-                    ]
-            if isinstance(table.get("partition"), str):
-                entity["partition"] = table["partition"]
-        out.append(strip_entity_text(entity))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Result types
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class ValueChange:
     """A scalar (or whole-object) section that differs: ``before`` is the API side."""
 
@@ -156,7 +76,7 @@ class ValueChange:
         return {"from": self.before, "to": self.after}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class AttributeChange:
     """One differing ``field`` (``"type"`` or ``"isNullable"``) of attribute ``name``."""
 
@@ -166,7 +86,7 @@ class AttributeChange:
     after: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class ItemChange:
     """A named index, resolver or trigger that differs; ``before``/``after`` are full objects."""
 
@@ -178,7 +98,7 @@ class ItemChange:
         return {"name": self.name, "from": dict(self.before), "to": dict(self.after)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class SectionDiff:
     """Added objects (full, from the local side), removed names and changed items of a section."""
 
@@ -197,7 +117,7 @@ class SectionDiff:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class TableDiff:
     """What differs in one table present on both sides (only changed sections are set)."""
 
@@ -263,7 +183,7 @@ class TableDiff:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_RESULT)
 class SchemaDiff:
     """Differences from the API schema (before) to the local schema (after).
 
@@ -304,89 +224,70 @@ class SchemaDiff:
 # The algorithm
 
 
-def _by_name(items: Any) -> dict[str, Mapping[str, Any]]:
-    out: dict[str, Mapping[str, Any]] = {}
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-                out.setdefault(item["name"], item)
+def _by_name(items: Sequence[_SchemaPart]) -> dict[str, _SchemaPart]:
+    out: dict[str, _SchemaPart] = {}
+    for item in items:
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            out.setdefault(name, item)
     return out
 
 
-def _partition(entity: Mapping[str, Any]) -> str:
-    value = entity.get("partition")
-    return value.strip() if isinstance(value, str) else ""
+def _identifier_changed(a: SchemaIdentifier | None, b: SchemaIdentifier | None) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return (a.name, a.generator, a.type) != (b.name, b.generator, b.type)
 
 
-def _identifier_changed(a: Any, b: Any) -> bool:
-    if not isinstance(a, Mapping) or not isinstance(b, Mapping):
-        return isinstance(a, Mapping) != isinstance(b, Mapping)
-    return any(a.get(k) != b.get(k) for k in ("name", "generator", "type"))
-
-
-def _section(api_items: Any, local_items: Any, differs: Any) -> SectionDiff | None:
+def _section(
+    api_items: Sequence[_SchemaPart], local_items: Sequence[_SchemaPart], keys: tuple[str, ...]
+) -> SectionDiff | None:
     api, local = _by_name(api_items), _by_name(local_items)
-    added = [local[n] for n in sorted(local.keys() - api.keys())]
+    added: list[Mapping[str, Any]] = [local[n].to_wire() for n in sorted(local.keys() - api.keys())]
     removed = sorted(api.keys() - local.keys())
     changed = [
-        ItemChange(n, api[n], local[n])
+        ItemChange(n, api[n].to_wire(), local[n].to_wire())
         for n in sorted(api.keys() & local.keys())
-        if differs(api[n], local[n])
+        if any(getattr(api[n], key) != getattr(local[n], key) for key in keys)
     ]
     section = SectionDiff(added, removed, changed)
     return section if section else None
 
 
-def _index_differs(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return (a.get("type") or "DEFAULT") != (b.get("type") or "DEFAULT") or a.get(
-        "minimumScore"
-    ) != b.get("minimumScore")
-
-
-def _resolver_differs(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return a.get("resolver") != b.get("resolver")
-
-
-def _trigger_differs(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return a.get("event") != b.get("event") or a.get("trigger") != b.get("trigger")
-
-
-def _attribute_view(attr: Mapping[str, Any]) -> dict[str, Any]:
-    return {"type": attr.get("type"), "isNullable": bool(attr.get("isNullable"))}
-
-
-def _table_diff(name: str, api: Mapping[str, Any], local: Mapping[str, Any]) -> TableDiff:
+def _table_diff(name: str, api: SchemaEntity, local: SchemaEntity) -> TableDiff:
     partition = None
-    if _partition(api) != _partition(local):
-        partition = ValueChange(_partition(api) or None, _partition(local) or None)
+    if api.partition != local.partition:
+        partition = ValueChange(api.partition or None, local.partition or None)
     identifier = None
-    api_id, local_id = api.get("identifier"), local.get("identifier")
-    if _identifier_changed(api_id, local_id):
+    if _identifier_changed(api.identifier, local.identifier):
         identifier = ValueChange(
-            dict(api_id) if isinstance(api_id, Mapping) else None,
-            dict(local_id) if isinstance(local_id, Mapping) else None,
+            api.identifier.to_wire() if api.identifier else None,
+            local.identifier.to_wire() if local.identifier else None,
         )
     entity_type = None
-    api_type, local_type = api.get("type") or "DEFAULT", local.get("type") or "DEFAULT"
+    api_type, local_type = api.type or "DEFAULT", local.type or "DEFAULT"
     if api_type != local_type:
         entity_type = ValueChange(api_type, local_type)
     search = None
     if "SEARCHABLE" in (api_type, local_type):
-        api_ss = api.get("searchSupport") or "BOTH"
-        local_ss = local.get("searchSupport") or "BOTH"
+        api_ss, local_ss = api.search_support or "BOTH", local.search_support or "BOTH"
         if api_ss != local_ss:
             search = ValueChange(api_ss, local_ss)
 
-    api_attrs, local_attrs = _by_name(api.get("attributes")), _by_name(local.get("attributes"))
-    added = [local_attrs[n] for n in sorted(local_attrs.keys() - api_attrs.keys())]
+    api_attrs = {a.name: a for a in reversed(api.attributes)}
+    local_attrs = {a.name: a for a in reversed(local.attributes)}
+    added: list[Mapping[str, Any]] = [
+        local_attrs[n].to_wire() for n in sorted(local_attrs.keys() - api_attrs.keys())
+    ]
     removed = sorted(api_attrs.keys() - local_attrs.keys())
     changed: list[AttributeChange] = []
     states: list[ItemChange] = []
     for attr_name in sorted(api_attrs.keys() & local_attrs.keys()):
-        before, after = (
-            _attribute_view(api_attrs[attr_name]),
-            _attribute_view(local_attrs[attr_name]),
-        )
+        before = {"type": api_attrs[attr_name].type, "isNullable": api_attrs[attr_name].is_nullable}
+        after = {
+            "type": local_attrs[attr_name].type,
+            "isNullable": local_attrs[attr_name].is_nullable,
+        }
         if before == after:
             continue
         for key in ("type", "isNullable"):
@@ -403,16 +304,19 @@ def _table_diff(name: str, api: Mapping[str, Any], local: Mapping[str, Any]) -> 
         identifier=identifier,
         type=entity_type,
         search_support=search,
-        indexes=_section(api.get("indexes"), local.get("indexes"), _index_differs),
-        resolvers=_section(api.get("resolvers"), local.get("resolvers"), _resolver_differs),
-        triggers=_section(api.get("triggers"), local.get("triggers"), _trigger_differs),
+        indexes=_section(api.indexes, local.indexes, ("type", "minimum_score")),
+        resolvers=_section(api.resolvers, local.resolvers, ("resolver",)),
+        triggers=_section(api.triggers, local.triggers, ("event", "trigger")),
     )
 
 
 def diff_schemas(api_schema: Mapping[str, Any], local_schema: Mapping[str, Any]) -> SchemaDiff:
-    """Compare the API (server) schema with a local document; see the module docstring."""
-    api = {e["name"]: e for e in read_entities(api_schema)}
-    local = {e["name"]: e for e in read_entities(local_schema)}
+    """Compare the API (server) schema with a local document; see the module docstring.
+
+    Both are read by :meth:`SchemaDocument.read`, so every accepted shape compares.
+    """
+    api = {e.name: e for e in SchemaDocument.read(api_schema).entities}
+    local = {e.name: e for e in SchemaDocument.read(local_schema).entities}
     changed = []
     for name in sorted(api.keys() & local.keys()):
         table = _table_diff(name, api[name], local[name])

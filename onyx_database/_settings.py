@@ -63,6 +63,7 @@ _DATABASE_VARIABLES = tuple(v for option in _DATABASE_OPTIONS for v in _ENV.get(
 DEFAULT_HINTS: tuple[str, ...] = (
     "the environment variables ONYX_DATABASE_ID, ONYX_DATABASE_API_KEY, ONYX_DATABASE_API_SECRET",
     "or an onyx-database.json file (see ONYX_CONFIG_PATH)",
+    "or run `onyx-py local` here: its ./.onyx-local/onyx-database.json is found",
 )
 
 
@@ -176,7 +177,7 @@ def config_from_options(
     except OnyxConfigError as exc:
         problem = str(exc)
         # The resolver's message goes on to list every source it tried: keep what was wrong.
-        for marker in (" Set them with", " Valid options:", " Sources tried"):
+        for marker in ("\n", " Valid options:"):
             problem = problem.split(marker, 1)[0]
         lines = [f"Onyx is not configured ({where}): {problem.strip()}", "Set one of:"]
         lines += [f"  {hint}" for hint in (*hints, *DEFAULT_HINTS)]

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from onyx_database._schema_diff import read_entities
+from onyx_database._schema_document import SchemaDocument, SchemaEntity, read_entities
 
 from ._names import DJANGO_MODEL_ATTRIBUTES, class_name, dedupe, field_name
 
@@ -259,6 +259,7 @@ def build_package_spec(
     wanted = None if tables is None else list(dict.fromkeys(tables))
     normalized = normalize_schema(doc, tables=wanted)
     entities = normalized["entities"]
+    document = SchemaDocument.read(normalized)
     if wanted is not None:
         missing = sorted(set(wanted) - {e["name"] for e in entities})
         if missing:
@@ -267,10 +268,8 @@ def build_package_spec(
     used_classes: set[str] = set()
     class_names = {e["name"]: dedupe(class_name(e["name"]), used_classes) for e in entities}
     models = [
-        _model_spec(
-            entity, class_names[entity["name"]], class_names, timestamps, warnings, reserved
-        )
-        for entity in entities
+        _model_spec(entity, class_names[entity.name], class_names, timestamps, warnings, reserved)
+        for entity in document.entities
     ]
     return PackageSpec(
         models=tuple(models),
@@ -283,44 +282,41 @@ def build_package_spec(
 
 
 def _model_spec(
-    entity: Mapping[str, Any],
+    entity: SchemaEntity,
     name: str,
     class_names: Mapping[str, str],
     timestamps: TimestampMode,
     warnings: list[str],
     reserved: frozenset[str] = frozenset(),
 ) -> ModelSpec:
-    table = entity["name"]
-    ident = entity.get("identifier")
-    id_name = ident.get("name") if isinstance(ident, Mapping) else None
-    id_name = id_name if isinstance(id_name, str) and id_name else None
-    generator = str(ident.get("generator") or "") if isinstance(ident, Mapping) else ""
-    partition = entity.get("partition")
-    partition = partition.strip() if isinstance(partition, str) and partition.strip() else None
+    table = entity.name
+    id_name = entity.identifier.name if entity.identifier else None
+    id_name = id_name or None
+    generator = entity.identifier.generator if entity.identifier else ""
+    partition = entity.partition or None
 
     raw: list[tuple[str, str, bool, FieldKind, str]] = []  # wire, annotation, required, kind, type
     seen: set[str] = set()
-    for attr in entity.get("attributes") or []:
-        wire = attr.get("name")
-        if not isinstance(wire, str) or not wire or wire in seen:
+    for attr in entity.attributes:
+        wire = attr.name
+        if not wire or wire in seen:
             continue
         seen.add(wire)
-        schema_type = str(attr.get("type") or "")
+        schema_type = attr.type or ""
         base = python_type(schema_type, timestamps)
         if base is None:
             warnings.append(f"{table}.{wire}: unknown type {schema_type!r}, typed as Any")
             base = "Any"
-        nullable = bool(attr.get("isNullable"))
         generated = wire == id_name and generator.strip().lower() in _GENERATED_IDS
-        required = not nullable and not generated
+        required = not attr.is_nullable and not generated
         annotation = base if required else f"{base} | None"
         raw.append((wire, annotation, required, "attribute", schema_type))
-    for resolver in entity.get("resolvers") or []:
-        wire = resolver.get("name")
-        if not isinstance(wire, str) or not wire or wire in seen:
+    for resolver in entity.resolvers:
+        wire = resolver.name
+        if not wire or wire in seen:
             continue
         seen.add(wire)
-        target = resolver_target(resolver.get("resolver"))
+        target = resolver_target(resolver.resolver)
         if target is not None and target[0] in class_names:
             model = class_names[target[0]]
             annotation = f"list[{model}] | None" if target[1] else f"{model} | None"

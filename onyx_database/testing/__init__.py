@@ -8,7 +8,9 @@ makes these fixtures available in every test suite:
   option (or ``./onyx.schema.json`` when it exists).
 - ``onyx_db``: a configured :class:`~onyx_database.OnyxDatabase`; every table is emptied before
   the test, so tests never see each other's data.
-- ``onyx_async_db``: the same for :class:`~onyx_database.AsyncOnyxDatabase` (anyio tests).
+- ``onyx_async_db``: the same for :class:`~onyx_database.AsyncOnyxDatabase`; an
+  ``async def`` test using it needs no marker (it runs on anyio's pytest plugin; tests marked
+  ``anyio``, ``asyncio`` or ``trio`` are left to their plugin).
 - ``onyx_publish_schema``: a function that publishes a schema document to the server.
 
 Example ``pytest.ini``::

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(default: ./onyx.schema.json when it exists).",
         default="",
     )
+
+
+# A test carrying one of these is already run by its async plugin; the rest get anyio's marker.
+_ASYNC_MARKERS = ("anyio", "asyncio", "trio")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``async def test_x(onyx_async_db)`` runs with no marker: such a test gets
+    ``pytest.mark.anyio`` (anyio's pytest plugin ships with httpx's anyio and runs it on
+    asyncio, or on the project's ``anyio_backend``). Tests that already carry an ``anyio``,
+    ``asyncio`` (pytest-asyncio, including its auto mode) or ``trio`` marker are left alone."""
+    for item in items:
+        if (
+            isinstance(item, pytest.Function)
+            and inspect.iscoroutinefunction(item.function)
+            and "onyx_async_db" in item.fixturenames
+            and not any(item.get_closest_marker(name) for name in _ASYNC_MARKERS)
+        ):
+            item.add_marker(pytest.mark.anyio)
 
 
 def _schema_path(config: pytest.Config) -> Path | None:
@@ -85,7 +106,8 @@ def onyx_db(onyx_server: LocalServer, tmp_path: Path) -> Iterator[OnyxDatabase]:
 async def onyx_async_db(
     onyx_server: LocalServer, tmp_path: Path
 ) -> AsyncIterator[AsyncOnyxDatabase]:
-    """An async client of the session's Onyx Local (use in ``@pytest.mark.anyio`` tests)."""
+    """An async client of the session's Onyx Local; ``async def`` tests that use it need no
+    marker (see :func:`pytest_collection_modifyitems`)."""
     import onyx_database
 
     onyx_server.reset_data()

@@ -362,3 +362,67 @@ def test_cache_is_keyed_per_database_and_key(dirs: tuple[Path, Path]) -> None:
     a = resolver.resolve({"database_id": "a", "api_key": "k", "api_secret": "s"})
     b = resolver.resolve({"database_id": "b", "api_key": "k", "api_secret": "s"})
     assert (a.database_id, b.database_id) == ("a", "b")
+
+
+def test_onyx_local_credentials_are_found_after_the_project_files(tmp_path: Path) -> None:
+    """``onyx-py local`` writes ``./.onyx-local/onyx-database.json``; an app started from the
+    same directory connects with no setting at all."""
+    import onyx_database
+    from onyx_database.local import LocalServer
+
+    home, cwd = tmp_path / "home", tmp_path / "project"
+    home.mkdir()
+    cwd.mkdir()
+    schema = Path(__file__).resolve().parents[1] / "onyx.test.schema.json"
+    with LocalServer(cwd / ".onyx-local", schema=schema, port=0) as server:
+        cfg = resolve_config({}, environ={}, home=home, cwd=cwd)
+        local_file = cwd / ".onyx-local" / "onyx-database.json"
+        assert cfg.sources["api_secret"] == f"file {local_file}"
+        assert (cfg.base_url, cfg.database_id) == (server.url, server.database_id)
+        with onyx_database.init(config=cfg) as db:
+            assert db.get_schema()["entities"]
+        # project files come first; a project file of another database is never mixed in
+        write(cwd / "onyx-database.json", {"databaseId": "cloud-db", "apiKey": "k"})
+        with pytest.raises(OnyxConfigError, match="Missing required config: api_secret"):
+            resolve_config({}, environ={}, home=home, cwd=cwd)
+
+
+def test_missing_config_is_a_short_multi_line_message_naming_onyx_local(
+    dirs: tuple[Path, Path],
+) -> None:
+    _, cwd = dirs
+    with pytest.raises(OnyxConfigError) as info:
+        resolve(dirs, {"database_id": "db1"})
+    lines = str(info.value).splitlines()
+    assert lines[0] == "Missing required config: api_key, api_secret."
+    assert "`onyx-py local`" in lines[2]
+    assert lines[3] == "Sources tried, in order:"
+    local = f"  {cwd / '.onyx-local' / 'onyx-database.json'} (Onyx Local's credentials"
+    assert any(line.startswith(local) for line in lines)
+    listed = [line.strip().split(" (")[0] for line in lines[4:]]
+    local_file = str(cwd / ".onyx-local" / "onyx-database.json")
+    assert listed.index(str(cwd / "onyx-database.json")) < listed.index(local_file)
+    assert all(len(line) <= 150 for line in lines[:4])
+
+
+def test_bad_value_names_its_source_and_hides_the_secret(dirs: tuple[Path, Path]) -> None:
+    env = {**FULL_ENV, "ONYX_MAX_RETRIES": "many"}
+    with pytest.raises(OnyxConfigError) as info:
+        resolve(dirs, {}, env)
+    assert str(info.value) == (
+        "Config option 'max_retries' must be a number, got 'many'. (from env ONYX_MAX_RETRIES)"
+    )
+    with pytest.raises(OnyxConfigError) as info:
+        resolve(dirs, {"api_secret": ["env-secret-in-a-list"]}, FULL_ENV)
+    assert "env-secret-in-a-list" not in str(info.value)
+    assert "'api_secret'" in str(info.value)
+
+
+def test_config_values_model_keeps_the_secret_out_of_repr() -> None:
+    from onyx_database._config import ConfigValues
+
+    values = ConfigValues(database_id="d", api_key="key-98765", api_secret="hunter22", debug="yes")
+    for text in (repr(values), str(values), values.model_dump_json()):
+        assert "hunter22" not in text and "key-98765" not in text
+    assert values.request_logging_enabled and values.response_logging_enabled
+    assert values.plain()["api_secret"] == "hunter22"

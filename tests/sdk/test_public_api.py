@@ -44,15 +44,21 @@ PUBLIC = {
     "OnyxAsyncFacade", "onyx_async", "Record", "QueryResults", "SearchMatch", "SearchMode",
     "SearchOptions",
     "WireFormat", "QueryCriteriaOperator", "FullTextQuery", "Int64WireInput",
-    "SchemaAttribute", "SchemaEntity", "SchemaEntityType", "SchemaIdentifier", "SchemaIndex",
-    "SchemaInput", "SchemaResolver", "SchemaSearchSupport", "SchemaTableDiff", "SchemaTrigger",
-    "SchemaUpsertRequest", "SemanticVectorSignature", "SemanticVectorSignatureInput",
+    "SchemaInput", "SchemaTableDiff", "SchemaUpsertRequest", "SemanticVectorSignature",
+    "SemanticVectorSignatureInput",
     "VectorSearchQuery", "VectorSearchQueryInput", "HnswSearchQuery", "HnswSearchQueryInput",
     "ApproximateIndexCandidateQuery", "ApproximateSearchOptions",
     "DEFAULT_APPROXIMATE_INDEX_CANDIDATES", "DEFAULT_HNSW_CANDIDATES", "DEFAULT_HNSW_EF_SEARCH",
     "HNSW_QUERY_FORMAT_VERSION", "MAX_APPROXIMATE_INDEX_CANDIDATES",
     "MAX_APPROXIMATE_INDEX_ROUTE_VALUES", "MAX_HNSW_CANDIDATES", "MAX_HNSW_EF_SEARCH",
     "MAX_HNSW_VECTOR_DIMENSION", "MAX_VECTOR_SEARCH_CANDIDATES",
+    # the schema document (pydantic models; one reader and one validator)
+    "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
+    "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
+    "SchemaDocumentError",
+    # payload models
+    "SchemaRevision", "SchemaValidationProblem", "SchemaValidationResult", "SearchHit",
+    "SecretMetadata", "SecretRecord",
 }  # fmt: skip
 
 
@@ -98,7 +104,8 @@ MODULES = [
     # the adapter core
     "onyx_database._settings", "onyx_database._writes", "onyx_database._listen_loop",
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
-    "onyx_database.flows",
+    "onyx_database.flows", "onyx_database._schema_document", "onyx_database._schema_diff",
+    "onyx_database._payloads",
     # the core
     "onyx_database._options", "onyx_database._version",
     # drop-in for the official SDK

@@ -12,6 +12,8 @@ import pytest
 from onyx_database import AsyncOnyxDatabase, OnyxDatabase, eq
 from onyx_database.local import LocalServer
 
+pytest_plugins = ["pytester"]
+
 ITEM = {"id": "i1", "name": "widget", "qty": 3}
 
 
@@ -67,3 +69,35 @@ def test_publish_schema_adds_a_table(
     onyx_publish_schema(document)
     onyx_db.save("PluginExtra", {"id": "x", "v": 1})
     assert onyx_db.find_by_id("PluginExtra", "x") == {"id": "x", "v": 1}
+
+
+async def test_async_client_needs_no_marker(onyx_async_db: AsyncOnyxDatabase) -> None:
+    await onyx_async_db.save("Item", ITEM)
+    assert await onyx_async_db.from_table("Item").count() == 1
+
+
+MARKERLESS = """
+from onyx_database import AsyncOnyxDatabase
+
+async def test_markerless(onyx_async_db: AsyncOnyxDatabase) -> None:
+    await onyx_async_db.save("Item", {"id": "a", "name": "n", "qty": 1})
+    assert [r["id"] for r in await onyx_async_db.from_table("Item").list()] == ["a"]
+
+async def test_markerless_fails_for_real(onyx_async_db: AsyncOnyxDatabase) -> None:
+    assert await onyx_async_db.from_table("Item").count() == 99
+
+@pytest.mark.anyio
+async def test_marked(onyx_async_db: AsyncOnyxDatabase) -> None:
+    assert await onyx_async_db.from_table("Item").count() == 0
+"""
+
+
+def test_markerless_async_tests_run_in_a_fresh_project(pytester: pytest.Pytester) -> None:
+    """A project with no conftest and no ``anyio_backend``: unmarked async tests using
+    ``onyx_async_db`` run (and fail when they should); anyio-marked ones still run."""
+    schema = Path(__file__).resolve().parents[1] / "onyx.test.schema.json"
+    pytester.makeini(f"[pytest]\nonyx_schema = {schema}\n")
+    pytester.makepyfile(test_async_app="import pytest\n" + MARKERLESS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error", "-v")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_markerless_fails_for_real*FAILED*"])
