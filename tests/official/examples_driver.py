@@ -4,7 +4,8 @@ Started by ``test_official_examples.py`` with the interpreter of the SDK under t
 ``ONYX_CONFIG_PATH`` pointing at Onyx Local. Each stdin line names an example (a path relative
 to ``examples/``); the driver runs the official ``seed.py`` and then the example, each as
 ``__main__`` in a fresh namespace with ``examples/`` as the working directory (as the official
-``run-examples.sh`` does), and answers one line: ``MARK`` and ``{"ok": bool, "output": str}``
+``run-examples.sh`` does) (``README#n``: the n-th Python block of the official README, after
+the setup it assumes), and answers one line: ``MARK`` and ``{"ok": bool, "output": str}``
 as JSON. One process serves every example so that the interpreter and the SDK are imported once.
 """
 
@@ -14,8 +15,10 @@ import contextlib
 import io
 import json
 import os
+import re
 import runpy
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -44,6 +47,26 @@ def _run(script: Path) -> tuple[bool, str]:
     return ok, buffer.getvalue()
 
 
+README = EXAMPLES / "README.official.md"
+# What every README snippet assumes is already there (the README's own setup steps).
+PREAMBLE = (
+    "from onyx_database import onyx\nfrom onyx import tables, SCHEMA\n"
+    "db = onyx.init(schema=SCHEMA)\n"
+)
+
+
+def readme_blocks() -> list[str]:
+    """The Python blocks of the official README, in order."""
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"```(?:py|python)\n(.*?)```", text, re.S)
+
+
+def _run_block(index: int) -> tuple[bool, str]:
+    script = Path(tempfile.mkdtemp()) / f"readme_{index}.py"
+    script.write_text(PREAMBLE + readme_blocks()[index], encoding="utf-8")
+    return _run(script)
+
+
 def main() -> None:
     sys.path.insert(0, str(STUBS))
     os.chdir(EXAMPLES)
@@ -52,7 +75,10 @@ def main() -> None:
         if not name:
             continue
         ok, output = _run(EXAMPLES / "seed.py")
-        if ok and name != "seed.py":
+        if ok and name.startswith("README#"):
+            ok, example_output = _run_block(int(name[len("README#") :]))
+            output += example_output
+        elif ok and name != "seed.py":
             ok, example_output = _run(EXAMPLES / name)
             output += example_output
         sys.stdout.write(MARK + json.dumps({"ok": ok, "output": output[-4000:]}) + "\n")
