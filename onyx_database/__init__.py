@@ -173,6 +173,14 @@ from ._types import (
     VectorSearchQueryInput,
     WireFormat,
 )
+from ._vector import (
+    approximate_candidates,
+    approximate_index_candidate_query,
+    approximate_search,
+    hnsw_candidates,
+    hnsw_search_query,
+    vector_search_query,
+)
 from ._version import __version__
 from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
@@ -280,6 +288,9 @@ __all__ = [
     "__version__",
     "add_request_listener",
     "add_write_listener",
+    "approximate_candidates",
+    "approximate_index_candidate_query",
+    "approximate_search",
     "asc",
     "avg",
     "between",
@@ -294,6 +305,8 @@ __all__ = [
     "format_",
     "gt",
     "gte",
+    "hnsw_candidates",
+    "hnsw_search_query",
     "in_op",
     "init",
     "init_async",
@@ -337,5 +350,6 @@ __all__ = [
     "to_wire",
     "upper",
     "variance",
+    "vector_search_query",
     "within",
 ]

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from . import _vector as vector
 from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
 from ._errors import OnyxUsageError
 from ._models import Record, instantiate, is_model_class, record_builder
@@ -437,6 +438,40 @@ class BaseQueryBuilder(Generic[T]):
         if self._spec.conditions is None:
             return self._with(conditions=condition)
         return self._with(conditions=self._spec.conditions & condition)
+
+    def approximate_search(
+        self,
+        query_text_or_search: Any,
+        min_score: Any = None,
+        *,
+        max_candidates: int = 1_000,
+        require_all_terms: bool = True,
+    ) -> Self:
+        """Onyx Cloud's bounded lexical admission (``SEARCH_CANDIDATES``) as the sole root
+        condition (see ``onyx_database._vector``; Onyx Local answers 501)."""
+        condition = vector.approximate_search(
+            query_text_or_search,
+            min_score,
+            max_candidates=max_candidates,
+            require_all_terms=require_all_terms,
+        )
+        return self._sole_root(condition, "SEARCH_CANDIDATES")
+
+    def hnsw_candidates(self, search_query: Any) -> Self:
+        """Onyx Cloud's native HNSW nearest neighbours (``HNSW_CANDIDATES``) as the sole root
+        condition (``search_query``: :func:`~onyx_database.hnsw_search_query` input)."""
+        return self._sole_root(vector.hnsw_candidates(search_query), "HNSW_CANDIDATES")
+
+    def approximate_candidates(
+        self, attribute: str, value_or_values: Any, max_candidates: int = 1_000
+    ) -> Self:
+        """``and_(approximate_candidates(attribute, values, max_candidates))``."""
+        return self.and_(vector.approximate_candidates(attribute, value_or_values, max_candidates))
+
+    def _sole_root(self, condition: Condition, operator: str) -> Self:
+        if self._spec.conditions is not None:
+            raise OnyxUsageError(f"{operator} must be the sole root condition of the query")
+        return self._with(conditions=condition)
 
     def and_where(self, condition: Condition) -> Self:
         """The official SDK's name of :meth:`and_`. ``.where(a).and_where(b)``"""

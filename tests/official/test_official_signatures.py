@@ -27,25 +27,12 @@ pytestmark = pytest.mark.official
 HERE = Path(__file__).parent
 OFFICIAL_PYTHON = HERE.parents[1] / ".venv-official" / "bin" / "python"
 
-_VECTOR = (
-    "Onyx Cloud vector/candidate search (HNSW, approximate index, semantic signatures): its "
-    "payloads are not built by this SDK and Onyx Local has no vector index to test them; "
-    "search(text, mode=...) covers the high-level SEARCH"
-)
 ALLOWED: dict[str, str] = {
-    "query.approximate_candidates": _VECTOR,
-    "query.approximate_search": _VECTOR,
-    "query.hnsw_candidates": _VECTOR,
-    "async_query.approximate_candidates": _VECTOR,
-    "async_query.approximate_search": _VECTOR,
-    "async_query.hnsw_candidates": _VECTOR,
-    "exports.approximate_candidates": _VECTOR,
-    "exports.approximate_index_candidate_query": _VECTOR,
-    "exports.approximate_search": _VECTOR,
-    "exports.hnsw_candidates": _VECTOR,
-    "exports.hnsw_search_query": _VECTOR,
-    "exports.semantic_vector_signature": _VECTOR,
-    "exports.vector_search_query": _VECTOR,
+    "exports.semantic_vector_signature": (
+        "Onyx Cloud semantic signatures (calibrated buckets, fingerprints, bands): not built by "
+        "this SDK (a semantic part in a vector query raises OnyxUsageError) and Onyx Local has "
+        "no embedding model to test one against"
+    ),
 }
 
 POSITIONAL = ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")

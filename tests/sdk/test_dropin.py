@@ -159,7 +159,18 @@ def test_executor_methods_take_wire_bodies(db: OnyxDatabase) -> None:
     assert db.from_table("User").count() == 3
 
 
-def test_stream_handles_read_as_the_official_dict(db: OnyxDatabase) -> None:
+def _until_open(server: LocalServer, count: int) -> None:
+    tick = threading.Event()
+    for _ in range(1500):
+        if server.open_streams == count:
+            return
+        tick.wait(0.01)
+    raise AssertionError(f"{count} stream(s) never opened")
+
+
+def test_stream_handles_read_as_the_official_dict(
+    db: OnyxDatabase, onyx_server: LocalServer
+) -> None:
     seen = threading.Event()
     handle = db.stream(
         "User",
@@ -169,6 +180,7 @@ def test_stream_handles_read_as_the_official_dict(db: OnyxDatabase) -> None:
         {"on_item_added": lambda user: seen.set()},
     )
     assert "cancel" in handle and callable(handle.get("cancel"))
+    _until_open(onyx_server, 1)
     db.save("User", {"id": "u7", "username": "seven", "email": "s@x", "isActive": True} | NOW)
     assert seen.wait(15)
     handle["cancel"]()
@@ -209,3 +221,34 @@ def test_official_exports() -> None:
 
     assert issubclass(OnyxNotFoundError, OnyxHTTPError)
     assert onyx_database.MAX_VECTOR_SEARCH_CANDIDATES == 5_000
+
+
+def test_candidate_searches_are_sent_and_onyx_local_answers_501(db: OnyxDatabase) -> None:
+    hnsw = db.from_table("User").hnsw_candidates({"calibrationId": "-7", "vector": [3, 4]})
+    criteria = hnsw.to_select_query()["conditions"]["criteria"]
+    assert criteria["operator"] == "HNSW_CANDIDATES"
+    assert criteria["value"] == {
+        "calibrationId": "-7",
+        "vector": [3.0, 4.0],
+        "maxCandidates": 1000,
+        "efSearch": 1000,
+        "minScore": None,
+        "formatVersion": 1,
+    }
+    lexical = db.from_table("User").approximate_search("storm", max_candidates=5)
+    value = lexical.to_select_query()["conditions"]["criteria"]["value"]
+    assert (value["text"], value["maxCandidates"], value["requireAllTerms"]) == ("storm", 5, True)
+    routed = db.from_table("User").where(eq("isActive", True)).approximate_candidates("id", "u1")
+    assert routed.to_select_query()["conditions"]["operator"] == "AND"
+    for query in (hnsw, lexical, routed):
+        with pytest.raises(OnyxServerError) as info:
+            query.list()
+        assert info.value.status == 501
+    with pytest.raises(OnyxUsageError, match="sole root"):
+        db.from_table("User").where(eq("id", "u1")).hnsw_candidates(
+            {"calibrationId": 1, "vector": [1]}
+        )
+    with pytest.raises(OnyxUsageError, match="non-zero finite norm"):
+        onyx_database.hnsw_search_query(calibration_id=1, vector=[0.0])
+    with pytest.raises(OnyxUsageError, match="semantic"):
+        onyx_database.vector_search_query({"semantic": {"bucketId": 1}})

@@ -52,6 +52,8 @@ PUBLIC = {
     "HNSW_QUERY_FORMAT_VERSION", "MAX_APPROXIMATE_INDEX_CANDIDATES",
     "MAX_APPROXIMATE_INDEX_ROUTE_VALUES", "MAX_HNSW_CANDIDATES", "MAX_HNSW_EF_SEARCH",
     "MAX_HNSW_VECTOR_DIMENSION", "MAX_VECTOR_SEARCH_CANDIDATES",
+    "approximate_candidates", "approximate_index_candidate_query", "approximate_search",
+    "hnsw_candidates", "hnsw_search_query", "vector_search_query",
     # the schema document (pydantic models; one reader and one validator)
     "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
     "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
@@ -112,6 +114,7 @@ MODULES = [
     "onyx_database._models", "onyx_database._types", "onyx_database._async_facade",
     "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
     "onyx_database.errors", "onyx_database._ai_request", "onyx_database._core",
+    "onyx_database._vector",
 ]  # fmt: skip
 
 
