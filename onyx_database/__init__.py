@@ -24,13 +24,18 @@ See ``docs/queries.md``, ``docs/data-apis.md`` and ``docs/ai.md``.
 
 from __future__ import annotations
 
-from ._ai_client import AsyncChatStream, AsyncOnyxAI, ChatStream, OnyxAI
+from ._ai_client import ChatStream, OnyxAI
+from ._async_ai_client import AsyncChatStream, AsyncOnyxAI
 from ._async_client import AsyncCascadeWriter, AsyncOnyxDatabase, AsyncQueryBuilder
+from ._async_facade import OnyxAsyncFacade, onyx_async
 from ._bridge import ChangeBridge
 from ._cascade import CascadeRelationshipBuilder
 from ._client import CascadeWriter, OnyxDatabase, QueryBuilder
 from ._conditions import (
     Condition,
+    SearchMatch,
+    SearchMode,
+    SearchOptions,
     Sort,
     asc,
     between,
@@ -81,6 +86,8 @@ from ._errors import (
 )
 from ._facade import OnyxFacade, init, init_async, onyx
 from ._listen_loop import OnyxListenError, event_line, listen_loop
+from ._models import Record
+from ._options import ClientOptions
 from ._payloads import (
     SchemaRevision,
     SchemaValidationProblem,
@@ -89,7 +96,7 @@ from ._payloads import (
     SecretMetadata,
     SecretRecord,
 )
-from ._query import Page, QuerySpec, table_name
+from ._query import Page, QueryResults, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
 from ._schema_document import (
@@ -139,13 +146,60 @@ from ._stream_protocol import (
     ReconnectPolicy,
     StreamEvent,
 )
-from ._transport import __version__
+from ._types import (
+    DEFAULT_APPROXIMATE_INDEX_CANDIDATES,
+    DEFAULT_HNSW_CANDIDATES,
+    DEFAULT_HNSW_EF_SEARCH,
+    HNSW_QUERY_FORMAT_VERSION,
+    MAX_APPROXIMATE_INDEX_CANDIDATES,
+    MAX_APPROXIMATE_INDEX_ROUTE_VALUES,
+    MAX_HNSW_CANDIDATES,
+    MAX_HNSW_EF_SEARCH,
+    MAX_HNSW_VECTOR_DIMENSION,
+    MAX_VECTOR_SEARCH_CANDIDATES,
+    ApproximateIndexCandidateQuery,
+    ApproximateSearchOptions,
+    FullTextQuery,
+    HnswSearchQuery,
+    HnswSearchQueryInput,
+    Int64WireInput,
+    QueryCriteriaOperator,
+    SchemaInput,
+    SchemaTableDiff,
+    SchemaUpsertRequest,
+    SemanticVectorSignature,
+    SemanticVectorSignatureInput,
+    VectorSearchQuery,
+    VectorSearchQueryInput,
+    WireFormat,
+)
+from ._vector import (
+    approximate_candidates,
+    approximate_index_candidate_query,
+    approximate_search,
+    hnsw_candidates,
+    hnsw_search_query,
+    vector_search_query,
+)
+from ._version import __version__
 from ._window import read_window
 from ._writes import WriteEvent, add_write_listener
 
 __all__ = [
     "CONFIG_OPTIONS",
+    "DEFAULT_APPROXIMATE_INDEX_CANDIDATES",
+    "DEFAULT_HNSW_CANDIDATES",
+    "DEFAULT_HNSW_EF_SEARCH",
     "FLAT_SETTINGS",
+    "HNSW_QUERY_FORMAT_VERSION",
+    "MAX_APPROXIMATE_INDEX_CANDIDATES",
+    "MAX_APPROXIMATE_INDEX_ROUTE_VALUES",
+    "MAX_HNSW_CANDIDATES",
+    "MAX_HNSW_EF_SEARCH",
+    "MAX_HNSW_VECTOR_DIMENSION",
+    "MAX_VECTOR_SEARCH_CANDIDATES",
+    "ApproximateIndexCandidateQuery",
+    "ApproximateSearchOptions",
     "AsyncCascadeWriter",
     "AsyncChatStream",
     "AsyncEventStream",
@@ -157,10 +211,16 @@ __all__ = [
     "CascadeWriter",
     "ChangeBridge",
     "ChatStream",
+    "ClientOptions",
     "Condition",
     "Document",
     "EventIterator",
+    "FullTextQuery",
+    "HnswSearchQuery",
+    "HnswSearchQueryInput",
+    "Int64WireInput",
     "OnyxAI",
+    "OnyxAsyncFacade",
     "OnyxBatchError",
     "OnyxClientError",
     "OnyxConfigError",
@@ -184,8 +244,11 @@ __all__ = [
     "OnyxUsageError",
     "Page",
     "QueryBuilder",
+    "QueryCriteriaOperator",
+    "QueryResults",
     "QuerySpec",
     "ReconnectPolicy",
+    "Record",
     "RecordedRequest",
     "RequestRecorder",
     "ResolvedConfig",
@@ -197,23 +260,37 @@ __all__ = [
     "SchemaEntityType",
     "SchemaIdentifier",
     "SchemaIndex",
+    "SchemaInput",
     "SchemaProblem",
     "SchemaResolver",
     "SchemaRevision",
     "SchemaSearchSupport",
+    "SchemaTableDiff",
     "SchemaTrigger",
+    "SchemaUpsertRequest",
     "SchemaValidationProblem",
     "SchemaValidationResult",
     "SearchHit",
+    "SearchMatch",
+    "SearchMode",
+    "SearchOptions",
     "SecretMetadata",
     "SecretRecord",
+    "SemanticVectorSignature",
+    "SemanticVectorSignatureInput",
     "Sort",
     "StreamEvent",
     "StreamHandle",
+    "VectorSearchQuery",
+    "VectorSearchQueryInput",
+    "WireFormat",
     "WriteEvent",
     "__version__",
     "add_request_listener",
     "add_write_listener",
+    "approximate_candidates",
+    "approximate_index_candidate_query",
+    "approximate_search",
     "asc",
     "avg",
     "between",
@@ -228,6 +305,8 @@ __all__ = [
     "format_",
     "gt",
     "gte",
+    "hnsw_candidates",
+    "hnsw_search_query",
     "in_op",
     "init",
     "init_async",
@@ -254,6 +333,7 @@ __all__ = [
     "not_starts_with",
     "not_within",
     "onyx",
+    "onyx_async",
     "percentile",
     "read_window",
     "record_requests",
@@ -270,5 +350,6 @@ __all__ = [
     "to_wire",
     "upper",
     "variance",
+    "vector_search_query",
     "within",
 ]

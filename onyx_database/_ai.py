@@ -18,6 +18,7 @@ from ._serialize import to_wire
 
 __all__ = [
     "SSE_DONE",
+    "Messages",
     "chat_content",
     "chat_request",
     "model_request",
@@ -25,6 +26,9 @@ __all__ = [
     "parse_sse_line",
     "script_approval_request",
 ]
+
+Messages = str | Sequence[Mapping[str, Any]]
+"""A prompt: plain text (one user message) or OpenAI-style message dicts."""
 
 _ROLES = frozenset({"system", "user", "assistant", "tool", "developer"})
 _RESERVED = frozenset({"model", "messages", "stream"})

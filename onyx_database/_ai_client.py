@@ -1,48 +1,35 @@
-"""``db.ai``: chat completions (plain or streamed), models and script approval, sync and async.
+"""``db.ai`` of the sync client: chat completions (plain or streamed), models and script
+approval.
 
-Requests go to ``ai_base_url`` with the same credentials as the database API. Streams are lazy:
-the HTTP request is sent when iteration starts, and the response is closed when the loop ends,
-breaks or raises (or on ``close()`` / leaving a ``with`` block)::
-
-    for chunk in db.ai.chat("Tell me a story", stream=True):
-        print(chunk["choices"][0]["delta"].get("content", ""), end="")
+Generated from ``_async_ai_client.py`` by ``scripts/unasync.py``: edit that file, not this.
 """
 
 from __future__ import annotations
 
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Callable,
-    Generator,
-    Iterator,
-    Mapping,
-    Sequence,
-)
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from types import TracebackType
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ._ai import (
     SSE_DONE,
+    Messages,
     chat_request,
     model_request,
     models_request,
     parse_sse_line,
     script_approval_request,
 )
-from ._request import Request
+from ._ai_request import split_chat_request
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncOnyxDatabase
     from ._client import OnyxDatabase
 
-__all__ = ["AsyncChatStream", "AsyncOnyxAI", "ChatStream", "OnyxAI"]
+__all__ = ["ChatClient", "ChatStream", "Messages", "OnyxAI"]
 
-Messages = str | Sequence[Mapping[str, Any]]
+Chunk = dict[str, Any]
 
 
-class ChatStream:
+class ChatStream(AbstractContextManager["ChatStream", None]):
     """An iterator of chat completion chunks (dicts) parsed from the server-sent events.
 
     Iterating sends the request; a non-2xx answer raises its :class:`~onyx_database.OnyxHTTPError`
@@ -58,7 +45,7 @@ class ChatStream:
     @staticmethod
     def _generate(
         open_lines: Callable[[], AbstractContextManager[Iterator[str]]],
-    ) -> Generator[dict[str, Any], None, None]:
+    ) -> Generator[Chunk, None]:
         with open_lines() as lines:
             for line in lines:
                 event = parse_sse_line(line)
@@ -70,90 +57,19 @@ class ChatStream:
     def __iter__(self) -> ChatStream:
         return self
 
-    def __next__(self) -> dict[str, Any]:
+    def __next__(self) -> Chunk:
         return next(self._chunks)
 
     def close(self) -> None:
         """Stop reading and close the HTTP response."""
         self._chunks.close()
 
-    def __enter__(self) -> ChatStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class AsyncChatStream:
-    """The async twin of :class:`ChatStream`: ``async for chunk in stream``; ``await
-    stream.aclose()`` or ``async with`` to release the connection early."""
-
-    __slots__ = ("_chunks",)
-
-    def __init__(
-        self, open_lines: Callable[[], AbstractAsyncContextManager[AsyncIterator[str]]]
-    ) -> None:
-        self._chunks = self._generate(open_lines)
-
-    @staticmethod
-    async def _generate(
-        open_lines: Callable[[], AbstractAsyncContextManager[AsyncIterator[str]]],
-    ) -> AsyncGenerator[dict[str, Any], None]:
-        async with open_lines() as lines:
-            async for line in lines:
-                event = parse_sse_line(line)
-                if event is SSE_DONE:
-                    return
-                if isinstance(event, dict):
-                    yield event
-
-    def __aiter__(self) -> AsyncChatStream:
-        return self
-
-    async def __anext__(self) -> dict[str, Any]:
-        return await self._chunks.__anext__()
-
-    async def aclose(self) -> None:
-        """Stop reading and close the HTTP response."""
-        await self._chunks.aclose()
-
-    async def __aenter__(self) -> AsyncChatStream:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-
-def _chat(
-    database_id: str,
-    default_model: str,
-    messages_or_text: Messages,
-    model: str | None,
-    stream: bool,
-    database_id_override: str | None,
-    options: Mapping[str, Any],
-) -> Request:
-    return chat_request(
-        database_id_override if database_id_override is not None else database_id,
-        messages_or_text,
-        model=model if model is not None else default_model,
-        stream=stream,
-        options=options,
-    )
-
-
 class OnyxAI:
-    """The AI endpoints of a sync client: ``db.ai``.
+    """The AI endpoints of a client: ``db.ai``.
 
     ::
 
@@ -169,148 +85,123 @@ class OnyxAI:
     @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[False] = False,
         database_id: str | None = None,
-        **options: Any,
-    ) -> dict[str, Any]: ...
+        **kwargs: Any,
+    ) -> Chunk: ...
 
     @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Messages,
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: Literal[True],
         database_id: str | None = None,
-        **options: Any,
+        **kwargs: Any,
     ) -> ChatStream: ...
 
+    @overload
     def chat(
         self,
-        messages_or_text: Messages,
+        content_or_request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
         model: str | None = None,
         stream: bool = False,
         database_id: str | None = None,
-        **options: Any,
-    ) -> dict[str, Any] | ChatStream:
+        **kwargs: Any,
+    ) -> Chunk | ChatStream: ...
+
+    def chat(
+        self,
+        content_or_request: Messages | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        model: str | None = None,
+        stream: bool = False,
+        database_id: str | None = None,
+        **kwargs: Any,
+    ) -> Chunk | ChatStream:
         """A chat completion (the OpenAI-style dict), or with ``stream=True`` a
         :class:`ChatStream` of chunk dicts. ``model`` defaults to the configured
         ``default_model``; other keywords (``temperature``, ``max_tokens``, ``tools``...) go into
         the request body. Never retried.
 
-        ``db.ai.chat([{"role": "user", "content": "Hi"}], temperature=0.2)["choices"][0]``
+        ``db.ai.chat([{"role": "user", "content": "Hi"}], temperature=0.2)["choices"]``
+
+        The official SDK's request dict works too (its ``stream`` key picks the return type):
+        ``db.ai.chat({"model": "onyx-chat", "messages": [...]})``.
         """
-        request = _chat(
-            self._db.database_id,
-            self._db.config.default_model,
-            messages_or_text,
-            model,
-            stream,
-            database_id,
-            options,
+        db = self._db
+        body_options: dict[str, Any] = {}
+        if isinstance(content_or_request, Mapping):
+            messages, asked_model, asked_stream, asked_db, body_options = split_chat_request(
+                content_or_request, options
+            )
+            model = model if model is not None else asked_model
+            stream = stream or asked_stream
+            database_id = database_id if database_id is not None else asked_db
+        else:
+            messages = content_or_request
+            if options is not None:
+                body_options.update(options)
+        body_options.update(kwargs)
+        request = chat_request(
+            database_id if database_id is not None else db.database_id,
+            messages,
+            model=model if model is not None else db.config.default_model,
+            stream=stream,
+            options=body_options,
         )
         if stream:
-            transport, call = self._db._transport, self._db._call
+            transport, call = db._transport, db._call
             return ChatStream(lambda: transport.open_lines(request, call))
-        answer: dict[str, Any] = self._db._send(request)
+        answer: Chunk = db._send(request)
         return answer
 
-    def get_models(self) -> dict[str, Any]:
+    def chat_client(self) -> ChatClient:
+        """The official SDK's chat client: ``db.ai.chat_client().create(request)``."""
+        return ChatClient(self)
+
+    def get_models(self) -> Chunk:
         """The models the AI service offers: ``{"object": "list", "data": [...]}``."""
-        answer: dict[str, Any] = self._db._send(models_request())
+        answer: Chunk = self._db._send(models_request())
         return answer
 
-    def get_model(self, model_id: str) -> dict[str, Any]:
+    def get_model(self, model_id: str) -> Chunk:
         """One model by id. ``db.ai.get_model("onyx")``"""
-        answer: dict[str, Any] = self._db._send(model_request(model_id))
+        answer: Chunk = self._db._send(model_request(model_id))
         return answer
 
-    def request_script_approval(self, script: str) -> dict[str, Any]:
+    def request_script_approval(self, script: str) -> Chunk:
         """Ask the service to review a script: ``{normalizedScript, requiresApproval, ...}``.
 
         ``db.ai.request_script_approval("db.save({...})")``
         """
-        answer: dict[str, Any] = self._db._send(script_approval_request(script))
+        answer: Chunk = self._db._send(script_approval_request(script))
         return answer
 
 
-class AsyncOnyxAI:
-    """The AI endpoints of an async client: ``db.ai`` (same methods, awaited).
+class ChatClient:
+    """``db.ai.chat_client()``: chat completions from the official SDK's request dict."""
 
-    ::
+    __slots__ = ("_ai",)
 
-        completion = await db.ai.chat("Hi")
-        async for chunk in await db.ai.chat("Hi", stream=True):
-            ...
-    """
+    def __init__(self, ai: OnyxAI) -> None:
+        self._ai = ai
 
-    __slots__ = ("_db",)
-
-    def __init__(self, db: AsyncOnyxDatabase) -> None:
-        self._db = db
-
-    @overload
-    async def chat(
+    def create(
         self,
-        messages_or_text: Messages,
+        request: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
         *,
-        model: str | None = None,
-        stream: Literal[False] = False,
         database_id: str | None = None,
-        **options: Any,
-    ) -> dict[str, Any]: ...
-
-    @overload
-    async def chat(
-        self,
-        messages_or_text: Messages,
-        *,
-        model: str | None = None,
-        stream: Literal[True],
-        database_id: str | None = None,
-        **options: Any,
-    ) -> AsyncChatStream: ...
-
-    async def chat(
-        self,
-        messages_or_text: Messages,
-        *,
-        model: str | None = None,
-        stream: bool = False,
-        database_id: str | None = None,
-        **options: Any,
-    ) -> dict[str, Any] | AsyncChatStream:
-        """A chat completion dict, or with ``stream=True`` an :class:`AsyncChatStream`."""
-        request = _chat(
-            self._db.database_id,
-            self._db.config.default_model,
-            messages_or_text,
-            model,
-            stream,
-            database_id,
-            options,
-        )
-        if stream:
-            transport, call = self._db._transport, self._db._call
-            return AsyncChatStream(lambda: transport.open_lines(request, call))
-        answer: dict[str, Any] = await self._db._send(request)
-        return answer
-
-    async def get_models(self) -> dict[str, Any]:
-        """The models the AI service offers: ``{"object": "list", "data": [...]}``."""
-        answer: dict[str, Any] = await self._db._send(models_request())
-        return answer
-
-    async def get_model(self, model_id: str) -> dict[str, Any]:
-        """One model by id."""
-        answer: dict[str, Any] = await self._db._send(model_request(model_id))
-        return answer
-
-    async def request_script_approval(self, script: str) -> dict[str, Any]:
-        """Ask the service to review a script."""
-        answer: dict[str, Any] = await self._db._send(script_approval_request(script))
-        return answer
+    ) -> Chunk | ChatStream:
+        """The completion of ``request`` (``{"model", "messages", "stream"?, ...}``)."""
+        return self._ai.chat(request, options, database_id=database_id)

@@ -1,17 +1,18 @@
 """The asynchronous client, :class:`AsyncOnyxDatabase`, and its :class:`AsyncQueryBuilder`.
 
-Real async I/O on :class:`httpx.AsyncClient` (no thread pool). Method names match the sync
-client; the request building, pagination and batching are the same code (see ``_client`` and
-``_flows``), only awaited.
+Real async I/O on :class:`httpx.AsyncClient` (no thread pool). This module is the one written by
+hand: the sync client (``_client.py``) is generated from it by ``scripts/unasync.py`` (``await``
+dropped, ``Async`` names mapped to their sync twins), and ``scripts/test.py`` fails when the
+generated file is stale. Request building and decoding live in :mod:`._core`, paging and batching
+in :mod:`._flows`.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import aclosing
+from contextlib import AbstractAsyncContextManager, aclosing
 from os import PathLike
-from types import TracebackType
 from typing import Any, Literal, TypeVar, cast, overload
 
 import httpx
@@ -19,31 +20,34 @@ import httpx
 from . import _data_apis as apis
 from . import _writes
 from ._ai import chat_content
-from ._ai_client import AsyncOnyxAI, Messages
+from ._async_ai_client import AsyncOnyxAI, Messages
+from ._async_official import AsyncOfficialClient
+from ._async_transport import AsyncTransport
 from ._cascade import CascadeRelationshipBuilder, cascade_specs
-from ._client import (
+from ._conditions import SearchMatch, SearchMode, SearchOptions
+from ._config import ResolvedConfig
+from ._core import (
     DEFAULT_BATCH_SIZE,
     CascadeSpec,
     DatabaseCore,
     M,
     Record,
     Relationships,
-    _count,
-    _field_of,
-    _validation_result,
-    as_model,
+    count_of,
+    field_of,
     is_record_miss,
+    relationships_of,
+    validation_result,
 )
-from ._config import ResolvedConfig
 from ._data_apis import Document
-from ._errors import OnyxClientError, OnyxNotFoundError
+from ._errors import OnyxClientError, OnyxNotFoundError, OnyxUsageError
 from ._flows import Flow, adrive, pages_flow
-from ._query import BaseQueryBuilder, Page
-from ._request import RawResponse, Request, parse_page
+from ._query import BaseQueryBuilder, Page, QueryResults
+from ._request import RawResponse, Request, insert_request, parse_page, save_request
 from ._schema_diff import SchemaDiff
 from ._stream import DEFAULT_IDLE_TIMEOUT, AsyncEventStream, AsyncStreamHandle, StreamSetup
 from ._stream_protocol import ReconnectPolicy
-from ._transport import UNSET, AsyncTransport, CallOptions
+from ._transport import CallOptions
 
 __all__ = ["AsyncCascadeWriter", "AsyncOnyxDatabase", "AsyncQueryBuilder"]
 
@@ -51,12 +55,15 @@ T = TypeVar("T")
 
 
 class AsyncQueryBuilder(BaseQueryBuilder[T]):
-    """An immutable query on an :class:`AsyncOnyxDatabase`; the terminals are awaitable.
+    """An immutable query on an :class:`AsyncOnyxDatabase`. Build it with ``db.from_table``.
 
     ::
 
-        users = await db.from_table("User").where(eq("status", "active")).list()
-        async for user in db.from_table("User").page_size(500):   # lazy, page by page
+        users = await (db.from_table("User")
+                   .where(eq("status", "active") & gt("age", 18))
+                   .order_by(desc("createdAt"))
+                   .list())            # every page, not just the first
+        async for user in db.from_table("User").page_size(500):   # lazy, one page in memory
             ...
     """
 
@@ -67,20 +74,43 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         return cast("AsyncOnyxDatabase", self._db)
 
     def select(self, *fields: str) -> AsyncQueryBuilder[Record]:
-        """Return only these fields or expressions (appended); records become dicts."""
+        """Return only these fields or expressions (appended); records become dicts keyed by
+        the selection strings. ``.select("id", upper("name"), "roles.name")``"""
         return cast("AsyncQueryBuilder[Record]", self._select(fields))
 
-    async def page(self, next_page: str | None = None) -> Page[T]:
-        """One page: the first, or the one ``next_page`` names."""
-        flow = pages_flow(self._page_request, next_page)
+    async def page(
+        self,
+        page_size: int | str | None = None,
+        next_page: str | None = None,
+        model: type[Any] | None = None,
+    ) -> Page[T]:
+        """One page: the first, or the one ``next_page`` names. ``await q.page(prev.next_page)``
+
+        The official SDK's arguments work too: ``page(page_size=50, next_page=token,
+        model=User)``; a string first argument is the page token.
+        """
+        query, token = self._paged(page_size, next_page, model)
+        flow = pages_flow(query._page_request, token)
         async with aclosing(self._database._iterate(flow)) as pages:
             async for page in pages:
-                return Page(self._decode(page.records), page.next_page)
+                return Page(query._decode(page.records), page.next_page)
         raise AssertionError("pages_flow emitted nothing")  # pragma: no cover
 
-    async def list(self) -> builtins.list[T]:
-        """Every matching record, across all pages."""
-        return [record async for record in self]
+    async def list(
+        self,
+        page_size: int | None = None,
+        next_page: str | None = None,
+        model: type[Any] | None = None,
+    ) -> QueryResults[T]:
+        """Every matching record, across all pages. ``await db.from_table("User").list()``
+
+        ``page_size`` sets the size of the pages fetched, ``next_page`` starts at a page token
+        and ``model`` overrides the record class (the official SDK's arguments).
+        """
+        query, token = self._paged(page_size, next_page, model)
+        if token is not None:
+            query = query.next_page(token)
+        return QueryResults([record async for record in query])
 
     async def __aiter__(self) -> AsyncIterator[T]:
         """Iterate lazily, fetching one page at a time (memory bounded by ``page_size``)."""
@@ -89,27 +119,37 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
                 for record in self._decode(page.records):
                     yield record
 
-    async def first_or_none(self) -> T | None:
-        """The first record (sends ``limit 1``), or ``None``. No ``where`` needed."""
-        body = await self._database._send(self._first_request())
-        records = self._decode(parse_page(body).records)
+    async def first_or_none(self, model: type[Any] | None = None) -> T | None:
+        """The first record (sends ``limit 1``), or ``None``. No ``where`` needed. ``model``
+        overrides the record class."""
+        query = self if model is None else self._paged(None, None, model)[0]
+        body = await self._database._send(query._first_request())
+        records = query._decode(parse_page(body).records)
         return records[0] if records else None
 
     async def count(self) -> int:
-        """How many records match."""
-        return _count(await self._database._send(self._count_request()))
+        """How many records match.
+
+        ``await db.from_table("User").where(eq("status", "x")).count()``
+        """
+        return count_of(await self._database._send(self._count_request()))
 
     async def values(self, field: str) -> builtins.list[Any]:
-        """``field`` of every matching record, across all pages."""
-        return [_field_of(record, field) async for record in self]
+        """``field`` of every matching record, across all pages. ``await q.values("email")``"""
+        return [field_of(record, field) async for record in self]
 
     async def update(self) -> int:
-        """Apply ``set_updates`` to every matching record; returns how many. Never retried."""
-        return _count(await self._database._send(self._update_request()))
+        """Apply ``set_updates`` to every matching record (respecting sort, limit and partition);
+        returns how many were updated. Never retried.
+
+        ``await db.from_table("User").where(eq("plan", "trial")).set_updates(plan="pro").update()``
+        """
+        return count_of(await self._database._send(self._update_request()))
 
     async def delete(self) -> int:
-        """Delete every matching record; returns how many. Never retried."""
-        return _count(await self._database._send(self._delete_request()))
+        """Delete every matching record (all of them without ``where``); returns how many.
+        Never retried. ``await db.from_table("Session").where(lt("expiresAt", now)).delete()``"""
+        return count_of(await self._database._send(self._delete_request()))
 
     # -- live streams --------------------------------------------------------------------------
 
@@ -124,24 +164,34 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
             self, self._database.config, include_query_results, keep_alive, reconnect, idle_timeout
         )
 
-    def stream(
+    async def stream(
         self,
         include_query_results: bool = False,
         keep_alive: bool = True,
         *,
         reconnect: ReconnectPolicy | None = None,
         idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
-    ) -> AsyncEventStream[T]:
-        """Live changes as an async iterator of :class:`StreamEvent`; leaving the block closes
-        the connection, terminal errors are raised::
+    ) -> AsyncStreamHandle:
+        """Run the ``on_item_*`` callbacks for live changes in the background (a task of the
+        async client, which may await callbacks; a thread of the sync client).
 
-            async with db.from_table("User").stream(include_query_results=True) as events:
-                async for event in events:
-                    print(event.action, event.entity)
+        Returns a handle (``cancel()``, ``join()``, ``error``, ``is_running``; leaving a ``with``
+        block cancels). Reconnects follow ``reconnect`` (1 s doubling to 30 s with jitter);
+        401/403 and other 4xx stop the stream and reach ``on_error``::
+
+            handle = await (db.from_table("User").where(eq("status", "active"))
+                        .on_item_added(lambda user: print("new", user))
+                        .on_error(lambda error: print("stopped", error))
+                        .stream(include_query_results=True))
+            ...
+            handle.cancel()
         """
         db = self._database
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
-        return AsyncEventStream(setup, db._transport, db._call)
+        return db._transport.track(AsyncStreamHandle(setup, db._transport, db._call))
+
+    stream_callbacks = stream
+    """The same as :meth:`stream` (kept for code written before the names were aligned)."""
 
     def events(
         self,
@@ -151,42 +201,33 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         reconnect: ReconnectPolicy | None = None,
         idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
     ) -> AsyncEventStream[T]:
-        """The same as :meth:`stream`: ``async for event in query.events(): ...``."""
-        return self.stream(
-            include_query_results, keep_alive, reconnect=reconnect, idle_timeout=idle_timeout
-        )
+        """Live changes as an iterator of :class:`StreamEvent` (``action``, typed ``entity``);
+        leaving the loop or the ``with`` block closes the connection; terminal errors are
+        raised::
 
-    async def stream_callbacks(
-        self,
-        include_query_results: bool = False,
-        keep_alive: bool = True,
-        *,
-        reconnect: ReconnectPolicy | None = None,
-        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
-    ) -> AsyncStreamHandle:
-        """Run the ``on_item_*`` callbacks (plain or ``async def``) in a task on this loop.
-
-        ``handle = await db.from_table("User").on_item_added(notify).stream_callbacks()``;
-        ``handle.cancel()`` stops it, ``await handle.join()`` waits, ``handle.error`` says why
-        it stopped.
+            async with db.from_table("User").events(include_query_results=True) as events:
+                async for event in events:
+                    print(event.action, event.entity)
         """
         db = self._database
         setup = self._stream_setup(include_query_results, keep_alive, reconnect, idle_timeout)
-        return db._transport.track(AsyncStreamHandle(setup, db._transport, db._call))
+        return AsyncEventStream(setup, db._transport, db._call)
 
 
-class AsyncOnyxDatabase(DatabaseCore):
-    """An asyncio/trio Onyx client over one pooled :class:`httpx.AsyncClient`.
+class AsyncOnyxDatabase(
+    AsyncOfficialClient,
+    DatabaseCore[AsyncTransport],
+    AbstractAsyncContextManager["AsyncOnyxDatabase", None],
+):
+    """An Onyx client over one pooled keep-alive HTTP connection pool.
 
-    Create it with :func:`onyx_database.init_async`::
+    Create it with :func:`onyx_database.init_async`; close it with ``aclose()`` or a ``with``
+    block::
 
         async with onyx_database.init_async(database_id="db", api_key="k", api_secret="s") as db:
-            await db.save("User", {"id": "u1"})
+            await db.save("User", {"id": "u1", "email": "a@example.com"})
             user = await db.find_by_id("User", "u1")
     """
-
-    _transport: AsyncTransport
-    _is_view: bool
 
     def __init__(
         self,
@@ -195,44 +236,22 @@ class AsyncOnyxDatabase(DatabaseCore):
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._init_view(config, config.partition, CallOptions())
-        self._transport = AsyncTransport(config, transport=transport, http_client=http_client)
-        self._is_view = False
-
-    def __repr__(self) -> str:
-        view = " view" if self._is_view else ""
-        return f"<AsyncOnyxDatabase{view} {self.database_id!r} at {self._config.base_url}>"
-
-    def with_options(
-        self,
-        *,
-        partition: str | None = UNSET,
-        request_timeout_seconds: float | None = UNSET,
-        headers: Mapping[str, str] | None = None,
-    ) -> AsyncOnyxDatabase:
-        """A light view sharing this client's connection pool; closing it closes nothing."""
-        new_partition, call = self._view_options(partition, request_timeout_seconds, headers)
-        view = object.__new__(AsyncOnyxDatabase)
-        view._init_view(self._config, new_partition, call)
-        view._transport = self._transport
-        view._is_view = True
-        return view
+        self._init_view(
+            config,
+            config.partition,
+            CallOptions(),
+            AsyncTransport(config, transport=transport, http_client=http_client),
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool (a no-op on a ``with_options`` view)."""
         if not self._is_view:
             await self._transport.aclose()
 
-    async def __aenter__(self) -> AsyncOnyxDatabase:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+    # -- plumbing ------------------------------------------------------------------------------
 
     async def _send(self, request: Request) -> Any:
         answer = await self._transport.send(request, self._call)
@@ -243,6 +262,8 @@ class AsyncOnyxDatabase(DatabaseCore):
     def _iterate(self, flow: Flow) -> AsyncGenerator[Any, None]:
         return adrive(flow, self._send)
 
+    # -- queries -------------------------------------------------------------------------------
+
     @overload
     def from_table(self, table: type[M]) -> AsyncQueryBuilder[M]: ...
 
@@ -250,65 +271,224 @@ class AsyncOnyxDatabase(DatabaseCore):
     def from_table(self, table: str | type[Any]) -> AsyncQueryBuilder[Record]: ...
 
     def from_table(self, table: str | type[Any]) -> AsyncQueryBuilder[Any]:
-        """Start a query on ``table`` (a name, or a pydantic model class for model instances).
+        """Start a query on ``table``: a name (dict records) or a pydantic model class (model
+        instances for whole-entity queries; the table is ``__onyx_table__`` or the class name).
 
-        ``await db.from_table("User").list()``
+        ``await db.from_table("User").where(eq("status", "active")).list()``
         """
         return AsyncQueryBuilder(self, self._query_spec(table))
 
     def select(self, *fields: str) -> AsyncQueryBuilder[Record]:
-        """Start a projection; name the table next."""
+        """Start a projection; name the table next.
+
+        ``db.select("id", "email", count("id")).from_table("User").group_by("id", "email")``
+        """
         return AsyncQueryBuilder[Record](self, self._query_spec(None)).select(*fields)
 
-    def search(self, text: str, min_score: float | None = None) -> AsyncQueryBuilder[Record]:
-        """Full-text search across every SEARCHABLE table (``{"id", "entityType", "entity"}``)."""
-        return AsyncQueryBuilder(self, self._search_spec(text, min_score))
+    def search(
+        self,
+        query_text: str,
+        min_score: float | SearchOptions | None = None,
+        *,
+        mode: SearchMode | None = None,
+        match: SearchMatch | None = None,
+        max_candidates: int | None = None,
+    ) -> AsyncQueryBuilder[Record]:
+        """Full-text search across every SEARCHABLE table (table ``ALL``).
+
+        Records are ``{"id", "entityType", "entity"}`` dicts; no partition is sent unless you
+        add ``in_partition``. ``await db.search("ada lovelace", min_score=1.0).list()``
+
+        ``mode`` / ``match`` / ``max_candidates`` (or a ``SearchOptions`` dict) send the
+        official SDK's high-level ``SEARCH`` condition (see :func:`~onyx_database.search`).
+        """
+        spec = self._search_spec(
+            query_text, min_score, mode=mode, match=match, max_candidates=max_candidates
+        )
+        return AsyncQueryBuilder(self, spec)
+
+    # -- records -------------------------------------------------------------------------------
+
+    @overload
+    async def save(
+        self,
+        table: type[M],
+        entity_or_entities: Sequence[M | Mapping[str, Any]],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    async def save(
+        self,
+        table: type[M],
+        entity_or_entities: M | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
+    async def save(
+        self,
+        table: str | type[Any],
+        entity_or_entities: Sequence[Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    async def save(
+        self,
+        table: str | type[Any],
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
 
     async def save(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Any:
-        """Upsert one entity or a list (``PUT``); returns what the server saved. Never retried."""
-        return as_model(table, await self._send(self._save_request(table, entity, relationships)))
+        """Upsert one entity or a list (``PUT``); returns what the server saved (model instances
+        when ``table`` is a model class).
+
+        ``relationships`` are cascade specs (strings or ``cascade_builder()`` results).
+        ``await db.save("User", {"id": "u1", "email": "a@example.com"})``. Never retried.
+        """
+        return self._as_model(
+            table,
+            await self._send(
+                self._write_request(
+                    save_request,
+                    table,
+                    entity_or_entities,
+                    relationships_of(options, relationships),
+                )
+            ),
+        )
 
     async def batch_save(
         self,
         table: str | type[Any],
         entities: Iterable[Any],
-        *,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        options: Mapping[str, Any] | None = None,
+        *,
         relationships: Relationships = None,
     ) -> int:
-        """Upsert in chunks of ``batch_size``; returns how many were saved (see the sync one)."""
-        flow = self._batch_flow(table, entities, batch_size, relationships)
+        """Upsert any number of entities in chunks of ``batch_size``; returns how many were saved.
+
+        Chunks are sent in order, one ``PUT`` each. If one fails, :class:`OnyxBatchError` says
+        which chunks were committed (the failure is its ``__cause__``).
+        ``await db.batch_save("User", ({"id": str(i)} for i in range(10_000)))``
+        """
         total = 0
+        flow = self._batch_flow(
+            table, entities, batch_size, relationships_of(options, relationships)
+        )
         async with aclosing(self._iterate(flow)) as answers:
             async for size, _answer in answers:
                 total += size
         return total
 
+    @overload
+    async def insert(
+        self,
+        table: type[M],
+        entity_or_entities: Sequence[M | Mapping[str, Any]],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[M]: ...
+
+    @overload
+    async def insert(
+        self,
+        table: type[M],
+        entity_or_entities: M | Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> M: ...
+
+    @overload
     async def insert(
         self,
         table: str | type[Any],
-        entity: Any,
+        entity_or_entities: Sequence[Any],
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> builtins.list[Record]: ...
+
+    @overload
+    async def insert(
+        self,
+        table: str | type[Any],
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
+        *,
+        relationships: Relationships = None,
+    ) -> Record: ...
+
+    async def insert(
+        self,
+        table: str | type[Any],
+        entity_or_entities: Any,
+        options: Mapping[str, Any] | None = None,
         *,
         relationships: Relationships = None,
     ) -> Any:
-        """Create new records only (``POST``); an existing id raises ``OnyxConflictError``."""
-        return as_model(table, await self._send(self._insert_request(table, entity, relationships)))
+        """Create new records only (``POST``); an existing id raises :class:`OnyxConflictError`.
+
+        ``await db.insert("User", [{"id": "u1"}, {"id": "u2"}])``
+        """
+        return self._as_model(
+            table,
+            await self._send(
+                self._write_request(
+                    insert_request,
+                    table,
+                    entity_or_entities,
+                    relationships_of(options, relationships),
+                )
+            ),
+        )
+
+    @overload
+    async def create(
+        self,
+        table: type[M],
+        entity: M | Mapping[str, Any],
+    ) -> M: ...
+
+    @overload
+    async def create(
+        self,
+        table: str | type[Any],
+        entity: Any,
+    ) -> Record: ...
 
     async def create(self, table: str | type[Any], entity: Any) -> Any:
-        """Atomically create exactly one record; ``OnyxConflictError`` if the id exists."""
-        return as_model(table, await self._send(self._create_request(table, entity)))
+        """Atomically create exactly one record; :class:`OnyxConflictError` if the id exists.
+
+        ``await db.create("User", {"id": "u1", "email": "a@example.com"})``
+        """
+        return self._as_model(table, await self._send(self._create_request(table, entity)))
 
     @overload
     async def find_by_id(
         self,
         table: type[M],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
@@ -318,7 +498,7 @@ class AsyncOnyxDatabase(DatabaseCore):
     async def find_by_id(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
@@ -327,25 +507,30 @@ class AsyncOnyxDatabase(DatabaseCore):
     async def find_by_id(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         resolvers: Sequence[str] | str | None = None,
     ) -> Any:
-        """The record with primary key ``pk``, or ``None``; an unknown table raises."""
+        """The record with ``primary_key`` (a model instance for a model class), or ``None``.
+
+        An unknown table still raises :class:`OnyxNotFoundError`.
+        ``await db.find_by_id("User", "u1", resolvers=["roles", "roles.permissions"])``
+        """
         try:
-            found = await self._send(self._find_request(table, pk, partition, resolvers))
+            found = await self._send(self._find_request(table, primary_key, partition, resolvers))
         except OnyxNotFoundError as exc:
             if is_record_miss(exc):
                 return None
             raise
-        return as_model(table, found)
+        return self._as_model(table, found)
 
     @overload
     async def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
@@ -356,7 +541,8 @@ class AsyncOnyxDatabase(DatabaseCore):
     async def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
@@ -366,42 +552,73 @@ class AsyncOnyxDatabase(DatabaseCore):
     async def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
+        options: Mapping[str, Any] | None = None,
         *,
         partition: str | None = None,
         relationships: Relationships = None,
         return_graph: bool = False,
     ) -> Any:
-        """Delete one record; ``True``, or the deleted graph with ``return_graph=True``."""
-        answer = await self._send(
-            self._delete_request(table, pk, partition, relationships, return_graph)
+        """Delete one record and what the ``relationships`` resolvers return.
+
+        Returns ``True``, or with ``return_graph=True`` the deleted entity graph (sent as
+        ``Prefer: return=representation``). A missing record raises :class:`OnyxNotFoundError`.
+        ``await db.delete("Role", "r1", relationships=["rolePermissions"])``
+        """
+        opts = dict(options or {})
+        request = self._delete_request(
+            table,
+            primary_key,
+            partition if partition is not None else opts.get("partition"),
+            relationships_of(opts, relationships),
+            return_graph,
         )
+        answer = await self._send(request)
         return answer if return_graph else True
 
+    # -- cascade -------------------------------------------------------------------------------
+
     def cascade(self, *specs: CascadeSpec) -> AsyncCascadeWriter:
-        """Saves and deletes that cascade along ``specs``."""
+        """Saves and deletes that cascade along ``specs`` (checked now, sent canonical).
+
+        ``await db.cascade("userRoles:UserRole(userId, id)").save("User", user_with_roles)``
+        """
         return AsyncCascadeWriter(self, cascade_specs(specs))
 
     def cascade_builder(self) -> CascadeRelationshipBuilder:
-        """A builder for one cascade spec (see the sync client)."""
+        """A builder for one cascade spec::
+
+        spec = (db.cascade_builder().graph("userRoles").graph_type("UserRole")
+                  .target_field("userId").source_field("id"))   # userRoles:UserRole(userId, id)
+        await db.cascade(spec).save("User", user)
+        """
         return CascadeRelationshipBuilder()
 
+    # -- schema --------------------------------------------------------------------------------
+
     async def get_schema(self, tables: Sequence[str] | str | None = None) -> Record:
-        """The current schema revision (``entityText`` removed), optionally only ``tables``."""
+        """The current schema revision (``entityText`` removed), optionally only ``tables``.
+
+        ``(await db.get_schema(tables=["User", "Role"]))["entities"]``
+        """
         answer: Record = apis.strip_entity_text(
             await self._send(apis.schema_request(self.database_id, tables))
         )
         return answer
 
     async def get_schema_history(self) -> builtins.list[Record]:
-        """Every saved schema revision."""
+        """Every saved schema revision, oldest first as the server lists them."""
         answer: builtins.list[Record] = apis.strip_entity_text(
             await self._send(apis.schema_history_request(self.database_id))
         )
         return answer
 
     async def validate_schema(self, schema: Mapping[str, Any]) -> Record:
-        """Check ``schema`` without saving it: ``{"valid", "errors", "schema"?}``."""
+        """Check ``schema`` without saving it: ``{"valid": bool, "errors": [...], "schema"?}``.
+
+        An invalid schema is a result (``valid`` false), not an exception.
+        ``(await db.validate_schema(json.load(open("onyx.schema.json"))))["valid"]``
+        """
         try:
             answer = await self._send(apis.validate_schema_request(self.database_id, schema))
         except OnyxClientError as exc:
@@ -409,48 +626,73 @@ class AsyncOnyxDatabase(DatabaseCore):
             if invalid is None:
                 raise
             return invalid
-        return _validation_result(answer)
+        return validation_result(answer)
 
     async def update_schema(
         self, schema: Mapping[str, Any], *, publish: bool = False, allow_data_loss: bool = False
     ) -> Record:
-        """Save ``schema`` as a new revision (live with ``publish=True``; see the sync client
-        for ``allow_data_loss``)."""
+        """Save ``schema`` as a new revision, and make it live with ``publish=True``.
+
+        ``databaseId`` is set to this client's database. Onyx Local refuses (409
+        ``SCHEMA_DATA_LOSS``) a publish that would drop, merge or null out stored values unless
+        ``allow_data_loss=True``; ``validate_schema`` lists them under ``dataLoss`` first.
+        ``await db.update_schema(doc, publish=True)``
+        """
         request = apis.update_schema_request(
             self.database_id, schema, publish=publish, allow_data_loss=allow_data_loss
         )
         answer: Record = apis.strip_entity_text(await self._send(request))
         return answer
 
-    async def diff_schema(self, local: Mapping[str, Any] | str | PathLike[str]) -> SchemaDiff:
-        """How ``local`` (a mapping or a JSON file path) differs from the server's schema."""
-        return self._schema_diff(await self._send(apis.schema_request(self.database_id)), local)
+    async def diff_schema(
+        self, local_schema: Mapping[str, Any] | str | PathLike[str]
+    ) -> SchemaDiff:
+        """How ``local_schema`` (a mapping or a JSON file path) differs from the server's schema.
+
+        ``diff = await db.diff_schema("onyx.schema.json"); print(diff.added_tables)``
+        """
+        remote = await self._send(apis.schema_request(self.database_id))
+        return self._schema_diff(remote, local_schema)
+
+    # -- secrets -------------------------------------------------------------------------------
 
     async def list_secrets(self) -> builtins.list[Record]:
-        """Metadata of every secret (no values)."""
+        """Metadata of every secret (``key``, ``purpose``, ``updatedAt``; no values)."""
         return apis.parse_secret_list(await self._send(apis.list_secrets_request(self.database_id)))
 
     async def get_secret(self, key: str) -> Record:
-        """One secret with its ``value``; ``OnyxNotFoundError`` if there is none."""
+        """One secret with its ``value``; :class:`OnyxNotFoundError` if there is none.
+
+        ``(await db.get_secret("stripe-key"))["value"]``
+        """
         answer: Record = await self._send(apis.get_secret_request(self.database_id, key))
         return answer
 
     async def put_secret(
         self, key: str, value: str | Mapping[str, Any], purpose: str | None = None
     ) -> Record:
-        """Create or replace a secret; returns its metadata. Values are never logged."""
+        """Create or replace a secret; returns its metadata. Also takes the official
+        ``put_secret(key, {"value": ..., "purpose": ...})`` form. Values are never logged.
+
+        ``await db.put_secret("stripe-key", "sk_live_...", purpose="payments")``
+        """
         request = apis.put_secret_request(self.database_id, key, value, purpose)
         del value  # frame locals show in tracebacks (Sentry, rich): keep the secret out of them
         answer: Record = await self._send(request)
         return answer
 
     async def delete_secret(self, key: str) -> bool:
-        """Delete a secret; returns ``True``."""
+        """Delete a secret; returns ``True``. ``await db.delete_secret("stripe-key")``"""
         await self._send(apis.delete_secret_request(self.database_id, key))
         return True
 
+    # -- documents -----------------------------------------------------------------------------
+
     async def save_document(self, doc: Mapping[str, Any] | None = None, /, **fields: Any) -> Record:
-        """Store a document; ``content`` as bytes is sent base64."""
+        """Store a document from a mapping and/or keywords; ``content`` as bytes is sent base64.
+
+        ``await db.save_document(document_id="logo.png", content=png_bytes, mime_type="image/png")``
+        """
         body = apis.document_body(doc, fields)
         answer: Record = await self._send(apis.save_document_request(self.database_id, body))
         return answer
@@ -458,27 +700,97 @@ class AsyncOnyxDatabase(DatabaseCore):
     async def get_document(
         self, document_id: str, *, width: int | None = None, height: int | None = None
     ) -> Document:
-        """A stored document; ``.data`` holds its exact bytes."""
+        """A stored document; ``.data`` holds its exact bytes. ``width``/``height`` ask for a
+        resized image. ``(await db.get_document("logo.png")).data``"""
         raw: RawResponse = await self._send(
             apis.get_document_request(self.database_id, document_id, width=width, height=height)
         )
         return apis.parse_document(document_id, raw)
 
     async def delete_document(self, document_id: str) -> bool:
-        """Delete a document; returns ``True``."""
+        """Delete a document; returns ``True``. ``await db.delete_document("logo.png")``"""
         await self._send(apis.delete_document_request(self.database_id, document_id))
         return True
 
+    # -- AI ------------------------------------------------------------------------------------
+
     @property
     def ai(self) -> AsyncOnyxAI:
-        """The AI endpoints: ``await db.ai.chat(...)``."""
+        """The AI endpoints (on ``ai_base_url``): ``db.ai.chat(...)``, ``db.ai.get_models()``."""
         return AsyncOnyxAI(self)
 
+    @overload
     async def chat(
-        self, messages_or_text: Messages, *, model: str | None = None, **options: Any
-    ) -> str:
-        """The assistant's reply text (``choices[0].message.content``). ``await db.chat("Hi")``"""
-        return chat_content(await self.ai.chat(messages_or_text, model=model, **options))
+        self,
+        content: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: None = None,
+        model: str | None = None,
+        stream: Literal[False, None] = None,
+        database_id: str | None = None,
+        raw: Literal[False, None] = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> str: ...
+
+    @overload
+    async def chat(
+        self,
+        content: Messages | Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: Iterable[Mapping[str, Any]] | None = None,
+        model: str | None = None,
+        stream: bool | None = None,
+        database_id: str | None = None,
+        raw: bool | None = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> Any: ...
+
+    async def chat(
+        self,
+        content: Messages | Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+        *,
+        messages: Iterable[Mapping[str, Any]] | None = None,
+        model: str | None = None,
+        stream: bool | None = None,
+        database_id: str | None = None,
+        raw: bool | None = None,
+        role: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        """The assistant's reply text to a prompt (``choices[0].message.content``).
+
+        Raises :class:`OnyxDecodeError` if the reply has no content. ``await db.chat("Hello")``
+
+        The official SDK's forms work too: ``stream=True`` (an :class:`AsyncChatStream` of
+        chunks), ``raw=True`` (the whole completion), ``role=``, an ``options`` dict, a request
+        dict (``db.chat({"model", "messages"})``, the completion), ``messages=`` with ``model=``
+        (the completion), and no argument at all (``db.ai.chat_client()``).
+        """
+        body = {**(options or {}), **extra}
+        if content is None and messages is None:
+            if model is None and stream is None and raw is None and not body:
+                return self.ai.chat_client()
+            raise OnyxUsageError("chat() needs a prompt, messages= or a request dict")
+        if isinstance(content, Mapping):
+            return await self.ai.chat(content, options, database_id=database_id)
+        if messages is not None:
+            prompt: Messages = builtins.list(messages)
+            raw = True
+        elif isinstance(content, str) and role is not None:
+            prompt = [{"role": role, "content": content}]
+        else:
+            prompt = content if content is not None else []
+        if stream:
+            return await self.ai.chat(
+                prompt, model=model, stream=True, database_id=database_id, **body
+            )
+        answer = await self.ai.chat(prompt, model=model, database_id=database_id, **body)
+        return answer if raw else chat_content(answer)
 
     async def get_models(self) -> Record:
         """Same as ``await db.ai.get_models()``."""
@@ -494,7 +806,14 @@ class AsyncOnyxDatabase(DatabaseCore):
 
 
 class AsyncCascadeWriter:
-    """Async saves and deletes with cascade specs; from ``db.cascade(...)``. Immutable."""
+    """Saves and deletes with cascade specs; from ``db.cascade(...)``. Immutable.
+
+    ::
+
+        await db.cascade("userRoles:UserRole(userId, id)").save("User", {
+            "id": "u1", "userRoles": [{"roleId": "admin"}]})
+        await db.cascade("rolePermissions").delete("Role", "r1")
+    """
 
     __slots__ = ("_db", "_specs")
 
@@ -511,20 +830,27 @@ class AsyncCascadeWriter:
         """A writer with more specs appended."""
         return AsyncCascadeWriter(self._db, self._specs + cascade_specs(specs))
 
-    async def save(self, table: str | type[Any], entity: Any) -> Any:
-        """``await db.save(table, entity, relationships=specs)``."""
-        return await self._db.save(table, entity, relationships=list(self._specs))
+    async def save(self, table: str | type[Any], entity_or_entities: Any) -> Any:
+        """``db.save(table, entity_or_entities, relationships=specs)``: one entity or a list."""
+        return await self._db.save(table, entity_or_entities, relationships=list(self._specs))
 
     async def delete(
         self,
         table: str | type[Any],
-        pk: str | int,
+        primary_key: str | int,
         *,
         partition: str | None = None,
         return_graph: bool = False,
+        **options: Any,
     ) -> Any:
-        """``await db.delete(table, pk, relationships=specs)``; ``True`` or the deleted graph."""
-        answer = await self._db._send(
-            self._db._delete_request(table, pk, partition, list(self._specs), return_graph)
+        """``db.delete(table, primary_key, relationships=specs)``; ``True``, or the deleted graph.
+        ``options`` takes the official SDK's ``partition=`` spelling only."""
+        unknown = sorted(set(options) - {"partition"})
+        if unknown:
+            raise OnyxUsageError(f"cascade delete got unknown options: {', '.join(unknown)}")
+        partition = partition if partition is not None else options.get("partition")
+        request = self._db._delete_request(
+            table, primary_key, partition, list(self._specs), return_graph
         )
+        answer = await self._db._send(request)
         return answer if return_graph else True

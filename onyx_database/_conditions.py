@@ -11,9 +11,10 @@ operators (De Morgan for compounds), because the wire has no negation node.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeAlias, TypedDict, runtime_checkable
 
 from ._errors import OnyxUsageError
 from ._serialize import to_wire
@@ -23,10 +24,14 @@ __all__ = [
     "Compound",
     "Condition",
     "Criterion",
+    "SearchMatch",
+    "SearchMode",
+    "SearchOptions",
     "Sort",
     "SubQuery",
     "asc",
     "between",
+    "condition_from_wire",
     "contains",
     "contains_ignore_case",
     "desc",
@@ -146,6 +151,26 @@ class Compound(Condition):
     def __invert__(self) -> Condition:
         flipped: Literal["AND", "OR"] = "OR" if self.operator == "AND" else "AND"
         return Compound(flipped, tuple(~condition for condition in self.conditions))
+
+
+def condition_from_wire(value: Any) -> Condition:
+    """The condition a serialized QueryCondition describes (the inverse of ``to_wire``).
+
+    >>> condition_from_wire(eq("a", 1).to_wire()) == eq("a", 1)
+    True
+    """
+    if isinstance(value, Condition):
+        return value
+    kind = value.get("conditionType") if isinstance(value, dict) else None
+    if kind == "SingleCondition" and isinstance(value.get("criteria"), dict):
+        criteria = value["criteria"]
+        return Criterion(_field(criteria.get("field")), str(criteria.get("operator")),
+                         criteria.get("value"))  # fmt: skip
+    if kind == "CompoundCondition" and value.get("operator") in ("AND", "OR"):
+        parts = tuple(condition_from_wire(item) for item in value.get("conditions") or ())
+        if parts:
+            return Compound(value["operator"], parts)
+    raise OnyxUsageError(f"not a serialized QueryCondition: {value!r}")
 
 
 def ensure_condition(value: object, where: str) -> Condition:
@@ -277,55 +302,166 @@ def not_in(field: str, values: Iterable[Any] | str | SubQuery) -> Condition:
     return _criterion(field, "NOT_IN", _values(values, "not_in"))
 
 
-def within(field: str, query: SubQuery) -> Condition:
-    """``field`` is among the results of a sub-query (``IN`` with the nested query object).
+def within(field: str, values: SubQuery | Iterable[Any] | str) -> Condition:
+    """``field`` is among the results of a sub-query (``IN`` with the nested query object), or,
+    as in the official SDK, among a list of values (the same as :func:`in_op`).
 
     ::
 
         admins = db.select("userId").from_table("UserRole").where(eq("roleId", "admin"))
         db.from_table("User").where(within("id", admins)).list()
     """
-    return Criterion(_field(field), "IN", _sub_query(query, "within"))
+    if isinstance(values, SubQuery):
+        return Criterion(_field(field), "IN", _sub_query(values, "within"))
+    return _criterion(field, "IN", _values(values, "within"))
 
 
-def not_within(field: str, query: SubQuery) -> Condition:
-    """``field`` is not among the results of a sub-query (``NOT_IN`` with the nested query).
+def not_within(field: str, values: SubQuery | Iterable[Any] | str) -> Condition:
+    """``field`` is not among the results of a sub-query (``NOT_IN`` with the nested query), or
+    none of a list of values (the same as :func:`not_in`).
 
     ::
 
         granted = db.select("roleId").from_table("RolePermission")
         db.from_table("Role").where(not_within("id", granted)).list()
     """
-    return Criterion(_field(field), "NOT_IN", _sub_query(query, "not_within"))
+    if isinstance(values, SubQuery):
+        return Criterion(_field(field), "NOT_IN", _sub_query(values, "not_within"))
+    return _criterion(field, "NOT_IN", _values(values, "not_within"))
 
 
 FULL_TEXT_FIELD = "__full_text__"
 """The pseudo-field of full-text (Lucene) search conditions."""
 
 
-def search(text: str, min_score: float | None = None) -> Condition:
+SearchMode: TypeAlias = Literal["lexical", "semantic", "hybrid"]
+"""How the high-level ``search`` ranks: by terms, by meaning, or both (the default)."""
+SearchMatch: TypeAlias = Literal["all", "any"]
+"""Whether every term or any term must match (``"any"`` by default)."""
+
+
+class SearchOptions(TypedDict, total=False):
+    """The official SDK's options of the high-level ``search`` (snake_case or camelCase)."""
+
+    mode: SearchMode
+    match: SearchMatch
+    min_score: float | None
+    max_candidates: int
+    minScore: float | None
+    maxCandidates: int
+
+
+MAX_SEARCH_CANDIDATES = 5_000
+_SEARCH_OPTION_KEYS = {
+    "mode": "mode",
+    "match": "match",
+    "min_score": "minScore",
+    "minScore": "minScore",
+    "max_candidates": "maxCandidates",
+    "maxCandidates": "maxCandidates",
+}
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise OnyxUsageError(f"{what} must be a finite number or None, got {value!r}")
+    return float(value)
+
+
+def _search_value(text: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in options.items():
+        canonical = _SEARCH_OPTION_KEYS.get(key)
+        if canonical is None:
+            raise OnyxUsageError(f"unknown search option {key!r}")
+        if canonical in values:
+            raise OnyxUsageError(f"search option {canonical!r} was given twice")
+        values[canonical] = value
+    mode = values.get("mode") or "hybrid"
+    match = values.get("match") or "any"
+    if mode not in ("lexical", "semantic", "hybrid"):
+        raise OnyxUsageError(f"search mode must be lexical, semantic or hybrid, got {mode!r}")
+    if match not in ("all", "any"):
+        raise OnyxUsageError(f"search match must be all or any, got {match!r}")
+    min_score = values.get("minScore")
+    if min_score is not None:
+        min_score = _number(min_score, "min_score")
+        if not 0 <= min_score <= 1:
+            raise OnyxUsageError(f"min_score must be between 0 and 1, got {min_score}")
+    candidates = values.get("maxCandidates")
+    candidates = 1_000 if candidates is None else candidates
+    if isinstance(candidates, bool) or not isinstance(candidates, int):
+        raise OnyxUsageError(f"max_candidates must be an int, got {candidates!r}")
+    if not (2 if mode == "hybrid" else 1) <= candidates <= MAX_SEARCH_CANDIDATES:
+        raise OnyxUsageError(
+            f"max_candidates must be between {2 if mode == 'hybrid' else 1} and "
+            f"{MAX_SEARCH_CANDIDATES} for {mode} search, got {candidates}"
+        )
+    return {
+        "text": text,
+        "mode": mode,
+        "match": match,
+        "minScore": min_score,
+        "maxCandidates": candidates,
+    }
+
+
+def search(
+    query_text_or_search: Any,
+    min_score: float | SearchOptions | Mapping[str, Any] | None = None,
+    *,
+    mode: SearchMode | None = None,
+    match: SearchMatch | None = None,
+    semantic: Any = None,
+    nearby_bucket_radius: int | None = None,
+    max_candidates: int | None = None,
+    require_all_terms: bool | None = None,
+) -> Condition:
     """Full-text (Lucene) match over a SEARCHABLE table: ``__full_text__ MATCHES`` the text.
 
     >>> search("engineer AND remote", 4.4).to_wire()["criteria"]
     {'field': '__full_text__', 'operator': 'MATCHES', 'value': {'queryText': 'engineer AND remote', 'minScore': 4.4}}
+
+    The official SDK's high-level search: ``mode`` / ``match`` / ``max_candidates`` keywords, or
+    a :class:`SearchOptions` dict as second argument, send its ``SEARCH`` condition (lexical,
+    semantic or hybrid ranking; Onyx Local answers 501 for it: it has no embedding model):
+
+    >>> search("remote engineer", mode="lexical").to_wire()["criteria"]["value"]
+    {'text': 'remote engineer', 'mode': 'lexical', 'match': 'any', 'minScore': None, 'maxCandidates': 1000}
+
+    The vector-routing options (``semantic``, ``nearby_bucket_radius``, ``require_all_terms``)
+    and vector query objects raise :class:`OnyxUsageError`: this SDK does not build them.
     """  # noqa: E501
-    if not isinstance(text, str) or not text.strip():
+    vector = semantic is not None or nearby_bucket_radius is not None
+    if vector or require_all_terms is not None or not isinstance(query_text_or_search, str):
+        raise OnyxUsageError(
+            "vector search queries (semantic, nearby_bucket_radius, require_all_terms, or a "
+            "query object) are not supported by this SDK; use search(text, mode=...)"
+        )
+    text = query_text_or_search
+    if not text.strip():
         raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
-    if min_score is not None and (
-        isinstance(min_score, bool) or not isinstance(min_score, int | float)
-    ):
-        raise OnyxUsageError(f"min_score must be a number or None, got {min_score!r}")
+    if isinstance(min_score, Mapping):
+        if mode is not None or match is not None or max_candidates is not None:
+            raise OnyxUsageError("do not combine a search options mapping with search keywords")
+        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, min_score))
+    if mode is not None or match is not None or max_candidates is not None:
+        options = {"mode": mode, "match": match, "min_score": min_score}
+        options["max_candidates"] = max_candidates
+        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, options))
+    if min_score is not None:
+        _number(min_score, "min_score")
     return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
 
 
-def like(field: str, value: Any) -> Condition:
+def like(field: str, pattern: Any) -> Condition:
     """LIKE (the engine treats it as case-insensitive equality). ``like("name", "ada")``"""
-    return _criterion(field, "LIKE", value)
+    return _criterion(field, "LIKE", pattern)
 
 
-def not_like(field: str, value: Any) -> Condition:
+def not_like(field: str, pattern: Any) -> Condition:
     """NOT LIKE. ``not_like("name", "ada")``"""
-    return _criterion(field, "NOT_LIKE", value)
+    return _criterion(field, "NOT_LIKE", pattern)
 
 
 def contains(field: str, value: Any) -> Condition:
@@ -348,14 +484,14 @@ def not_contains_ignore_case(field: str, value: Any) -> Condition:
     return _criterion(field, "NOT_CONTAINS_IGNORE_CASE", value)
 
 
-def starts_with(field: str, value: Any) -> Condition:
+def starts_with(field: str, prefix: Any) -> Condition:
     """Prefix test. ``starts_with("name", "Ad")``"""
-    return _criterion(field, "STARTS_WITH", value)
+    return _criterion(field, "STARTS_WITH", prefix)
 
 
-def not_starts_with(field: str, value: Any) -> Condition:
+def not_starts_with(field: str, prefix: Any) -> Condition:
     """Negated prefix test. ``not_starts_with("name", "Ad")``"""
-    return _criterion(field, "NOT_STARTS_WITH", value)
+    return _criterion(field, "NOT_STARTS_WITH", prefix)
 
 
 def matches(field: str, regex: str) -> Condition:

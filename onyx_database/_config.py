@@ -49,6 +49,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ._errors import OnyxConfigError
+from ._models import MODEL_MAP_OPTIONS, model_map
 
 __all__ = [
     "CONFIG_OPTIONS",
@@ -110,6 +111,8 @@ class ResolvedConfig:
     response_logging_enabled: bool = False
     debug: bool = False
     ttl_seconds: float = DEFAULT_TTL_SECONDS
+    models: Mapping[str, type[Any]] = field(default_factory=dict, repr=False, compare=False)
+    """Table name -> class of its records (``init(schema=SCHEMA)``, see ``_models``)."""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -724,9 +727,14 @@ def resolve_config(
     >>> cfg.sources["api_key"], cfg.sources["base_url"]
     ('explicit', 'default')
     """
+    explicit = dict(explicit or {})
+    # The class map is not a setting of the chain: kept out of it (and of its cache).
+    models = model_map({key: explicit.pop(key, None) for key in MODEL_MAP_OPTIONS})
     if environ is None and home is None and cwd is None:
-        return _default_resolver.resolve(explicit)
-    return ConfigResolver(environ=environ, home=home, cwd=cwd).resolve_uncached(explicit)
+        resolved = _default_resolver.resolve(explicit)
+    else:
+        resolved = ConfigResolver(environ=environ, home=home, cwd=cwd).resolve_uncached(explicit)
+    return dataclasses.replace(resolved, models=models) if models else resolved
 
 
 def clear_cache_config() -> None:

@@ -30,7 +30,9 @@ in the message instead of being chained as ``__cause__``).
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = [
     "OnyxBatchError",
@@ -130,8 +132,17 @@ class OnyxHTTPError(OnyxError):
 
     ``status`` is the HTTP status, ``message`` the server's message, ``code`` its error code when it
     sent one, ``body`` the decoded error body, ``method`` and ``url`` the request (secrets never
-    appear in URLs, but query strings are dropped from the message anyway).
+    appear in URLs, but query strings are dropped from the message anyway). ``data`` and
+    ``status_text`` are the official SDK's names for ``body`` and the status's reason phrase.
+
+    ``str(error)`` is one line: status, server message, method and path (no host, no query):
+
+    >>> str(OnyxNotFoundError("User u1\\nnot found", status=404, method="GET",
+    ...                       url="http://127.0.0.1:8080/data/db/User/u1"))
+    'HTTP 404 Not Found: User u1 not found (GET /data/db/User/u1)'
     """
+
+    MAX_MESSAGE = 300
 
     def __init__(
         self,
@@ -153,9 +164,28 @@ class OnyxHTTPError(OnyxError):
         self.url = url
         self.retry_after = retry_after
 
+    @property
+    def data(self) -> Any:
+        """The decoded error body (the official SDK's name for :attr:`body`)."""
+        return self.body
+
+    @property
+    def status_text(self) -> str:
+        """The reason phrase of :attr:`status` (``"Not Found"``), ``""`` when unknown."""
+        try:
+            return HTTPStatus(self.status).phrase
+        except ValueError:
+            return ""
+
     def __str__(self) -> str:
-        where = f" ({self.method} {self.url})" if self.method and self.url else ""
-        return f"HTTP {self.status}: {self.message}{where}"
+        status = f"HTTP {self.status} {self.status_text}".rstrip()
+        message = " ".join(str(self.message).split())
+        if len(message) > self.MAX_MESSAGE:
+            message = message[: self.MAX_MESSAGE - 3] + "..."
+        where = ""
+        if self.method and self.url:
+            where = f" ({self.method} {urlsplit(self.url).path or '/'})"
+        return f"{status}: {message}{where}"
 
 
 class OnyxUnauthorizedError(OnyxHTTPError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Unpack
 
 import httpx
 
@@ -12,6 +12,7 @@ from ._async_client import AsyncOnyxDatabase
 from ._client import OnyxDatabase
 from ._config import ResolvedConfig, SealedOptions
 from ._errors import OnyxConfigError
+from ._options import ClientOptions
 
 __all__ = ["OnyxFacade", "init", "init_async", "onyx"]
 
@@ -41,14 +42,16 @@ def init(
     config: ResolvedConfig | None = None,
     transport: httpx.BaseTransport | None = None,
     http_client: httpx.Client | None = None,
-    **options: Any,
+    **options: Unpack[ClientOptions],
 ) -> OnyxDatabase:
     """Create a sync client; options not given are found through the config chain.
 
-    ``transport`` plugs in an httpx transport (``httpx.MockTransport``, ``httpx.HTTPTransport``
-    with proxies or TLS settings); ``http_client`` a whole ``httpx.Client`` that the SDK then
-    never closes. ``config`` takes a ready :class:`ResolvedConfig` (other keywords then override
-    its fields: ``init(config=cfg, wire_format="msgpack")``).
+    ``options`` are typed (:class:`ClientOptions`: every option, in snake_case or the official
+    camelCase spelling). ``transport`` plugs in an httpx transport (``httpx.MockTransport``,
+    ``httpx.HTTPTransport`` with proxies or TLS settings); ``http_client`` a whole
+    ``httpx.Client`` that the SDK then never closes. ``config`` takes a ready
+    :class:`ResolvedConfig` (other keywords then override its fields:
+    ``init(config=cfg, wire_format="msgpack")``).
 
     >>> db = init(database_id="db1", api_key="key", api_secret="secret",
     ...           base_url="http://127.0.0.1:9")
@@ -66,7 +69,7 @@ def init_async(
     config: ResolvedConfig | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     http_client: httpx.AsyncClient | None = None,
-    **options: Any,
+    **options: Unpack[ClientOptions],
 ) -> AsyncOnyxDatabase:
     """Create an async client (same options as :func:`init`; ``transport`` is an
     ``httpx.AsyncBaseTransport`` and ``http_client`` an ``httpx.AsyncClient``).

@@ -22,7 +22,6 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,44 +60,61 @@ class Emit:
 Flow = Generator[Any, Any, None]
 
 
+class _Steps:
+    """A flow stepped by a driver: iterating sends the last reply in (or throws the last error)
+    and gives the next step; the iteration ends with the flow. Closes the flow on exit."""
+
+    __slots__ = ("error", "flow", "reply")
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.reply: Any = None
+        self.error: Exception | None = None
+
+    def __enter__(self) -> _Steps:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.flow.close()
+
+    def __iter__(self) -> _Steps:
+        return self
+
+    def __next__(self) -> Any:
+        reply, error, self.reply, self.error = self.reply, self.error, None, None
+        return self.flow.send(reply) if error is None else self.flow.throw(error)
+
+    def perform(self, perform: Callable[[Any], Any], step: Any) -> None:
+        try:
+            self.reply = perform(step)
+        except Exception as exc:
+            self.error = exc
+
+    async def aperform(self, perform: Callable[[Any], Awaitable[Any]], step: Any) -> None:
+        try:
+            self.reply = await perform(step)
+        except Exception as exc:
+            self.error = exc
+
+
 def drive(flow: Flow, perform: Callable[[Any], Any]) -> Generator[Any, None, None]:
     """Run ``flow`` synchronously, yielding what it emits."""
-    reply: Any = None
-    error: Exception | None = None
-    with closing(flow):
-        while True:
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
+    with _Steps(flow) as steps:
+        for step in steps:
             if isinstance(step, Emit):
                 yield step.value
-                continue
-            try:
-                reply = perform(step)
-            except Exception as exc:
-                error = exc
+            else:
+                steps.perform(perform, step)
 
 
 async def adrive(flow: Flow, perform: Callable[[Any], Awaitable[Any]]) -> AsyncGenerator[Any, None]:
     """Run ``flow`` on the event loop, yielding what it emits."""
-    reply: Any = None
-    error: Exception | None = None
-    with closing(flow):
-        while True:
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
+    with _Steps(flow) as steps:
+        for step in steps:
             if isinstance(step, Emit):
                 yield step.value
-                continue
-            try:
-                reply = await perform(step)
-            except Exception as exc:
-                error = exc
+            else:
+                await steps.aperform(perform, step)
 
 
 def retry_flow(

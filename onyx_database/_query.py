@@ -15,13 +15,16 @@ when they are sent. Only the terminals (``page``, ``list``, ``first_or_none``, `
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-from ._conditions import Condition, Sort, ensure_condition, search
-from ._errors import OnyxDecodeError, OnyxUsageError
+from . import _vector as vector
+from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
+from ._errors import OnyxUsageError
+from ._models import Record, instantiate, is_model_class, record_builder
 from ._request import (
     Request,
     count_request,
@@ -37,12 +40,15 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "BaseQueryBuilder",
     "Page",
+    "QueryResults",
     "QuerySpec",
     "compile_select",
     "compile_update",
     "decode_records",
     "is_model_class",
+    "spec_from_select",
     "table_name",
+    "table_spec",
     "validate_model",
 ]
 
@@ -54,20 +60,10 @@ ALL_TABLES = "ALL"
 """The table of a search across every SEARCHABLE table (``db.search(...)``)."""
 
 
-def is_model_class(value: object) -> bool:
-    """Whether ``value`` is a pydantic-style model class (has a ``model_validate`` classmethod).
-
-    Duck-typed, so pydantic is never imported by the SDK itself.
-    """
-    return isinstance(value, type) and callable(getattr(value, "model_validate", None))
-
-
 def validate_model(model: Any, data: Any, where: str) -> Any:
-    """``model.model_validate(data)``; a validation failure becomes :class:`OnyxDecodeError`."""
-    try:
-        return model.model_validate(data)
-    except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        raise OnyxDecodeError(f"cannot build {model.__name__} from {where}: {exc}") from exc
+    """``data`` as a ``model`` instance (pydantic ``model_validate``, or ``model(**data)`` for a
+    plain class); a failure becomes :class:`OnyxDecodeError`."""
+    return instantiate(model, data, where)
 
 
 def table_name(table: object) -> str:
@@ -107,6 +103,52 @@ class QuerySpec:
     model: type[Any] | None = None
     resolver_models: tuple[tuple[str, type[Any]], ...] = ()
     listeners: StreamListeners | None = None
+    next_page: str | None = None
+    attribute_records: bool = False
+
+
+def table_spec(table: str | type[Any] | None, models: Mapping[str, type[Any]]) -> QuerySpec:
+    """The spec of ``db.from_table(table)``: records as ``table`` when it is a model class, as
+    the class ``models`` (``init(schema=...)``) maps a table name to, else dicts (:class:`Record`
+    dicts when a map is configured).
+
+    >>> class User: ...
+    >>> table_spec("User", {"User": User}).model is User, table_spec("Role", {}).model
+    (True, None)
+    """
+    if table is None:
+        return QuerySpec()
+    name = table_name(table)
+    if isinstance(table, type) and is_model_class(table):
+        return QuerySpec(table=name, model=table, attribute_records=bool(models))
+    if models:
+        return QuerySpec(table=name, model=models.get(name), attribute_records=True)
+    return QuerySpec(table=name)
+
+
+def spec_from_select(table: str, select: Mapping[str, Any]) -> QuerySpec:
+    """The spec a SelectQuery body describes (the official SDK's ``db.stream(table, select)``).
+
+    >>> spec_from_select("User", {"fields": ["id"], "limit": 5}).fields
+    ('id',)
+    """
+    conditions = select.get("conditions")
+    sort = tuple(
+        item if isinstance(item, Sort) else Sort(str(item["field"]), item.get("order", "ASC"))
+        for item in select.get("sort") or ()
+    )
+    fields, group_by, resolvers = (select.get(key) for key in ("fields", "groupBy", "resolvers"))
+    return QuerySpec(
+        table=table,
+        fields=tuple(fields) if fields is not None else None,
+        conditions=condition_from_wire(conditions) if conditions is not None else None,
+        sort=sort,
+        limit=select.get("limit"),
+        distinct=bool(select.get("distinct")),
+        group_by=tuple(group_by) if group_by is not None else None,
+        partition=select.get("partition"),
+        resolvers=tuple(resolvers) if resolvers is not None else None,
+    )
 
 
 def effective_partition(spec: QuerySpec, default: str | None) -> str | None:
@@ -157,19 +199,38 @@ def _typed_resolvers(spec: QuerySpec, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _keep_resolvers(names: tuple[str, ...], instance: Any, record: dict[str, Any]) -> Any:
+    # A model without the resolver's field (a pydantic model ignoring extras) still carries it.
+    for name in names:
+        if name in record and not hasattr(instance, name):
+            with contextlib.suppress(AttributeError, TypeError):
+                object.__setattr__(instance, name, record[name])
+    return instance
+
+
 def decode_records(spec: QuerySpec, records: list[Any]) -> list[Any]:
     """Records as the builder promises them: model instances for whole-entity queries on a model
-    class, dicts for projections, aggregates and ``ALL`` searches; typed resolver values.
+    class (resolver fields included), dicts for projections, aggregates and ``ALL`` searches
+    (:class:`Record` dicts under an ``init(schema=...)`` map); typed resolver values.
     """
-    if spec.model is None and not spec.resolver_models:
+    if spec.model is None and not spec.resolver_models and not spec.attribute_records:
         return records
-    as_models = spec.model is not None and spec.fields is None and spec.table != ALL_TABLES
+    build: Any = None
+    if spec.model is not None and spec.fields is None and spec.table != ALL_TABLES:
+        build = record_builder(spec.model, f"a {spec.table} record")
+    elif spec.attribute_records:
+        build = Record
+    keep = tuple(name.split(".", 1)[0] for name in spec.resolvers or ()) if build else ()
+    if keep and build is Record:
+        keep = ()
     out: list[Any] = []
     for record in records:
         if isinstance(record, dict):
-            record = _typed_resolvers(spec, record)
-            if as_models:
-                record = validate_model(spec.model, record, f"a {spec.table} record")
+            if spec.resolver_models:
+                record = _typed_resolvers(spec, record)
+            if build is not None:
+                built = build(record)
+                record = _keep_resolvers(keep, built, record) if keep else built
         out.append(record)
     return out
 
@@ -196,6 +257,9 @@ def compile_select(spec: QuerySpec, *, partition: str | None) -> dict[str, Any]:
     }
 
 
+_PAGE_KEYS = {"records": "records", "nextPage": "next_page", "next_page": "next_page"}
+
+
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
     """One page of results: ``records`` and the ``next_page`` token (``None`` on the last page).
@@ -205,6 +269,15 @@ class Page(Generic[T]):
         page = db.from_table("User").page_size(100).page()
         while page.next_page:
             page = db.from_table("User").page_size(100).page(page.next_page)
+
+    It also reads as the official SDK's page dict (``{"records": [...], "nextPage": token}``),
+    so code written for it keeps working:
+
+    >>> page = Page(["u1", "u2"], "t2")
+    >>> page["records"], page.get("nextPage"), page.get("next_page"), page.get("other", 0)
+    (['u1', 'u2'], 't2', 't2', 0)
+    >>> dict(page)
+    {'records': ['u1', 'u2'], 'nextPage': 't2'}
     """
 
     records: list[T]
@@ -219,6 +292,60 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.next_page is not None
+
+    # -- the official SDK's dict shape -----------------------------------------------------------
+
+    def __getitem__(self, key: str) -> Any:
+        attribute = _PAGE_KEYS.get(key)
+        if attribute is None:
+            raise KeyError(key)
+        return getattr(self, attribute)
+
+    def __contains__(self, key: object) -> bool:
+        return key in ("records", "nextPage")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``page["records"]`` / ``page["nextPage"]`` (or ``"next_page"``), else ``default``."""
+        attribute = _PAGE_KEYS.get(key)
+        return default if attribute is None else getattr(self, attribute)
+
+    def keys(self) -> tuple[str, str]:
+        """The official page dict's keys, so ``dict(page)`` is that dict."""
+        return ("records", "nextPage")
+
+
+class QueryResults(list[T]):
+    """What ``list()`` returns: a plain list of every matching record (all pages), with the
+    official SDK's helpers.
+
+    >>> results = QueryResults([{"id": "u1", "email": "a@x"}, {"id": "u2", "email": None}])
+    >>> results.values("email"), results.size(), results.first_or_none()["id"]
+    (['a@x', None], 2, 'u1')
+    >>> results.page() is None  # every page is already here
+    True
+    """
+
+    __slots__ = ()
+
+    def values(self, field: str) -> list[Any]:
+        """``field`` of every record (item or attribute; ``None`` when missing)."""
+        return [
+            item.get(field) if isinstance(item, dict) else getattr(item, field, None)
+            for item in self
+        ]
+
+    def first_or_none(self) -> T | None:
+        """The first record, or ``None``."""
+        return self[0] if self else None
+
+    def size(self) -> int:
+        """``len(results)``."""
+        return len(self)
+
+    def page(self, next_page: str | None = None) -> QueryResults[T] | None:
+        """Always ``None``: ``list()`` already returned every page (the official SDK's
+        ``list()`` returns one page and fetches the next here)."""
+        return None
 
 
 class QueryContext(Protocol):
@@ -281,7 +408,13 @@ class BaseQueryBuilder(Generic[T]):
         Records keep the type this builder already has (dicts after ``db.select(...)``); start
         with ``db.from_table(Model)`` for model instances.
         """
-        return self._with(table=table_name(table))
+        name = table_name(table)
+        models = getattr(getattr(self._db, "config", None), "models", None)
+        if not models or not isinstance(table, str):
+            return self._with(table=name)
+        # Under init(schema=...): the mapped class of the table, as the official SDK returns.
+        model = models.get(name, self._spec.model)
+        return self._with(table=name, model=model, attribute_records=True)
 
     def _select(self, fields: tuple[object, ...]) -> Self:
         names = _names(fields, "select")
@@ -305,6 +438,44 @@ class BaseQueryBuilder(Generic[T]):
         if self._spec.conditions is None:
             return self._with(conditions=condition)
         return self._with(conditions=self._spec.conditions & condition)
+
+    def approximate_search(
+        self,
+        query_text_or_search: Any,
+        min_score: Any = None,
+        *,
+        max_candidates: int = 1_000,
+        require_all_terms: bool = True,
+    ) -> Self:
+        """Onyx Cloud's bounded lexical admission (``SEARCH_CANDIDATES``) as the sole root
+        condition (see ``onyx_database._vector``; Onyx Local answers 501)."""
+        condition = vector.approximate_search(
+            query_text_or_search,
+            min_score,
+            max_candidates=max_candidates,
+            require_all_terms=require_all_terms,
+        )
+        return self._sole_root(condition, "SEARCH_CANDIDATES")
+
+    def hnsw_candidates(self, search_query: Any) -> Self:
+        """Onyx Cloud's native HNSW nearest neighbours (``HNSW_CANDIDATES``) as the sole root
+        condition (``search_query``: :func:`~onyx_database.hnsw_search_query` input)."""
+        return self._sole_root(vector.hnsw_candidates(search_query), "HNSW_CANDIDATES")
+
+    def approximate_candidates(
+        self, attribute: str, value_or_values: Any, max_candidates: int = 1_000
+    ) -> Self:
+        """``and_(approximate_candidates(attribute, values, max_candidates))``."""
+        return self.and_(vector.approximate_candidates(attribute, value_or_values, max_candidates))
+
+    def _sole_root(self, condition: Condition, operator: str) -> Self:
+        if self._spec.conditions is not None:
+            raise OnyxUsageError(f"{operator} must be the sole root condition of the query")
+        return self._with(conditions=condition)
+
+    def and_where(self, condition: Condition) -> Self:
+        """The official SDK's name of :meth:`and_`. ``.where(a).and_where(b)``"""
+        return self.and_(condition)
 
     def or_(self, condition: Condition) -> Self:
         """``existing OR condition``; ``where(a).and_(b).or_(c)`` is ``OR(AND(a, b), c)``."""
@@ -332,15 +503,39 @@ class BaseQueryBuilder(Generic[T]):
                 )
         return self._with(sort=self._spec.sort + tuple(items))
 
-    def limit(self, count: int) -> Self:
-        """At most ``count`` records in total (across pages). ``.limit(25)``"""
-        return self._with(limit=_positive_int(count, "limit", minimum=0))
+    def limit(self, n: int) -> Self:
+        """At most ``n`` records in total (across pages). ``.limit(25)``"""
+        return self._with(limit=_positive_int(n, "limit", minimum=0))
 
-    def page_size(self, size: int) -> Self:
+    def page_size(self, n: int) -> Self:
         """Records per page (1..1000) for ``page``, ``list`` and iteration. ``.page_size(200)``"""
-        return self._with(
-            page_size=_positive_int(size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE)
-        )
+        return self._with(page_size=_positive_int(n, "page_size", minimum=1, maximum=MAX_PAGE_SIZE))
+
+    def _paged(
+        self, page_size: int | str | None, next_page: str | None, model: type[Any] | None
+    ) -> tuple[Self, str | None]:
+        """The query and start token of ``page()``/``list()``'s official-SDK arguments."""
+        query = self
+        if isinstance(page_size, str):  # page("token"): the token given first
+            if next_page is not None:
+                raise OnyxUsageError("page() got a page token twice")
+            page_size, next_page = None, page_size
+        if page_size is not None:
+            query = query.page_size(page_size)
+        if model is not None:
+            if not isinstance(model, type):
+                raise OnyxUsageError(f"model must be a class, got {model!r}")
+            query = query._with(model=model)
+        return query, next_page
+
+    def next_page(self, token: str) -> Self:
+        """Start ``page()``/``list()`` at this page token (from ``page.next_page``).
+
+        ``db.from_table("User").page_size(50).next_page(token).page()``
+        """
+        if not isinstance(token, str) or not token:
+            raise OnyxUsageError(f"next_page expects a non-empty token, got {token!r}")
+        return self._with(next_page=token)
 
     def group_by(self, *fields: str) -> Self:
         """Group aggregate selections by these fields (appended).
@@ -372,10 +567,11 @@ class BaseQueryBuilder(Generic[T]):
         models: list[tuple[str, type[Any]]] = []
         for item in resolvers:
             if isinstance(item, tuple):
-                if len(item) != 2 or not is_model_class(item[1]):
+                model = item[1] if len(item) == 2 else None
+                if not isinstance(model, type) or model.__module__ == "builtins":
                     raise OnyxUsageError(
-                        "resolve expects a name or a (name, ModelClass) pair where the class has "
-                        f"model_validate (a pydantic model), got {item!r}"
+                        "resolve expects a name or a (name, ModelClass) pair (a pydantic model, "
+                        f"or a class whose constructor takes the fields), got {item!r}"
                     )
                 name = _names((item[0],), "resolve")[0]
                 models.append((name, item[1]))
@@ -387,12 +583,38 @@ class BaseQueryBuilder(Generic[T]):
             resolver_models=self._spec.resolver_models + tuple(models),
         )
 
-    def search(self, text: str, min_score: float | None = None) -> Self:
+    def search(
+        self,
+        query_text_or_search: Any,
+        min_score: Any = None,
+        *,
+        mode: Any = None,
+        match: Any = None,
+        semantic: Any = None,
+        nearby_bucket_radius: int | None = None,
+        max_candidates: int | None = None,
+        require_all_terms: bool | None = None,
+    ) -> Self:
         """Full-text (Lucene) search on this table, ANDed with the other conditions.
 
         ``db.from_table("Article").search("python AND async", min_score=1.5).list()``
+
+        The official SDK's high-level options (``mode``, ``match``, ``max_candidates``, or a
+        ``SearchOptions`` dict as second argument) send its ``SEARCH`` condition; see
+        :func:`~onyx_database.search`.
         """
-        return self.and_(search(text, min_score))
+        return self.and_(
+            search(
+                query_text_or_search,
+                min_score,
+                mode=mode,
+                match=match,
+                semantic=semantic,
+                nearby_bucket_radius=nearby_bucket_radius,
+                max_candidates=max_candidates,
+                require_all_terms=require_all_terms,
+            )
+        )
 
     def set_updates(self, updates: Mapping[str, Any] | None = None, /, **fields: Any) -> Self:
         """The field values ``update()`` writes (merged into those set earlier).
@@ -427,31 +649,31 @@ class BaseQueryBuilder(Generic[T]):
         listeners = self._spec.listeners or StreamListeners()
         return self._with(listeners=dataclasses.replace(listeners, **{name: callback}))
 
-    def on_item_added(self, callback: Any) -> Self:
-        """Call ``callback(entity)`` for each CREATE of a live stream (see ``stream()``).
+    def on_item_added(self, fn: Any) -> Self:
+        """Call ``fn(entity)`` for each CREATE of a live stream (see ``stream()``).
 
         ``db.from_table("User").on_item_added(lambda user: print(user)).stream()``
         """
-        return self._listen("on_item_added", callback)
+        return self._listen("on_item_added", fn)
 
-    def on_item_updated(self, callback: Any) -> Self:
-        """Call ``callback(entity)`` for each UPDATE of a live stream."""
-        return self._listen("on_item_updated", callback)
+    def on_item_updated(self, fn: Any) -> Self:
+        """Call ``fn(entity)`` for each UPDATE of a live stream."""
+        return self._listen("on_item_updated", fn)
 
-    def on_item_deleted(self, callback: Any) -> Self:
-        """Call ``callback(entity)`` for each DELETE of a live stream (a record deleted, or
-        updated so that it no longer matches)."""
-        return self._listen("on_item_deleted", callback)
+    def on_item_deleted(self, fn: Any) -> Self:
+        """Call ``fn(entity)`` for each DELETE of a live stream (a record deleted, or updated so
+        that it no longer matches)."""
+        return self._listen("on_item_deleted", fn)
 
-    def on_item(self, callback: Any) -> Self:
-        """Call ``callback(entity, action)`` for every event, initial ``QUERY_RESPONSE`` results
+    def on_item(self, fn: Any) -> Self:
+        """Call ``fn(entity, action)`` for every event, initial ``QUERY_RESPONSE`` results
         included (keep-alives excluded)."""
-        return self._listen("on_item", callback)
+        return self._listen("on_item", fn)
 
-    def on_error(self, callback: Any) -> Self:
-        """Call ``callback(error)`` once when a live stream stops on an error (401, a bad query,
-        a callback that raised)."""
-        return self._listen("on_error", callback)
+    def on_error(self, fn: Any) -> Self:
+        """Call ``fn(error)`` once when a live stream stops on an error (401, a bad query, a
+        callback that raised)."""
+        return self._listen("on_error", fn)
 
     def _stream_request(
         self, *, include_query_results: bool, keep_alive: bool, msgpack: bool
@@ -483,10 +705,18 @@ class BaseQueryBuilder(Generic[T]):
     def _partition(self) -> str | None:
         return effective_partition(self._spec, self._db.default_partition)
 
+    def ensure_table(self) -> str:
+        """The table of this query; :class:`OnyxUsageError` when ``from_table`` was not called."""
+        return self._table()
+
     def to_select_query(self) -> dict[str, Any]:
         """The SelectQuery body this builder sends (handy for logging and tests)."""
         self._table()
         return compile_select(self._spec, partition=self._partition())
+
+    def to_query_object(self) -> dict[str, Any]:
+        """The official SDK's name of :meth:`to_sub_query` (the query as a nested value)."""
+        return self.to_sub_query()
 
     def to_update_query(self) -> dict[str, Any]:
         """The UpdateQuery body ``update()`` sends; needs ``set_updates`` first."""
@@ -511,7 +741,7 @@ class BaseQueryBuilder(Generic[T]):
             self._table(),
             compile_select(spec, partition=partition),
             page_size=spec.page_size,
-            next_page=next_page,
+            next_page=next_page or spec.next_page,
             partition=partition,
         )
 

@@ -134,7 +134,7 @@ def substring(attribute: str, start: int, length: int) -> str:
     return f"substring({name},{start},{length})"
 
 
-def replace(attribute: str, pattern: str, replacement: str) -> str:
+def replace(attribute: str, pattern: str, repl: str) -> str:
     """``attribute`` with every match of the regex ``pattern`` replaced (``'`` is escaped).
 
     >>> replace("lastName", "-", "_")
@@ -144,20 +144,20 @@ def replace(attribute: str, pattern: str, replacement: str) -> str:
     if pattern == "":
         raise OnyxUsageError("replace() needs a non-empty pattern")
     pattern_text = _quoted(pattern, "replace", "the pattern")
-    replacement_text = _quoted(replacement, "replace", "the replacement")
+    replacement_text = _quoted(repl, "replace", "the replacement")
     return f"replace({name}, {pattern_text}, {replacement_text})"
 
 
-def format(attribute: str, pattern: str) -> str:
-    """``attribute`` formatted with ``pattern`` (dates: ``yyyy-MM-dd``; numbers: ``#.##``).
+def format(attribute: str, formatter: str) -> str:
+    """``attribute`` formatted with ``formatter`` (dates: ``yyyy-MM-dd``; numbers: ``#.##``).
 
     >>> format("createdAt", "yyyy-MM-dd")
     "format(createdAt, 'yyyy-MM-dd')"
     """
     name = _attribute(attribute, "format")
-    if not isinstance(pattern, str) or not pattern:
-        raise OnyxUsageError(f"format() needs a non-empty pattern string, got {pattern!r}")
-    return f"format({name}, {_quoted(pattern, 'format', 'the pattern')})"
+    if not isinstance(formatter, str) or not formatter:
+        raise OnyxUsageError(f"format() needs a non-empty pattern string, got {formatter!r}")
+    return f"format({name}, {_quoted(formatter, 'format', 'the pattern')})"
 
 
 def percentile(attribute: str, p: float) -> str:

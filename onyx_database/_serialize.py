@@ -13,6 +13,8 @@ The rules (the same for JSON and MessagePack):
 - An ``Enum`` member becomes its ``.value`` (serialized again by these rules).
 - A pydantic model becomes ``model_dump(mode="json", by_alias=True)``.
 - A dataclass instance (``slots=True`` too) becomes a dict of its fields.
+- Any other object with a ``__dict__`` (a plain class, like the official SDK's generated stubs)
+  becomes a dict of its public attributes (``vars(obj)`` without ``_``-prefixed names).
 - Mappings, lists, tuples, sets and frozensets are walked recursively (sets are sorted when their
   items are comparable, so the wire is deterministic).
 
@@ -91,6 +93,10 @@ def _convert(value: Any, path: str, active: set[int]) -> Any:
                 f"cannot serialize {type(value).__name__} at {path}: model_dump failed: {exc}"
             ) from exc
         return _convert(dumped, path, active)
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict) and not callable(value) and not isinstance(value, type):
+        fields = {k: v for k, v in attributes.items() if not k.startswith("_")}
+        return _container(fields, path, active, owner=value)
     raise OnyxSerializationError(
         f"cannot serialize a value of type {type(value).__module__}.{type(value).__qualname__} "
         f"at {path}; convert it to str, int, float, bool, a dict or a list first"

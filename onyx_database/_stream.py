@@ -2,11 +2,13 @@
 
 - Sync: :class:`EventIterator` (``for event in query.events()``) and :class:`StreamHandle`
   (``query.on_item_added(fn).stream()``: a background thread running the callbacks).
-- Async: :class:`AsyncEventStream` (``async with query.stream() as events``) and
-  :class:`AsyncStreamHandle` (``await query.stream_callbacks()``: a task, no threads).
+- Async: :class:`AsyncEventStream` (``async with query.events() as events``) and
+  :class:`AsyncStreamHandle` (``await query.stream()``: an asyncio task, no threads).
 
-Both drivers perform the same effects (connect, read a chunk, wait) for the same pure flow, so
-the reconnect policy and the decoding exist once.
+The names mean the same in both clients: ``stream()`` runs the callbacks and returns a handle,
+``events()`` is an iterator. Both drivers run the same pure flow with the loop of
+:func:`~._flows.drive` / :func:`~._flows.adrive`, performing its effects (connect, read a chunk,
+wait), so the reconnect policy and the decoding exist once.
 """
 
 from __future__ import annotations
@@ -18,13 +20,23 @@ import random
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Iterator
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    aclosing,
+    closing,
+    contextmanager,
+)
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+import anyio
+
+from ._async_transport import AsyncStreamConnection, AsyncTransport
 from ._config import ResolvedConfig
 from ._errors import OnyxDecodeError, OnyxUsageError
-from ._flows import Emit
+from ._flows import adrive, drive
+from ._handle_dict import CancelDict
 from ._query import BaseQueryBuilder, QuerySpec, decode_records
 from ._request import Request
 from ._stream_protocol import (
@@ -38,13 +50,8 @@ from ._stream_protocol import (
     stream_debug_enabled,
     stream_flow,
 )
-from ._transport import (
-    AsyncStreamConnection,
-    AsyncTransport,
-    CallOptions,
-    StreamConnection,
-    SyncTransport,
-)
+from ._sync_transport import StreamConnection, SyncTransport
+from ._transport import CallOptions, _TransportCore
 
 __all__ = [
     "AsyncEventStream",
@@ -130,8 +137,16 @@ class StreamSetup:
     def log(self, message: str, *args: Any) -> None:
         logger.log(logging.INFO if self.debug else logging.DEBUG, message, *args)
 
+    def log_step(self, step: Connect | Wait, transport: _TransportCore) -> None:
+        if isinstance(step, Connect):
+            self.log("onyx stream connect #%d %s", step.attempt, self.request.path[-1])
+        else:
+            reason = transport.redactor.text(step.reason)
+            self.log("onyx stream reconnect in %.3f s after %s", step.seconds, reason)
+
     def typed(self, event: StreamEvent[Any]) -> StreamEvent[Any]:
         """The event with its entity as a model instance when the query is on a model class."""
+        self.log("onyx stream event %s", event.action)
         if not isinstance(event.entity, dict) or (
             self.spec.model is None and not self.spec.resolver_models
         ):
@@ -167,64 +182,66 @@ class _Control:
             connection.abort()
 
 
+class _Cancelled(BaseException):
+    """The consumer cancelled a sync stream: unwinds the driver without reaching the flow."""
+
+
+class _SyncLink:
+    """Performs the effects of a sync stream's flow on one connection at a time."""
+
+    def __init__(
+        self, setup: StreamSetup, transport: SyncTransport, options: CallOptions, control: _Control
+    ) -> None:
+        self.setup, self.transport, self.options, self.control = setup, transport, options, control
+        self.connection: StreamConnection | None = None
+
+    def drop(self) -> None:
+        if self.connection is not None:
+            self.control.attach(None)
+            self.connection.close()
+            self.connection = None
+
+    def perform(self, step: Any) -> Any:
+        if self.control.cancelled.is_set():
+            raise _Cancelled
+        try:
+            if isinstance(step, Read):
+                assert self.connection is not None
+                return self.connection.read()
+            self.drop()
+            self.setup.log_step(step, self.transport)
+            if isinstance(step, Connect):
+                self.connection = self.transport.open_stream(
+                    self.setup.request, self.options, read_timeout=self.setup.idle_timeout
+                )
+                self.control.attach(self.connection)
+                return self.connection.content_type
+            if self.control.cancelled.wait(step.seconds):
+                raise _Cancelled
+            return None
+        except Exception:
+            if self.control.cancelled.is_set():
+                raise _Cancelled from None
+            raise
+
+
 def _sync_events(
     setup: StreamSetup, transport: SyncTransport, options: CallOptions, control: _Control
 ) -> Generator[StreamEvent[Any], None, None]:
-    flow = setup.flow()
-    connection: StreamConnection | None = None
-    reply: Any = None
-    error: Exception | None = None
-
-    def drop() -> None:
-        nonlocal connection
-        if connection is not None:
-            control.attach(None)
-            connection.close()
-            connection = None
-
+    link = _SyncLink(setup, transport, options, control)
     try:
-        while not control.cancelled.is_set():
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
-            if isinstance(step, Emit):
-                event = setup.typed(step.value)
-                setup.log("onyx stream event %s", event.action)
-                yield event
-                continue
-            try:
-                if isinstance(step, Read):
-                    assert connection is not None
-                    reply = connection.read()
-                elif isinstance(step, Connect):
-                    drop()
-                    setup.log("onyx stream connect #%d %s", step.attempt, setup.request.path[-1])
-                    connection = transport.open_stream(
-                        setup.request, options, read_timeout=setup.idle_timeout
-                    )
-                    control.attach(connection)
-                    reply = connection.content_type
-                elif isinstance(step, Wait):
-                    drop()
-                    setup.log(
-                        "onyx stream reconnect in %.3f s after %s",
-                        step.seconds,
-                        transport.redactor.text(step.reason),
-                    )
-                    if control.cancelled.wait(step.seconds):
-                        return
-            except Exception as exc:
+        with closing(drive(setup.flow(), link.perform)) as values:
+            for value in values:
                 if control.cancelled.is_set():
                     return
-                error = exc
+                yield setup.typed(value)
+    except _Cancelled:
+        return
     finally:
-        flow.close()
-        drop()
+        link.drop()
 
 
-class EventIterator(Generic[T]):
+class EventIterator(AbstractContextManager["EventIterator[T]", None], Generic[T]):
     """``for event in query.events():`` — typed :class:`StreamEvent` objects, reconnecting by the
     policy; a terminal error (401, 404, a bad query) is raised from the loop.
 
@@ -251,35 +268,66 @@ class EventIterator(Generic[T]):
         """Stop from any thread: the pending read is unblocked at once and the loop ends."""
         self._control.cancel()
 
-    def __enter__(self) -> EventIterator[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __del__(self) -> None:
         self._control.cancel()
 
 
-def _report(listeners: StreamListeners, error: BaseException) -> None:
-    if listeners.on_error is None:
-        logger.error("onyx stream stopped: %s", error)
-        return
+class _Handle(CancelDict):
+    """What both callback-stream handles share: the setup, why the stream stopped, its report;
+    and the official SDK's handle dict (``handle["cancel"]()``)."""
+
+    _setup: StreamSetup
+    _error: BaseException | None = None
+
+    @property
+    def error(self) -> BaseException | None:
+        """The error that stopped the stream, if one did."""
+        return self._error
+
+    @property
+    def is_running(self) -> bool:
+        raise NotImplementedError
+
+    def _stopped(self, exc: Exception) -> Any:
+        """Record ``exc`` as what stopped the stream and call ``on_error`` with it (log it when
+        there is none); returns what ``on_error`` returned."""
+        self._error = exc
+        self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
+        if self._setup.listeners.on_error is None:
+            logger.error("onyx stream stopped: %s", exc)
+            return None
+        return self._setup.listeners.on_error(exc)
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running else "stopped"
+        return f"<{type(self).__name__} {self._setup.request.path[-1]} {state}>"
+
+
+@contextmanager
+def _on_error_guard() -> Iterator[None]:
+    """An ``on_error`` callback that raises is logged: it cannot stop what already stopped."""
     try:
-        result = listeners.on_error(error)
-        if inspect.iscoroutine(result):
-            result.close()
-            raise OnyxUsageError("on_error of a sync stream must not be async")
+        yield
     except Exception:
         logger.exception("the on_error callback of an onyx stream raised")
 
 
-class StreamHandle:
+def _sync_result(result: object, message: str) -> None:
+    """A sync stream cannot run a coroutine a callback returned: close it and say so."""
+    if inspect.iscoroutine(result):
+        result.close()
+        raise OnyxUsageError(message)
+
+
+async def _awaited(result: object) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+class StreamHandle(_Handle, AbstractContextManager["StreamHandle", None]):
     """A running callback stream (sync): a background thread reading the connection and calling
     the builder's ``on_item_*`` callbacks in order.
 
@@ -293,33 +341,20 @@ class StreamHandle:
         self._setup = setup
         self._control = _Control()
         self._events = _sync_events(setup, transport, options, self._control)
-        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="onyx-stream", daemon=True)
         self._thread.start()
 
     def _main(self) -> None:
-        listeners = self._setup.listeners
         try:
             for event in self._events:
-                for callback, args in listeners.calls(event):
-                    result = callback(*args)
-                    if inspect.iscoroutine(result):
-                        result.close()
-                        raise OnyxUsageError(
-                            "async callbacks need the async client (await query.stream_callbacks())"
-                        )
+                for callback, args in self._setup.listeners.calls(event):
+                    _sync_result(callback(*args), "async callbacks need the async client")
         except Exception as exc:
             if not self._control.cancelled.is_set():
-                self._error = exc
-                self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
-                _report(listeners, exc)
+                with _on_error_guard():
+                    _sync_result(self._stopped(exc), "on_error of a sync stream must not be async")
         finally:
             self._events.close()
-
-    @property
-    def error(self) -> BaseException | None:
-        """The error that stopped the stream, if one did."""
-        return self._error
 
     @property
     def is_running(self) -> bool:
@@ -336,81 +371,56 @@ class StreamHandle:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def __enter__(self) -> StreamHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.cancel()
         self.join(5)
-
-    def __repr__(self) -> str:
-        state = "running" if self.is_running else "stopped"
-        return f"<StreamHandle {self._setup.request.path[-1]} {state}>"
 
 
 # -- async -----------------------------------------------------------------------------------------
 
 
+class _AsyncLink:
+    """Performs the effects of an async stream's flow on one connection at a time."""
+
+    def __init__(self, setup: StreamSetup, transport: AsyncTransport, options: CallOptions) -> None:
+        self.setup, self.transport, self.options = setup, transport, options
+        self.connection: AsyncStreamConnection | None = None
+
+    async def drop(self) -> None:
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            with anyio.CancelScope(shield=True):
+                await connection.aclose()
+
+    async def perform(self, step: Any) -> Any:
+        if isinstance(step, Read):
+            assert self.connection is not None
+            return await self.connection.read()
+        await self.drop()
+        self.setup.log_step(step, self.transport)
+        if isinstance(step, Connect):
+            self.connection = await self.transport.open_stream(
+                self.setup.request, self.options, read_timeout=self.setup.idle_timeout
+            )
+            return self.connection.content_type
+        await anyio.sleep(step.seconds)
+        return None
+
+
 async def _async_events(
     setup: StreamSetup, transport: AsyncTransport, options: CallOptions
 ) -> AsyncGenerator[StreamEvent[Any], None]:
-    flow = setup.flow()
-    connection: AsyncStreamConnection | None = None
-    reply: Any = None
-    error: Exception | None = None
-
-    async def drop() -> None:
-        nonlocal connection
-        if connection is not None:
-            closing, connection = connection, None
-            await closing.aclose()
-
+    link = _AsyncLink(setup, transport, options)
     try:
-        while True:
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration:
-                return
-            reply, error = None, None
-            if isinstance(step, Emit):
-                event = setup.typed(step.value)
-                setup.log("onyx stream event %s", event.action)
-                yield event
-                continue
-            try:
-                if isinstance(step, Read):
-                    assert connection is not None
-                    reply = await connection.read()
-                elif isinstance(step, Connect):
-                    await drop()
-                    setup.log("onyx stream connect #%d %s", step.attempt, setup.request.path[-1])
-                    connection = await transport.open_stream(
-                        setup.request, options, read_timeout=setup.idle_timeout
-                    )
-                    reply = connection.content_type
-                elif isinstance(step, Wait):
-                    await drop()
-                    setup.log(
-                        "onyx stream reconnect in %.3f s after %s",
-                        step.seconds,
-                        transport.redactor.text(step.reason),
-                    )
-                    await asyncio.sleep(step.seconds)
-            except Exception as exc:
-                error = exc
+        async with aclosing(adrive(setup.flow(), link.perform)) as values:
+            async for value in values:
+                yield setup.typed(value)
     finally:
-        flow.close()
-        if connection is not None:
-            await asyncio.shield(connection.aclose())
+        await link.drop()
 
 
-class AsyncEventStream(Generic[T]):
-    """``async with query.stream() as events: async for event in events:`` — typed events,
+class AsyncEventStream(AbstractAsyncContextManager["AsyncEventStream[T]", None], Generic[T]):
+    """``async with query.events() as events: async for event in events:`` — typed events,
     reconnecting by the policy; terminal errors are raised from the loop. Leaving the block (or
     ``await events.aclose()``) closes the connection."""
 
@@ -426,50 +436,33 @@ class AsyncEventStream(Generic[T]):
     async def aclose(self) -> None:
         await self._events.aclose()
 
-    async def __aenter__(self) -> AsyncEventStream[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 
-class AsyncStreamHandle:
+class AsyncStreamHandle(_Handle, AbstractAsyncContextManager["AsyncStreamHandle", None]):
     """A running callback stream on the event loop (a task; callbacks may be ``async def``).
 
     ``cancel()`` stops it at once; ``await handle.join()`` waits for the end; ``error`` holds
     what stopped it. A callback that raises stops the stream (``on_error``, ``error``; no
-    reconnect). ``async with await query.stream_callbacks() as handle:`` cancels on exit.
+    reconnect). ``async with await query.stream() as handle:`` cancels on exit.
     """
 
     def __init__(self, setup: StreamSetup, transport: AsyncTransport, options: CallOptions) -> None:
         self._setup = setup
         self._events = _async_events(setup, transport, options)
-        self._error: BaseException | None = None
         self._task = asyncio.get_running_loop().create_task(self._main(), name="onyx-stream")
 
     async def _main(self) -> None:
-        listeners = self._setup.listeners
         try:
             async for event in self._events:
-                for callback, args in listeners.calls(event):
-                    result = callback(*args)
-                    if inspect.isawaitable(result):
-                        await result
+                for callback, args in self._setup.listeners.calls(event):
+                    await _awaited(callback(*args))
         except Exception as exc:
-            self._error = exc
-            self._setup.log("onyx stream stopped by %s: %s", type(exc).__name__, exc)
-            await _areport(listeners, exc)
+            with _on_error_guard():
+                await _awaited(self._stopped(exc))
         finally:
             await self._events.aclose()
-
-    @property
-    def error(self) -> BaseException | None:
-        return self._error
 
     @property
     def is_running(self) -> bool:
@@ -484,30 +477,6 @@ class AsyncStreamHandle:
         done, _ = await asyncio.wait({self._task}, timeout=timeout)
         return bool(done)
 
-    async def __aenter__(self) -> AsyncStreamHandle:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         self.cancel()
         await self.join(5)
-
-    def __repr__(self) -> str:
-        state = "running" if self.is_running else "stopped"
-        return f"<AsyncStreamHandle {self._setup.request.path[-1]} {state}>"
-
-
-async def _areport(listeners: StreamListeners, error: BaseException) -> None:
-    if listeners.on_error is None:
-        logger.error("onyx stream stopped: %s", error)
-        return
-    try:
-        result = listeners.on_error(error)
-        if inspect.isawaitable(result):
-            await result
-    except Exception:
-        logger.exception("the on_error callback of an onyx stream raised")

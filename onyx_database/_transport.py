@@ -1,6 +1,8 @@
-"""The only module that touches httpx: one pooled client per database object, headers, body
-encoding, logging with redaction, exception mapping, and the retry loop (driven from
-:func:`~onyx_database._flows.retry_flow`) bounded by the call's total deadline.
+"""What both HTTP transports share, with no I/O: headers, body encoding, logging with redaction,
+exception mapping, deadlines and the retry policy (the loop is
+:func:`~onyx_database._flows.retry_flow`). The transports that send are thin shells:
+``_async_transport.py`` (written by hand) and ``_sync_transport.py`` (generated from it by
+``scripts/unasync.py``), one pooled httpx client per database object.
 
 httpx exceptions never leave this module, not even as ``__cause__`` or ``__context__``: their
 ``request.headers`` carry the API key and secret. They are described (redacted) in the message of
@@ -16,18 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import random
 import socket
-import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import aclosing, asynccontextmanager, closing, contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
 import httpx
 
 from . import _recording
@@ -41,15 +38,19 @@ from ._codec import (
 from ._config import ResolvedConfig
 from ._errors import (
     OnyxConnectionError,
-    OnyxError,
     OnyxHTTPError,
     OnyxTimeoutError,
     OnyxUsageError,
 )
-from ._flows import Sleep, adrive, drive, retry_flow
+from ._flows import Sleep
 from ._logging import Redactor, log_request, log_response, logger
 from ._request import RawResponse, Request, build_url, decode_response
 from ._retry import RetryPolicy
+from ._version import __version__
+
+if TYPE_CHECKING:  # the transports themselves, for code that imported them from here
+    from ._async_transport import AsyncStreamConnection, AsyncTransport
+    from ._sync_transport import StreamConnection, SyncTransport
 
 __all__ = [
     "USER_AGENT",
@@ -57,14 +58,11 @@ __all__ = [
     "AsyncTransport",
     "CallOptions",
     "StreamConnection",
+    "StreamConnectionBase",
     "SyncTransport",
     "__version__",
 ]
 
-try:
-    __version__ = metadata.version("onyx-py")
-except metadata.PackageNotFoundError:  # running from a source checkout
-    __version__ = "0.1.0"
 
 USER_AGENT = f"onyx-py/{__version__}"
 _MSGPACK_ACCEPT = f"{MSGPACK_CONTENT_TYPE}, {JSON_CONTENT_TYPE};q=0.9"
@@ -114,6 +112,16 @@ class _Prepared:
     content: bytes | None = field(repr=False)
     timeout: Any = None
 
+    def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
+        """The httpx request to send (``client.send``) with this attempt's ``timeout``."""
+        return client.build_request(
+            self.request.method,
+            self.url,
+            headers=self.headers,
+            content=self.content,
+            timeout=timeout,
+        )
+
 
 _S = TypeVar("_S")
 
@@ -139,6 +147,14 @@ class _TransportCore:
         """Remember a live stream (anything with ``cancel()``) so ``close`` can stop it."""
         self.live_streams.add(stream)
         return stream
+
+    def stop_streams(self) -> list[Any]:
+        """Mark the transport closed and cancel its live streams; returns those to ``join``."""
+        self.closed = True
+        streams = list(self.live_streams)
+        for stream in streams:
+            stream.cancel()
+        return [stream for stream in streams if hasattr(stream, "join")]
 
     def prepare(self, request: Request, options: CallOptions) -> _Prepared:
         if self.closed:
@@ -322,392 +338,25 @@ class _TransportCore:
 _HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
 
 
-class SyncTransport(_TransportCore):
-    """A pooled, keep-alive :class:`httpx.Client` plus the retry loop. Thread-safe."""
-
-    def __init__(
-        self,
-        config: ResolvedConfig,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        if http_client is not None and transport is not None:
-            raise OnyxUsageError("pass either transport= or http_client=, not both")
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise OnyxUsageError("http_client must be an httpx.Client (use init_async for async)")
-        if transport is not None and not isinstance(transport, httpx.BaseTransport):
-            raise OnyxUsageError(
-                "transport must be an httpx.BaseTransport such as httpx.HTTPTransport() or "
-                "httpx.MockTransport(handler) (use init_async for an async transport)"
-            )
-        super().__init__(config, owns_client=http_client is None)
-        self.client = http_client or httpx.Client(
-            transport=transport,
-            timeout=config.request_timeout_seconds,
-            follow_redirects=False,
-        )
-
-    def send(self, request: Request, options: CallOptions) -> Any:
-        """Send ``request`` (retrying when allowed, within the call's deadline) and return the
-        decoded body."""
-        prepared = self.prepare(request, options)
-        deadline = self.deadline()
-
-        def perform(effect: Any) -> Any:
-            if isinstance(effect, Sleep):
-                self.log_sleep(prepared, effect)
-                time.sleep(effect.seconds)
-                return None
-            return self._send_once(prepared, deadline)
-
-        flow = retry_flow(
-            request, self.policy, random.random, deadline=deadline, clock=time.monotonic
-        )
-        with closing(drive(flow, perform)) as answers:
-            for raw in answers:
-                return self.decode(prepared, raw)
-        raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
-
-    def _send_once(self, prepared: _Prepared, deadline: float | None) -> RawResponse:
-        timeout, cut = self.attempt_timeout(prepared, deadline)
-        self.before_send(prepared)
-        started = time.perf_counter()
-        try:
-            response = self.client.request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-        except _HTTPX_ERRORS as exc:
-            if _recording.listening():
-                self.record(prepared, started, None)
-            error = self.map_error(prepared, exc, deadline_cut=cut)
-        else:
-            return self.after_receive(prepared, response, started)
-        raise error
-
-    @contextmanager
-    def open_lines(self, request: Request, options: CallOptions) -> Iterator[Iterator[str]]:
-        """Send ``request`` once (never retried) and give its body as text lines.
-
-        A non-2xx status raises its typed error before any line is read; transport failures while
-        reading become :class:`OnyxConnectionError`. The response is closed on exit.
-        """
-        prepared = self.prepare(request, options)
-        response = self._open(prepared, prepared.timeout)
-        try:
-            yield _mapped_lines(self, prepared, response.iter_lines())
-        finally:
-            with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-                response.close()
-
-    def _open(self, prepared: _Prepared, timeout: Any) -> httpx.Response:
-        """Send ``prepared`` and return its open, successful streaming response."""
-        self.before_send(prepared)
-        started = time.perf_counter()
-        try:
-            sent = self.client.build_request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-            response = self.client.send(sent, stream=True)
-        except _HTTPX_ERRORS as exc:
-            error: OnyxConnectionError | None = self.map_error(prepared, exc)
-        else:
-            error = None
-        if error is not None:
-            raise error
-        failure: OnyxError | None = None
-        try:
-            if not 200 <= response.status_code < 300:
-                response.read()
-                self.stream_failed(prepared, response, started)
-        except _HTTPX_ERRORS as exc:
-            failure = self.map_error(prepared, exc)
-        except BaseException:
-            response.close()
-            raise
-        if failure is not None:
-            response.close()
-            raise failure
-        self.stream_opened(prepared, response, started)
-        return response
-
-    def open_stream(
-        self, request: Request, options: CallOptions, *, read_timeout: float | None
-    ) -> StreamConnection:
-        """Send ``request`` once and return its open body (a live query stream).
-
-        A non-2xx status raises its typed error; ``read_timeout`` bounds the silence between two
-        chunks. The caller closes the connection; :meth:`StreamConnection.abort` may be called
-        from any thread to unblock a pending read at once.
-        """
-        prepared = self.prepare(request, options)
-        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
-        return StreamConnection(self, prepared, self._open(prepared, timeout))
-
-    def close(self) -> None:
-        """Stop every live stream opened through this pool, then close the pool (only if the
-        SDK created it)."""
-        if not self.closed:
-            self.closed = True
-            streams = list(self.live_streams)
-            for stream in streams:
-                stream.cancel()
-            for stream in streams:
-                join = getattr(stream, "join", None)
-                if join is not None:
-                    join(1.0)
-            if self.owns_client:
-                self.client.close()
-
-
-class AsyncTransport(_TransportCore):
-    """A pooled, keep-alive :class:`httpx.AsyncClient` plus the retry loop."""
-
-    def __init__(
-        self,
-        config: ResolvedConfig,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        if http_client is not None and transport is not None:
-            raise OnyxUsageError("pass either transport= or http_client=, not both")
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise OnyxUsageError("http_client must be an httpx.AsyncClient (use init for sync)")
-        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
-            raise OnyxUsageError(
-                "transport must be an httpx.AsyncBaseTransport such as httpx.AsyncHTTPTransport() "
-                "or httpx.MockTransport(handler) (use init for a sync transport)"
-            )
-        super().__init__(config, owns_client=http_client is None)
-        self.client = http_client or httpx.AsyncClient(
-            transport=transport,
-            timeout=config.request_timeout_seconds,
-            follow_redirects=False,
-        )
-
-    async def send(self, request: Request, options: CallOptions) -> Any:
-        """Send ``request`` (retrying when allowed, within the call's deadline) and return the
-        decoded body."""
-        prepared = self.prepare(request, options)
-        deadline = self.deadline()
-
-        async def perform(effect: Any) -> Any:
-            if isinstance(effect, Sleep):
-                self.log_sleep(prepared, effect)
-                await anyio.sleep(effect.seconds)
-                return None
-            return await self._send_once(prepared, deadline)
-
-        flow = retry_flow(
-            request, self.policy, random.random, deadline=deadline, clock=time.monotonic
-        )
-        async with aclosing(adrive(flow, perform)) as answers:
-            async for raw in answers:
-                return self.decode(prepared, raw)
-        raise AssertionError("retry_flow ended without an answer")  # pragma: no cover
-
-    async def _send_once(self, prepared: _Prepared, deadline: float | None) -> RawResponse:
-        timeout, cut = self.attempt_timeout(prepared, deadline)
-        self.before_send(prepared)
-        started = time.perf_counter()
-        try:
-            response = await self.client.request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-        except _HTTPX_ERRORS as exc:
-            if _recording.listening():
-                self.record(prepared, started, None)
-            error = self.map_error(prepared, exc, deadline_cut=cut)
-        else:
-            return self.after_receive(prepared, response, started)
-        raise error
-
-    @asynccontextmanager
-    async def open_lines(
-        self, request: Request, options: CallOptions
-    ) -> AsyncIterator[AsyncIterator[str]]:
-        """Send ``request`` once (never retried) and give its body as text lines (see sync)."""
-        prepared = self.prepare(request, options)
-        response = await self._open(prepared, prepared.timeout)
-        try:
-            yield _amapped_lines(self, prepared, response.aiter_lines())
-        finally:
-            with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-                await response.aclose()
-
-    async def _open(self, prepared: _Prepared, timeout: Any) -> httpx.Response:
-        """Send ``prepared`` and return its open, successful streaming response."""
-        self.before_send(prepared)
-        started = time.perf_counter()
-        try:
-            sent = self.client.build_request(
-                prepared.request.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                timeout=timeout,
-            )
-            response = await self.client.send(sent, stream=True)
-        except _HTTPX_ERRORS as exc:
-            error: OnyxConnectionError | None = self.map_error(prepared, exc)
-        else:
-            error = None
-        if error is not None:
-            raise error
-        failure: OnyxError | None = None
-        try:
-            if not 200 <= response.status_code < 300:
-                await response.aread()
-                self.stream_failed(prepared, response, started)
-        except _HTTPX_ERRORS as exc:
-            failure = self.map_error(prepared, exc)
-        except BaseException:
-            await response.aclose()
-            raise
-        if failure is not None:
-            await response.aclose()
-            raise failure
-        self.stream_opened(prepared, response, started)
-        return response
-
-    async def open_stream(
-        self, request: Request, options: CallOptions, *, read_timeout: float | None
-    ) -> AsyncStreamConnection:
-        """Send ``request`` once and return its open body (see the sync version); cancel the
-        task reading it to stop at once."""
-        prepared = self.prepare(request, options)
-        timeout = httpx.Timeout(self.config.request_timeout_seconds, read=read_timeout)
-        return AsyncStreamConnection(self, prepared, await self._open(prepared, timeout))
-
-    async def aclose(self) -> None:
-        """Stop every live callback stream opened through this pool, then close the pool (only
-        if the SDK created it)."""
-        if not self.closed:
-            self.closed = True
-            streams = list(self.live_streams)
-            for stream in streams:
-                stream.cancel()
-            for stream in streams:
-                await stream.join(1.0)
-            if self.owns_client:
-                await self.client.aclose()
-
-
-class StreamConnection:
-    """An open streaming response of a :class:`SyncTransport`."""
+class StreamConnectionBase:
+    """An open streaming response; the sync and async connections add ``read`` and closing."""
 
     def __init__(self, core: _TransportCore, prepared: _Prepared, response: httpx.Response) -> None:
         self._core = core
         self._prepared = prepared
         self._response = response
-        self._chunks = response.iter_bytes()
-        self._aborted = threading.Event()
 
     @property
     def content_type(self) -> str:
         return str(self._response.headers.get("content-type", ""))
 
-    def read(self) -> bytes:
-        """The next chunk of the body, ``b""`` at its end."""
-        try:
-            return next(self._chunks, b"")
-        except _HTTPX_ERRORS as exc:
-            error = self._core.map_error(self._prepared, exc)
-        raise error
-
     def abort(self) -> None:
-        """Unblock a read in another thread now: shut the socket down (thread-safe)."""
-        if self._aborted.is_set():
-            return
-        self._aborted.set()
+        """Unblock a read in another thread now: shut the socket down (thread-safe, idempotent)."""
         stream = self._response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if isinstance(sock, socket.socket):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-            closer = getattr(self._chunks, "close", None)
-            if closer is not None:
-                closer()
-        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-            self._response.close()
-
-
-class AsyncStreamConnection:
-    """An open streaming response of an :class:`AsyncTransport`."""
-
-    def __init__(self, core: _TransportCore, prepared: _Prepared, response: httpx.Response) -> None:
-        self._core = core
-        self._prepared = prepared
-        self._response = response
-        self._chunks = response.aiter_bytes()
-
-    @property
-    def content_type(self) -> str:
-        return str(self._response.headers.get("content-type", ""))
-
-    async def read(self) -> bytes:
-        """The next chunk of the body, ``b""`` at its end."""
-        try:
-            return await anext(self._chunks, b"")
-        except _HTTPX_ERRORS as exc:
-            error = self._core.map_error(self._prepared, exc)
-        raise error
-
-    async def aclose(self) -> None:
-        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-            closer = getattr(self._chunks, "aclose", None)
-            if closer is not None:
-                await closer()
-        with contextlib.suppress(*_HTTPX_ERRORS, OSError):
-            await self._response.aclose()
-
-
-def _mapped_lines(core: _TransportCore, prepared: _Prepared, lines: Iterator[str]) -> Iterator[str]:
-    """``lines`` with transport failures turned into SDK errors (raised outside the handler)."""
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            return
-        except _HTTPX_ERRORS as exc:
-            error = core.map_error(prepared, exc)
-        else:
-            yield line
-            continue
-        raise error
-
-
-async def _amapped_lines(
-    core: _TransportCore, prepared: _Prepared, lines: AsyncIterator[str]
-) -> AsyncIterator[str]:
-    """The async :func:`_mapped_lines`."""
-    while True:
-        try:
-            line = await anext(lines)
-        except StopAsyncIteration:
-            return
-        except _HTTPX_ERRORS as exc:
-            error = core.map_error(prepared, exc)
-        else:
-            yield line
-            continue
-        raise error
 
 
 def merge_headers(

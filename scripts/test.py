@@ -23,6 +23,8 @@ def main(argv: list[str]) -> int:
     _bootstrap.official_python()
     root = _bootstrap.ROOT
     steps: list[tuple[str, list[str]]] = [
+        # the sync modules are generated from the async ones: fail when one is stale
+        ("unasync --check", [str(python), "scripts/unasync.py", "--check"]),
         ("ruff check", [str(python), "-m", "ruff", "check", "."]),
         ("ruff format --check", [str(python), "-m", "ruff", "format", "--check", "."]),
         ("mypy --strict", [str(python), "-m", "mypy", "--strict", *PACKAGES, *TYPING_TESTS]),

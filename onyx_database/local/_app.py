@@ -31,6 +31,7 @@ from ._budget import (
 from ._codec import decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
+from ._fenced import fenced
 from ._limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY, describe_size
 from ._streams import StreamHub, serve_stream
 
@@ -67,7 +68,7 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
     # {id*} takes the rest of the path: the official Python SDK sends ids with "/" unencoded.
     ("GET", ("data", "{db}", "document", "{id*}"), documents.get_document),
     ("DELETE", ("data", "{db}", "document", "{id*}"), documents.delete_document),
-    ("POST", ("data", "{db}", "{table}", "fenced"), h.not_implemented),
+    ("POST", ("data", "{db}", "{table}", "fenced"), fenced),
     ("PUT", ("data", "{db}", "{table}"), h.save),
     ("POST", ("data", "{db}", "{table}"), h.insert),
     ("GET", ("data", "{db}", "{table}", "{pk}"), h.find),

@@ -311,7 +311,7 @@ async def test_async_errors_carry_no_credentials(
         )
 
         async def stream_unknown_table() -> None:
-            async with db.from_table("NoSuchTable").stream(reconnect=ONE_SHOT) as events:
+            async with db.from_table("NoSuchTable").events(reconnect=ONE_SHOT) as events:
                 async for _event in events:
                     pass
 

@@ -229,3 +229,37 @@ async def test_async_ai(ai: tuple[ResolvedConfig, AIState]) -> None:
         with pytest.raises(OnyxServerError):
             async for _chunk in await db.ai.chat("Hi", model="broken", stream=True):
                 pass
+
+
+def test_the_official_chat_forms(ai: tuple[ResolvedConfig, AIState]) -> None:
+    config, state = ai
+    request = {
+        "model": "onyx-chat",
+        "messages": [{"role": "user", "content": "Hi"}],
+        "databaseId": "db-9",
+        "max_tokens": 5,
+    }
+    with onyx_database.init(config=config) as db:
+        assert db.ai.chat(request) == COMPLETION
+        assert db.ai.chat_client().create(request) == COMPLETION
+        assert db.chat(request) == COMPLETION
+        assert db.chat("Hi", {"temperature": 0.3}, role="system") == "Hi there"
+        assert db.chat("Hi", raw=True) == COMPLETION
+        assert db.chat(messages=[{"role": "user", "content": "Hi"}], model="m2") == COMPLETION
+        streamed = db.ai.chat({**request, "stream": True})
+        assert isinstance(streamed, ChatStream)
+        assert contents(list(streamed)) == "Hello"
+        assert contents(list(db.chat("Hi", stream=True))) == "Hello"
+        assert db.chat().create(request) == COMPLETION  # no argument: the chat client
+    bodies = [r["body"] for r in state.requests]
+    assert state.requests[0]["path"] == "/v1/chat/completions?databaseId=db-9"
+    assert bodies[0] == {
+        "model": "onyx-chat",
+        "messages": [{"role": "user", "content": "Hi"}],
+        "stream": False,
+        "max_tokens": 5,
+    }
+    assert bodies[3]["messages"] == [{"role": "system", "content": "Hi"}]
+    assert bodies[3]["temperature"] == 0.3
+    assert bodies[5]["model"] == "m2"
+    assert bodies[6]["stream"] is True

@@ -38,6 +38,22 @@ PUBLIC = {
     "ChangeBridge", "OnyxListenError", "event_line", "listen_loop", "read_window",
     # adapters' query layers: option names, query specs (flow drivers: onyx_database.flows)
     "CONFIG_OPTIONS", "QuerySpec",
+    # the typed options of init() / init_async()
+    "ClientOptions",
+    # drop-in for the official SDK: its async facade, records, exported types and limits
+    "OnyxAsyncFacade", "onyx_async", "Record", "QueryResults", "SearchMatch", "SearchMode",
+    "SearchOptions",
+    "WireFormat", "QueryCriteriaOperator", "FullTextQuery", "Int64WireInput",
+    "SchemaInput", "SchemaTableDiff", "SchemaUpsertRequest", "SemanticVectorSignature",
+    "SemanticVectorSignatureInput",
+    "VectorSearchQuery", "VectorSearchQueryInput", "HnswSearchQuery", "HnswSearchQueryInput",
+    "ApproximateIndexCandidateQuery", "ApproximateSearchOptions",
+    "DEFAULT_APPROXIMATE_INDEX_CANDIDATES", "DEFAULT_HNSW_CANDIDATES", "DEFAULT_HNSW_EF_SEARCH",
+    "HNSW_QUERY_FORMAT_VERSION", "MAX_APPROXIMATE_INDEX_CANDIDATES",
+    "MAX_APPROXIMATE_INDEX_ROUTE_VALUES", "MAX_HNSW_CANDIDATES", "MAX_HNSW_EF_SEARCH",
+    "MAX_HNSW_VECTOR_DIMENSION", "MAX_VECTOR_SEARCH_CANDIDATES",
+    "approximate_candidates", "approximate_index_candidate_query", "approximate_search",
+    "hnsw_candidates", "hnsw_search_query", "vector_search_query",
     # the schema document (pydantic models; one reader and one validator)
     "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
     "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
@@ -92,6 +108,13 @@ MODULES = [
     "onyx_database._window", "onyx_database._bridge", "onyx_database._listeners",
     "onyx_database.flows", "onyx_database.otel", "onyx_database._schema_document",
     "onyx_database._schema_diff", "onyx_database._payloads",
+    # the core
+    "onyx_database._options", "onyx_database._version",
+    # drop-in for the official SDK
+    "onyx_database._models", "onyx_database._types", "onyx_database._async_facade",
+    "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
+    "onyx_database.errors", "onyx_database._ai_request", "onyx_database._core",
+    "onyx_database._vector",
 ]  # fmt: skip
 
 

@@ -142,7 +142,8 @@ def test_status_maps_to_typed_error(status: int, error_class: type[OnyxHTTPError
     assert error.message != "None"
     assert error.retry_after == 3.0
     assert error.url == "http://h/data/db/User/u1"
-    assert str(error).startswith(f"HTTP {status}: ")
+    assert str(error).startswith(f"HTTP {status} ")
+    assert str(error).endswith(" (GET /data/db/User/u1)")
 
 
 def test_decode_response_success_and_redaction() -> None:

@@ -244,8 +244,10 @@ def test_nested_update_builder_becomes_an_update_query(db: OnyxDatabase) -> None
 
 
 def test_sub_query_misuse_fails_at_build_time(db: OnyxDatabase) -> None:
-    with pytest.raises(OnyxUsageError, match="query builder"):
-        within("id", ["a", "b"])  # type: ignore[arg-type]
+    # a list is a list of values, as in the official SDK (the same as in_op)
+    assert within("id", ["a", "b"]) == in_op("id", ["a", "b"])
+    with pytest.raises(OnyxUsageError, match="a list, tuple, set"):
+        within("id", 42)  # type: ignore[arg-type]
     with pytest.raises(OnyxUsageError, match="no table"):
         within("id", db.select("userId"))
     with pytest.raises(OnyxUsageError):

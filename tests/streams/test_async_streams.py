@@ -1,4 +1,4 @@
-"""Async streams: ``async with query.stream()`` and task-based callbacks, no threads."""
+"""Async streams: ``async with query.events()`` and task-based callbacks, no threads."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ async def _until(predicate: Any, what: str, timeout: float = 15.0) -> None:
 async def test_async_iterator(adb: AsyncOnyxDatabase, server: LocalServer) -> None:
     await adb.save("Item", {"id": "a", "score": 1})
     got: list[tuple[str, str]] = []
-    stream = adb.from_table("Item").where(gt("score", 0)).stream(include_query_results=True)
+    stream = adb.from_table("Item").where(gt("score", 0)).events(include_query_results=True)
     assert isinstance(stream, AsyncEventStream)
     async with stream as events:
         async for event in events:
@@ -66,7 +66,7 @@ async def test_async_callbacks_run_on_the_loop(adb: AsyncOnyxDatabase, server: L
         done.set()
 
     query = adb.from_table("Item").on_item_added(added).on_item_deleted(deleted)
-    handle = await query.stream_callbacks(reconnect=FAST)
+    handle = await query.stream(reconnect=FAST)  # the same name as the sync client
     assert isinstance(handle, AsyncStreamHandle)
     async with handle:
         await _until(lambda: server.open_streams == 1, "the stream to open")

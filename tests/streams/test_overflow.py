@@ -90,7 +90,7 @@ async def test_async_iterator_and_async_handle_raise_overflow(
 
     await adb.save("Item", {"id": "first", "score": 0})
     server.stream_buffer = 20
-    async with adb.from_table("Item").stream(True, reconnect=FAST) as events:
+    async with adb.from_table("Item").events(True, reconnect=FAST) as events:
         first = await anext(events)  # the iterator connects on first use
         await anyio.to_thread.run_sync(flood)
         with pytest.raises(OnyxStreamOverflowError):
