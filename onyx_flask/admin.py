@@ -341,6 +341,7 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         query = query.order_by(*self._order(sort_column, sort_desc))
         count = None if self.simple_list_pager else query.count()
         size = self.page_size if page_size is None else page_size
+        records: list[Any]
         if not size:
             records = query.list()
         else:
