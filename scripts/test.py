@@ -1,13 +1,17 @@
 """Set everything up and run every quality gate and the whole test suite.
 
-python3 scripts/test.py            # lint, format check, mypy --strict (+ tests/typing), pytest
+python3 scripts/test.py            # lint, format check, mypy --strict (+ tests/typing),
+                                   # mkdocs build --strict, pytest (browser tests included)
 python3 scripts/test.py -k paging  # extra arguments go to pytest
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,11 +25,18 @@ TYPING_TESTS = ["tests/typing"]
 def main(argv: list[str]) -> int:
     python = _bootstrap.project_python()
     _bootstrap.official_python()
+    _bootstrap.browser()  # Debian's chromium + chromedriver for tests/browser (apt-get, once)
     root = _bootstrap.ROOT
+    site_dir = tempfile.mkdtemp(prefix="onyx-docs-site-")
+    atexit.register(shutil.rmtree, site_dir, True)
     steps: list[tuple[str, list[str]]] = [
         ("ruff check", [str(python), "-m", "ruff", "check", "."]),
         ("ruff format --check", [str(python), "-m", "ruff", "format", "--check", "."]),
         ("mypy --strict", [str(python), "-m", "mypy", "--strict", *PACKAGES, *TYPING_TESTS]),
+        (
+            "mkdocs build --strict",
+            [str(python), "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", site_dir],
+        ),
         ("pytest", [str(python), "-m", "pytest", "-W", "error", *argv]),
     ]
     for name, command in steps:
