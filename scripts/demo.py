@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,11 +88,16 @@ def serve(args: argparse.Namespace) -> int:
             shutil.rmtree(state, ignore_errors=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     python = _bootstrap.project_python()
     code = _bootstrap.reexec_in(python, Path(__file__), argv)
     if code != -1:
         return code
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the servers as Ctrl-C does
     args = _parse(argv)
     if args.quickstart:
         demo = _bootstrap.ROOT / "example_projects" / "quickstart" / "demo.py"
