@@ -16,11 +16,14 @@ from selenium.webdriver.support import expected_conditions as ec
 Wait = Callable[[Callable[[Any], Any]], Any]
 
 
-@pytest.fixture(scope="module", params=["django", "flask"])
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ExampleSite]:
-    yield from serve(request.param, tmp_path_factory)
+@pytest.fixture(scope="module")
+def django_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    yield from serve("django", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def flask_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    yield from serve("flask", tmp_path_factory)
 
 
 def text_of(browser: Any, css: str) -> str:
