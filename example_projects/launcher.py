@@ -251,7 +251,9 @@ def check_site(site: ExampleSite, say: Any = print) -> list[str]:
         api = client.get(pages["api"])
         expect(api.status_code == 200 and "ada.lovelace" in api.text, "JSON API")
         live = client.get(pages["live"])
-        expect(live.status_code == 200 and "EventSource" in live.text, "live page")
+        expect(live.status_code == 200 and 'id="audit"' in live.text, "live page")
+        script = client.get("/static/live.js")
+        expect(script.status_code == 200 and "EventSource" in script.text, "live page script")
         if site.kind == "django":
             admin = client.get("/admin/login/")
             expect(admin.status_code == 200 and "Django administration" in admin.text, "admin")

@@ -96,4 +96,6 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# The stylesheet and live-page script both examples share (served by runserver under DEBUG).
+STATICFILES_DIRS = [BASE_DIR.parent / "static"]
 LOGIN_URL = "admin:login"

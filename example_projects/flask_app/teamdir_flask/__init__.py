@@ -9,6 +9,7 @@ wrote (``python3 scripts/demo.py --flask`` from the repository root does all of 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -16,10 +17,12 @@ from flask import Flask
 from onyx_flask import Onyx
 
 onyx = Onyx()
+# The stylesheet and live-page script both examples share.
+STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=STATIC)
     # Empty: ONYX_CONFIG_PATH (or the ONYX_DATABASE_* variables) fill it in.
     app.config["ONYX"] = {}
     app.config["ONYX_JSON_ERRORS"] = True
