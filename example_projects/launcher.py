@@ -141,8 +141,10 @@ class ExampleSite:
 
     def _env(self) -> dict[str, str]:
         assert self.server is not None
+        # A settings module of the caller's (a test run's) is not the example's.
+        env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
         return {
-            **os.environ,
+            **env,
             "ONYX_CONFIG_PATH": str(self.server.config_path),
             "TEAMDIR_STATE_DIR": str(self.state_dir),
             "PYTHONUNBUFFERED": "1",
@@ -303,7 +305,18 @@ def check_site(site: ExampleSite, say: Any = print) -> list[str]:
         created = client.get(valid.headers.get("location", "/"))
         expect(username in created.text, "the new member's page")
         listener.join(30)
-        expect(
-            any(username in line for line in heard), "its audit entry arrives on the live stream"
+        arrived = any(username in line for line in heard)
+        expect(arrived, "its audit entry arrives on the live stream")
+
+        member = valid.headers.get("location", "/").rstrip("/")
+        slash = "/" if site.kind == "django" else ""
+        edited = client.post(
+            f"{member}/edit{slash}",
+            data={**data, "username": username, "email": f"{username}@example.org"},
         )
+        page = client.get(f"{member}{slash}")
+        expect(edited.status_code == 302 and "@example.org" in page.text, "edit form")
+        deleted = client.post(f"{member}/delete{slash}", data=data)
+        gone = client.get(f"{member}{slash}")
+        expect(deleted.status_code == 302 and gone.status_code == 404, "delete")
     return problems

@@ -8,6 +8,7 @@ python3 scripts/test.py -k paging  # extra arguments go to pytest
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> int:
     _bootstrap.browser()  # Debian's chromium + chromedriver for tests/browser (apt-get, once)
     root = _bootstrap.ROOT
     site_dir = tempfile.mkdtemp(prefix="onyx-docs-site-")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner, not a build problem
     atexit.register(shutil.rmtree, site_dir, True)
     steps: list[tuple[str, list[str]]] = [
         ("ruff check", [str(python), "-m", "ruff", "check", "."]),

@@ -56,7 +56,12 @@ def test_generated_models_are_fresh(tmp_path: Path) -> None:
             "--check",
         ],
         cwd=app,
-        env={**os.environ, "ONYX_CONFIG_PATH": str(config), "TEAMDIR_STATE_DIR": str(tmp_path)},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "teamdir.settings",  # not tests/django's, if it is set
+            "ONYX_CONFIG_PATH": str(config),
+            "TEAMDIR_STATE_DIR": str(tmp_path),
+        },
         capture_output=True,
         text=True,
         timeout=120,
