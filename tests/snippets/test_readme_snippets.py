@@ -100,8 +100,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="module")
-def namespaces() -> dict[str, dict[str, Any]]:
-    return {}
+def namespaces() -> Iterator[dict[str, dict[str, Any]]]:
+    import onyx_database
+
+    found: dict[str, dict[str, Any]] = {}
+    yield found
+    for namespace in found.values():  # the clients the blocks opened and left open, as readers do
+        for value in namespace.values():
+            if isinstance(value, onyx_database.OnyxDatabase):
+                value.close()
 
 
 @pytest.fixture
