@@ -20,8 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT / "example_projects"))
 
-from launcher import ExampleSite  # noqa: E402
-
 WAIT_SECONDS = 30
 
 
@@ -73,8 +71,3 @@ def wait(browser: Any) -> Callable[[Callable[[Any], Any]], Any]:
 def screenshot(browser: Any) -> Callable[[str], None]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return lambda name: browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-
-
-def serve(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
-    with ExampleSite(kind, tmp_path_factory.mktemp(f"{kind}-site")) as site:  # type: ignore[arg-type]
-        yield site

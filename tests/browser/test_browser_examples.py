@@ -8,12 +8,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import serve
 from launcher import ExampleSite
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
 Wait = Callable[[Callable[[Any], Any]], Any]
+
+
+def serve(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    with ExampleSite(kind, tmp_path_factory.mktemp(f"{kind}-site")) as site:  # type: ignore[arg-type]
+        yield site
 
 
 @pytest.fixture(scope="module")
