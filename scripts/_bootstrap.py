@@ -37,14 +37,32 @@ def _ensure(
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return python
     print(f"[setup] installing into {env_dir.name}: {' '.join(requirements)}", flush=True)
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    args = [*pip]
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--quiet", "--upgrade", "pip"], check=True)
+    args = [*pip, "--progress-bar", "off"]
     for requirement in requirements:
         args += ["-e", requirement] if editable else [requirement]
-    subprocess.run(args, check=True, cwd=ROOT)
+    _run_with_progress(args)
     stamp.write_text(digest.hexdigest())
     return python
+
+
+def _run_with_progress(args: list[str]) -> None:
+    """Run pip, printing one short line per package it fetches (a first install takes a
+    minute or two: it should never look stuck), and all of its output if it fails."""
+    output: list[str] = []
+    process = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line)
+        if line.startswith(("Collecting ", "Installing collected", "Successfully installed")):
+            text = line.strip()
+            print(f"[setup]   {text[:120]}{'...' if len(text) > 120 else ''}", flush=True)
+    if process.wait() != 0:
+        sys.stdout.write("".join(output))
+        raise subprocess.CalledProcessError(process.returncode, args)
 
 
 def project_python() -> Path:
@@ -58,6 +76,42 @@ def official_python() -> Path:
 
 
 def reexec_in(python: Path, script: Path, argv: list[str]) -> int:
+    """Run ``script`` with ``python`` unless this is that interpreter (then -1)."""
     if Path(sys.executable).resolve() == python.resolve():
         return -1
-    return subprocess.run([str(python), str(script), *argv], check=False).returncode
+    process = subprocess.Popen([str(python), str(script), *argv])
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached the child too: let it stop its servers cleanly.
+            continue
+
+
+BROWSER_PACKAGES = ["chromium", "chromium-driver"]
+
+
+def browser() -> Path | None:
+    """Debian's Chromium WebDriver for the browser tests, installed with apt-get when missing
+    and this is root on a Debian-like system (as on CI); ``None`` when it cannot be had."""
+    import shutil
+
+    found = shutil.which("chromedriver")
+    if found:
+        return Path(found)
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print("[setup] no chromedriver and no apt-get as root: browser tests will skip", flush=True)
+        return None
+    print(f"[setup] installing {' '.join(BROWSER_PACKAGES)} with apt-get (once)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *BROWSER_PACKAGES],
+    ):
+        print(f"[setup]   {' '.join(command)}", flush=True)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            print(result.stdout[-2000:] + result.stderr[-2000:], flush=True)
+            return None
+    found = shutil.which("chromedriver")
+    return Path(found) if found else None

@@ -1,13 +1,18 @@
 """Set everything up and run every quality gate and the whole test suite.
 
-python3 scripts/test.py            # lint, format check, mypy --strict (+ tests/typing), pytest
+python3 scripts/test.py            # lint, format check, mypy --strict (+ tests/typing),
+                                   # mkdocs build --strict, pytest (browser tests included)
 python3 scripts/test.py -k paging  # extra arguments go to pytest
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,13 +26,21 @@ TYPING_TESTS = ["tests/typing"]
 def main(argv: list[str]) -> int:
     python = _bootstrap.project_python()
     _bootstrap.official_python()
+    _bootstrap.browser()  # Debian's chromium + chromedriver for tests/browser (apt-get, once)
     root = _bootstrap.ROOT
+    site_dir = tempfile.mkdtemp(prefix="onyx-docs-site-")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner, not a build problem
+    atexit.register(shutil.rmtree, site_dir, True)
     steps: list[tuple[str, list[str]]] = [
         # the sync modules are generated from the async ones: fail when one is stale
         ("unasync --check", [str(python), "scripts/unasync.py", "--check"]),
         ("ruff check", [str(python), "-m", "ruff", "check", "."]),
         ("ruff format --check", [str(python), "-m", "ruff", "format", "--check", "."]),
         ("mypy --strict", [str(python), "-m", "mypy", "--strict", *PACKAGES, *TYPING_TESTS]),
+        (
+            "mkdocs build --strict",
+            [str(python), "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", site_dir],
+        ),
         ("pytest", [str(python), "-m", "pytest", "-W", "error", *argv]),
     ]
     for name, command in steps:

@@ -1,0 +1,37 @@
+"""The Flask version of the team directory: an app factory, three blueprints (pages, a JSON API,
+a live page) and ``onyx_flask``'s helpers (``paginate``, ``get_or_404``).
+
+Run it against Onyx Local with ``ONYX_CONFIG_PATH`` pointing at the credentials file Onyx Local
+wrote (``python3 scripts/demo.py --flask`` from the repository root does all of it)::
+
+    flask --app teamdir_flask run
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from onyx_flask import Onyx
+
+onyx = Onyx()
+# The stylesheet and live-page script both examples share.
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder=STATIC)
+    # Empty: ONYX_CONFIG_PATH (or the ONYX_DATABASE_* variables) fill it in.
+    app.config["ONYX"] = {}
+    app.config["ONYX_JSON_ERRORS"] = True
+    app.config.update(config or {})
+    onyx.init_app(app)
+
+    from . import api, live, people
+
+    app.register_blueprint(people.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(live.bp, url_prefix="/live")
+    return app
