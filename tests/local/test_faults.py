@@ -81,4 +81,6 @@ def test_latency_does_not_serialize_requests(api: Api) -> None:
         return elapsed
 
     elapsed = asyncio.run(burst())
-    assert 0.1 <= elapsed < 2.0
+    # Serialized, the 48 delays alone would take 4.8 s; the bound is that, not the machine's
+    # speed (a loaded machine took 2.4 s for the burst).
+    assert 0.1 <= elapsed < 48 * 0.1
