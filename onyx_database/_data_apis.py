@@ -337,11 +337,13 @@ updated=None, content=None)
     @classmethod
     def _decoded(cls, **values: Any) -> Document:
         """Built from what :func:`parse_document` already typed: no second validation pass."""
-        fields = dict.fromkeys(cls.model_fields)
-        fields.update(values)
+        fields = {name: values.get(name) for name in _DOCUMENT_ATTRIBUTES}
         if fields["raw"] is None:
             fields["raw"] = {}
         return built(cls, fields, set(values))
+
+
+_DOCUMENT_ATTRIBUTES = tuple(Document.model_fields)
 
 
 def _b64decode(text: str) -> bytes:
