@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._built import built
 from ._codec import decode_body
 from ._errors import OnyxDecodeError, OnyxUsageError
 from ._request import RawResponse, Request
@@ -333,6 +334,17 @@ updated=None, content=None)
     content: str | None = None
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
+    @classmethod
+    def _decoded(cls, **values: Any) -> Document:
+        """Built from what :func:`parse_document` already typed: no second validation pass."""
+        fields = {name: values.get(name) for name in _DOCUMENT_ATTRIBUTES}
+        if fields["raw"] is None:
+            fields["raw"] = {}
+        return built(cls, fields, set(values))
+
+
+_DOCUMENT_ATTRIBUTES = tuple(Document.model_fields)
+
 
 def _b64decode(text: str) -> bytes:
     cleaned = "".join(text.split())
@@ -359,7 +371,7 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
             value = response.headers.get(f"x-onyx-document-{name}")
             return unquote(value) if value else None
 
-        return Document.model_construct(
+        return Document._decoded(
             document_id=header("id") or document_id,
             data=response.content,
             mime_type=content_type,
@@ -375,7 +387,7 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
         content = body.get("content")
         if content is not None and not isinstance(content, str):
             raise OnyxDecodeError("document content must be a base64 string")
-        return Document.model_construct(
+        return Document._decoded(
             document_id=str(body.get("documentId") or document_id),
             data=_b64decode(content) if content else b"",
             mime_type=_text_or_none(body.get("mimeType")),
@@ -385,6 +397,4 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
             content=content,
             raw=body,
         )
-    return Document.model_construct(
-        document_id=document_id, data=response.content, mime_type=content_type
-    )
+    return Document._decoded(document_id=document_id, data=response.content, mime_type=content_type)

@@ -37,6 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ._built import built
+
 __all__ = [
     "ATTRIBUTE_TYPES",
     "ENTITY_TYPES",
@@ -578,12 +580,7 @@ def _construct(cls: type[_P], raw: Mapping[str, Any], convert: Mapping[str, _Con
     ordered: dict[str, Any] = {}
     for name, default in _defaults(cls).items():
         ordered[name] = values.get(name, [] if default is list else default)
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", ordered)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", extra)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
+    return built(cls, ordered, set(values), extra)
 
 
 @functools.cache
