@@ -697,10 +697,15 @@ def _check(
                 try:
                     read = check_script(resolver.resolver or "")
                 except ValueError as error:
-                    problems.append(SchemaProblem(where, str(error)))
+                    named = f"resolver {entity.name}.{resolver.name}: {error}"
+                    problems.append(SchemaProblem(where, named))
                     continue
                 problems += [
-                    SchemaProblem(where, f"reads table {table!r}, which the schema does not define")
+                    SchemaProblem(
+                        where,
+                        f"resolver {entity.name}.{resolver.name} reads table {table!r}, "
+                        "which the schema does not define",
+                    )
                     for table in read
                     if table not in tables
                 ]
