@@ -212,7 +212,7 @@ from onyx_models import SCHEMA, Role, User, tables
 
 def typed(db: onyx_database.OnyxDatabase) -> None:
     users = db.from_table(tables.User).list()
-    assert_type(users, list[User])
+    assert_type(users, onyx_database.QueryResults[User])
     first = db.from_table(tables.User).first_or_none()
     assert_type(first, User | None)
     role = Role.model_validate({"id": "r"})
