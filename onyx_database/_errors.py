@@ -88,7 +88,9 @@ class OnyxBatchError(OnyxError):
     """A chunked write failed part way; every chunk is in exactly one of these groups.
 
     - ``committed_chunks``: acknowledged by the server (``committed_records`` records);
-    - ``failed_chunks``: answered with an error or never sent over the wire (not applied);
+    - ``failed_chunks``: answered with an error or never sent over the wire. Onyx applies the
+      records of a chunk in order and stops at the first it refuses, without rollback, so the
+      records before that one may be saved (saves are upserts: sending the chunk again is safe);
     - ``unknown_chunks``: sent, but the answer was lost (a reset, a timeout): each may have been
       applied, so ``outcome_unknown`` is ``True`` (``unknown_records`` records);
     - not sent: the chunks after the failing one were never attempted; ``not_sent_from`` is the

@@ -245,7 +245,10 @@ def _batch_error(
             "so it may have been applied"
         )
     else:
-        state = f"chunk {index} ({records}) failed and was not applied"
+        state = (
+            f"chunk {index} ({records}) was refused; the server applies a chunk's records in "
+            "order without rollback, so those before the refused one may be saved"
+        )
     rest = f"; chunks from {index + 1} on not sent" if more else ""
     error = OnyxBatchError(
         f"batch save failed: {state}; {done}{rest}: {cause}",
