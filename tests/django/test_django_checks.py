@@ -10,7 +10,7 @@ from conftest import onyx_settings
 from django.core.checks import run_checks
 from django.test import override_settings
 
-from onyx_database._config import clear_cache_config
+from onyx_database import onyx
 
 if TYPE_CHECKING:
     from onyx_database.local import LocalServer
@@ -26,7 +26,7 @@ def no_ambient_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    clear_cache_config()
+    onyx.clear_cache_config()
 
 
 def onyx_errors(value: Any) -> list[tuple[str, str]]:
