@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ EXAMPLES = HERE / "examples"
 DRIVER = HERE / "examples_driver.py"
 MARK = "@@example-result@@ "
 TIMEOUT = 60.0
+EXAMPLE_TIMEOUT = 120  # seconds one example may take
 
 NO_MODEL = "Onyx Local has no language model"
 # example -> (why it cannot pass offline, text its output must show)
@@ -97,10 +99,16 @@ class Driver:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(name + "\n")
         self.process.stdin.flush()
-        for line in self.process.stdout:
-            if line.startswith(MARK):
-                result: dict[str, Any] = json.loads(line[len(MARK) :])
-                return result
+        # a hanging example is killed (its run then reads as failed) rather than hang the suite
+        watchdog = threading.Timer(EXAMPLE_TIMEOUT, self.process.kill)
+        watchdog.start()
+        try:
+            for line in self.process.stdout:
+                if line.startswith(MARK):
+                    result: dict[str, Any] = json.loads(line[len(MARK) :])
+                    return result
+        finally:
+            watchdog.cancel()
         return {"ok": False, "output": f"the driver exited ({self.process.wait()})"}
 
     def close(self) -> None:
