@@ -210,7 +210,7 @@ def check_answer(response: httpx.Response) -> None:
 def _is_batch(content: bytes | None) -> bool:
     try:
         return isinstance(json.loads(content or b"null"), list)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
