@@ -113,6 +113,13 @@ class Page:
             if value:
                 field.send_keys(value)
 
+    def click(self, button: str, values: dict[str, str] | None = None) -> None:
+        """Fill in ``values`` (see :meth:`fill`), then click the element ``button`` selects."""
+        from selenium.webdriver.common.by import By
+
+        self.fill(values or {})
+        self.browser.find_element(By.CSS_SELECTOR, button).click()
+
 
 @pytest.fixture
 def page(browser: Any) -> Page:

@@ -33,7 +33,7 @@ def test_click_through_the_example(
     assert "ada.lovelace" in page.text("#people")
     screenshot(f"{kind}-list")
 
-    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    page.click("a[rel=next]")
     wait(ec.text_to_be_present_in_element((By.ID, "page-number"), "Page 2 of 3"))
     first = browser.find_element(By.CSS_SELECTOR, "#people tbody a")
     username = first.text
@@ -54,16 +54,17 @@ def test_click_through_the_example(
     browser.get(site.url + "/")
     browser.find_element(By.LINK_TEXT, "Add a member").click()
     wait(ec.presence_of_element_located((By.ID, "member-form")))
-    page.fill({"username": "", "email": "not-an-email"})
-    browser.find_element(By.CSS_SELECTOR, "#member-form button[type=submit]").click()
+    page.click("#member-form button[type=submit]", {"username": "", "email": "not-an-email"})
     wait(ec.presence_of_element_located((By.ID, "id_email_error")))
     assert "This field is required." in page.text("#id_username_error")
     assert "valid email" in page.text("#id_email_error")
     screenshot(f"{kind}-form-errors")
 
     newcomer = f"{kind}.newcomer"
-    page.fill({"username": newcomer, "email": f"{newcomer}@example.com"})
-    browser.find_element(By.CSS_SELECTOR, "#member-form button[type=submit]").click()
+    page.click(
+        "#member-form button[type=submit]",
+        {"username": newcomer, "email": f"{newcomer}@example.com"},
+    )
     wait(ec.text_to_be_present_in_element((By.ID, "username"), newcomer))
 
     browser.switch_to.window(live_tab)
@@ -84,8 +85,7 @@ def test_django_admin_add_edit_search_delete(
     url = django_site.url
     browser.delete_all_cookies()
     browser.get(url + "/admin/login/")
-    page.fill({"username": "admin", "password": django_site.admin_password})
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    page.click("input[type=submit]", {"username": "admin", "password": django_site.admin_password})
     wait(ec.presence_of_element_located((By.ID, "user-tools")))
 
     browser.get(url + "/admin/directory/user/add/")
@@ -101,16 +101,15 @@ def test_django_admin_add_edit_search_delete(
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messagelist"), "was changed"))
     assert "edited@example.com" in page.text("#result_list")
 
-    page.fill({"q": "edited@"})
-    browser.find_element(By.CSS_SELECTOR, "#changelist-search input[type=submit]").click()
+    page.click("#changelist-search input[type=submit]", {"q": "edited@"})
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".paginator"), "1 member"))
     assert "admin.made" in page.text("#result_list")
     screenshot("django-admin-search")
 
     browser.find_element(By.LINK_TEXT, "admin.made").click()
     wait(ec.presence_of_element_located((By.CSS_SELECTOR, "a.deletelink")))
-    browser.find_element(By.CSS_SELECTOR, "a.deletelink").click()
+    page.click("a.deletelink")
     wait(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type=submit]")))
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    page.click("input[type=submit]")
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messagelist"), "was deleted"))
     assert "admin.made" not in page.text("#content")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 Wait = Callable[[Callable[[Any], Any]], Any]
 ROWS = "table.model-list tbody"
 FLASH = ".alert"
+SAVE = "input[type=submit][value=Save]"
 
 
 def test_a_member_created_searched_edited_and_deleted_in_flask_admin(
@@ -34,19 +35,16 @@ def test_a_member_created_searched_edited_and_deleted_in_flask_admin(
 
     browser.find_element(By.LINK_TEXT, "Create").click()
     wait(ec.presence_of_element_located((By.NAME, "username")))
-    page.fill({"username": "admin.made", "email": "not-an-email"})
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]").click()
+    page.click(SAVE, {"username": "admin.made", "email": "not-an-email"})
     wait(ec.presence_of_element_located((By.CSS_SELECTOR, ".invalid-feedback")))
     assert "Enter a valid email address." in page.text(".invalid-feedback")
     assert browser.find_element(By.NAME, "username").get_attribute("value") == "admin.made"
     screenshot("flask-admin-form-errors")
 
-    page.fill({"email": "made@example.com"})
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]").click()
+    page.click(SAVE, {"email": "made@example.com"})
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, FLASH), "successfully created"))
 
-    page.fill({"search": "admin.made"})
-    browser.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]").click()
+    page.click("form[role=search] button[type=submit]", {"search": "admin.made"})
     wait(ec.url_contains("search="))
     rows = browser.find_elements(By.CSS_SELECTOR, f"{ROWS} tr")
     assert len(rows) == 1 and "admin.made" in rows[0].text
@@ -54,8 +52,7 @@ def test_a_member_created_searched_edited_and_deleted_in_flask_admin(
 
     rows[0].find_element(By.CSS_SELECTOR, "a[title='Edit Record']").click()
     wait(ec.presence_of_element_located((By.NAME, "email")))
-    page.fill({"email": "edited@example.com"})
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]").click()
+    page.click(SAVE, {"email": "edited@example.com"})
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, FLASH), "successfully saved"))
     assert "edited@example.com" in page.text(ROWS)
 
