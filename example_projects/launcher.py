@@ -267,6 +267,13 @@ def check_site(site: ExampleSite, say: Any = print) -> list[str]:
             expect(inactive.get("count") == 4, "API filters (4 of 24 seeded members inactive)")
         else:
             expect(client.get("/api/users/nobody").status_code == 404, "API answers 404")
+            admin = client.get("/admin/member/", params={"search": "hopper"})
+            expect(
+                admin.status_code == 200
+                and "grace.hopper" in admin.text
+                and "ada.lovelace" not in admin.text,
+                "Flask-Admin lists and searches the members",
+            )
 
         form = client.get(pages["new"])
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)

@@ -75,6 +75,8 @@ def serve(args: argparse.Namespace) -> int:
         print(f"\n  The {kind} example is running: open {site.url}/", flush=True)
         if kind == "django":
             print(f"  Admin: {site.url}/admin/  user {ADMIN_USER}, password {site.admin_password}")
+        else:
+            print(f"  Admin: {site.url}/admin/  (Flask-Admin, no login)")
         print("  Press Ctrl-C to stop.\n", flush=True)
         assert site.process is not None
         site.process.wait()

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT / "example_projects"))
 
+from launcher import ExampleSite  # noqa: E402  (found through the path above)
+
 WAIT_SECONDS = 30
 
 
@@ -71,3 +73,54 @@ def wait(browser: Any) -> Callable[[Callable[[Any], Any]], Any]:
 def screenshot(browser: Any) -> Callable[[str], None]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return lambda name: browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def _serve(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    with ExampleSite(kind, tmp_path_factory.mktemp(f"{kind}-site")) as site:  # type: ignore[arg-type]
+        yield site
+
+
+@pytest.fixture(scope="session")
+def django_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    """The Django example, served on Onyx Local with the seed data (one for the session)."""
+    yield from _serve("django", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def flask_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    """The Flask example, served on Onyx Local with the seed data (one for the session)."""
+    yield from _serve("flask", tmp_path_factory)
+
+
+class Page:
+    """Small helpers on the browser's current page."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+
+    def text(self, css: str) -> str:
+        from selenium.webdriver.common.by import By
+
+        return str(self.browser.find_element(By.CSS_SELECTOR, css).text)
+
+    def fill(self, values: dict[str, str]) -> None:
+        """Type each value into the field of that name (an empty value clears the field)."""
+        from selenium.webdriver.common.by import By
+
+        for name, value in values.items():
+            field = self.browser.find_element(By.NAME, name)
+            field.clear()
+            if value:
+                field.send_keys(value)
+
+    def click(self, button: str, values: dict[str, str] | None = None) -> None:
+        """Fill in ``values`` (see :meth:`fill`), then click the element ``button`` selects."""
+        from selenium.webdriver.common.by import By
+
+        self.fill(values or {})
+        self.browser.find_element(By.CSS_SELECTOR, button).click()
+
+
+@pytest.fixture
+def page(browser: Any) -> Page:
+    return Page(browser)

@@ -1,5 +1,6 @@
 """The Flask version of the team directory: an app factory, three blueprints (pages, a JSON API,
-a live page) and ``onyx_flask``'s helpers (``paginate``, ``get_or_404``).
+a live page), Flask-Admin at ``/admin/`` (``onyx_flask.admin.OnyxModelView``) and
+``onyx_flask``'s helpers (``paginate``, ``get_or_404``).
 
 Run it against Onyx Local with ``ONYX_CONFIG_PATH`` pointing at the credentials file Onyx Local
 wrote (``python3 scripts/demo.py --flask`` from the repository root does all of it)::
@@ -9,6 +10,7 @@ wrote (``python3 scripts/demo.py --flask`` from the repository root does all of 
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Empty: ONYX_CONFIG_PATH (or the ONYX_DATABASE_* variables) fill it in.
     app.config["ONYX"] = {}
     app.config["ONYX_JSON_ERRORS"] = True
+    # Flask-Admin flashes its messages through the session; a real deployment sets its own key.
+    app.config["SECRET_KEY"] = secrets.token_hex(16)
     app.config.update(config or {})
     onyx.init_app(app)
 
     from . import api, live, people
+    from .admin import init_admin
 
     app.register_blueprint(people.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(live.bp, url_prefix="/live")
+    init_admin(app)  # Flask-Admin at /admin/
     return app
