@@ -56,8 +56,8 @@ class Lines:
                     with self._cond:
                         self.items.append(json.loads(line))
                         self._cond.notify_all()
-        except httpx.HTTPError:
-            pass
+        except (httpx.HTTPError, httpx.StreamError):
+            pass  # the server ended the stream, or the test closed the response under the reader
         finally:
             self.ended.set()
             with self._cond:
