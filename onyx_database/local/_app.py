@@ -212,10 +212,13 @@ class OnyxApp:
             template, handler, params = _route(method, segments)
         except ApiError as error:
             route_error = error
+        # Read before the request is counted: a test that waits on the count and then changes the
+        # latency must not race this request's own reading of it.
+        latency_ms = self.settings.latency_ms
         self.log.record(method, {concrete, templated, raw, template} - {""})
 
-        if self.settings.latency_ms > 0:
-            await asyncio.sleep(self.settings.latency_ms / 1000)
+        if latency_ms > 0:
+            await asyncio.sleep(latency_ms / 1000)
         fault = self.faults.take(method, (concrete, raw, templated))
         if fault is not None and fault.kind == "drop":
             await _drop(send)
