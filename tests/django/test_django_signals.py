@@ -211,7 +211,8 @@ def test_cancel_is_prompt_and_sends_nothing_more(
     started = time.monotonic()
     handle.cancel()
     assert handle.join(WAIT)
-    assert time.monotonic() - started < 2.0
+    # a cancel that waited for the next keep-alive (15 s) would take longer; generous for load
+    assert time.monotonic() - started < 10.0
     assert not handle.is_running and handle.error is None
     connections.pool().save("User", user("late"))
     assert created.calls == []

@@ -162,7 +162,8 @@ def test_cancel_is_prompt_and_close_cancels(app_and_onyx: tuple[Flask, Onyx], se
     started = time.monotonic()
     first.cancel()
     assert first.join(WAIT)
-    assert time.monotonic() - started < 2.0
+    # a cancel that waited for the next keep-alive (15 s) would take longer; generous for load
+    assert time.monotonic() - started < 10.0
     assert not first.is_running and first.error is None
     assert second.is_running
     onyx.close(app)

@@ -255,5 +255,6 @@ def test_stop_ends_open_streams_promptly(tmp_path: Path) -> None:
                 _wait(lambda: server.open_streams == 1, "the stream to open")
                 started = time.monotonic()
                 server.stop()
-                assert time.monotonic() - started < 2.5
+                # unended streams would hold stop for 10 s; generous for a loaded machine
+                assert time.monotonic() - started < 8.0
                 assert list(response.iter_lines()) == []  # a clean, empty end
