@@ -110,7 +110,6 @@ def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: P
     from conftest import SCHEMA
 
     import onyx_database
-    from onyx_database.local import LocalServer
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -127,9 +126,8 @@ def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: P
         "Onyx(app)\n",
         encoding="utf-8",
     )
-    # The app resolves its settings when it loads: the credentials file must exist, as after
-    # a first start of Onyx Local in that directory.
-    LocalServer(project / "data").start().stop()
+    # A fresh directory: the credentials file the settings name does not exist yet.
+    assert not (project / "data").exists()
     flask = Path(sys.executable).with_name("flask")
     process = subprocess.Popen(
         [str(flask), "--app", "app", "onyx", "local"],
