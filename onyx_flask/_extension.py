@@ -81,9 +81,16 @@ class _Pending:
 
     @classmethod
     def of(cls, options: Mapping[str, Any], where: str, hints: tuple[str, ...]) -> _Pending | None:
+        """A pending bind when the only problem of ``options`` is a credentials file that does
+        not exist yet; raises :class:`OnyxSettingsError` for any other problem (a misspelt
+        option, a bad value), checked with stand-in credentials."""
         named = cls.config_file(options)
         if named is None or os.path.lexists(named):
             return None
+        without_file = {k: v for k, v in options.items() if k not in ("config_path", "configPath")}
+        stand_in = {"database_id": "pending", "api_key": "pending", "api_secret": "pending"}
+        environ = {k: v for k, v in os.environ.items() if k != "ONYX_CONFIG_PATH"}
+        config_from_options({**without_file, **stand_in}, where=where, hints=hints, environ=environ)
         return cls(options, where, hints)
 
     def resolve(self) -> ResolvedConfig:
