@@ -276,8 +276,13 @@ def check_site(site: ExampleSite, say: Any = print) -> list[str]:
             )
 
         form = client.get(pages["new"])
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-        data = {"csrfmiddlewaretoken": token.group(1)} if token else {}
+        token = re.search(r'name="(csrfmiddlewaretoken|csrf_token)" value="([^"]+)"', form.text)
+        data = {token.group(1): token.group(2)} if token else {}
+        forged = client.post(pages["new"], data={"username": "forged", "email": "f@x.io"})
+        expect(
+            token is not None and forged.status_code in (400, 403),
+            "a form without its CSRF token is refused",
+        )
         invalid = client.post(pages["new"], data={**data, "username": "", "email": "nope"})
         expect(
             invalid.status_code == 200 and "This field is required." in invalid.text,

@@ -11,8 +11,8 @@ import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup, ScriptInfo
 
-from onyx_database import ResolvedConfig
-from onyx_database.cli import build_app
+from onyx_database import OnyxSettingsError, ResolvedConfig
+from onyx_database.cli import LocalDefaults, build_app, config_file_of, local_defaults
 
 if TYPE_CHECKING:
     from ._extension import Onyx
@@ -45,8 +45,26 @@ def _config() -> ResolvedConfig:
     return _extension(app).config(app)
 
 
+def _local_defaults() -> LocalDefaults:
+    """Onyx Local's host, port and data dir from the app's settings, written or not: on the
+    first start the credentials file they name does not exist yet (Onyx Local writes it)."""
+    app = _app()
+    try:
+        pool = _extension(app)._state(app).pool(None)
+    except RuntimeError:
+        return local_defaults()  # only ONYX_BINDS: Onyx Local's own defaults
+    pending = pool.pending
+    if pending is not None:
+        return local_defaults(pending.base_url, pending.config_file(pending.options))
+    try:
+        config = pool.config
+    except OnyxSettingsError:
+        return local_defaults()
+    return local_defaults(config.base_url, config_file_of(config))
+
+
 # The verbs' own commands, resolving the config from the app (FlaskGroup pushes its context).
-for _name, _command in build_app(_config, name="onyx").commands.items():
+for _name, _command in build_app(_config, name="onyx", local=_local_defaults).commands.items():
     onyx_cli.add_command(_command, _name)
 
 

@@ -59,17 +59,82 @@ ViewOptionsLoader = Callable[[], Mapping[str, Any] | None]
 Bind = str | None
 
 
+class _Pending:
+    """A bind whose settings name a credentials file that does not exist yet: the file Onyx
+    Local writes on its first start (``flask onyx local`` must be able to load the app then).
+    Resolved again when the bind is first used; until then its settings stay as written."""
+
+    def __init__(self, options: Mapping[str, Any], where: str, hints: tuple[str, ...]) -> None:
+        self.options = options
+        self.where = where
+        self.hints = hints
+
+    @staticmethod
+    def config_file(options: Mapping[str, Any]) -> str | None:
+        """The credentials file ``options`` name (``config_path`` or ``ONYX_CONFIG_PATH``)."""
+        named = (
+            options.get("config_path")
+            or options.get("configPath")
+            or os.environ.get("ONYX_CONFIG_PATH")
+        )
+        return str(named) if named else None
+
+    @classmethod
+    def of(cls, options: Mapping[str, Any], where: str, hints: tuple[str, ...]) -> _Pending | None:
+        """A pending bind when the only problem of ``options`` is a credentials file that does
+        not exist yet; raises :class:`OnyxSettingsError` for any other problem (a misspelt
+        option, a bad value), checked with stand-in credentials."""
+        named = cls.config_file(options)
+        if named is None or os.path.lexists(named):
+            return None
+        without_file = {k: v for k, v in options.items() if k not in ("config_path", "configPath")}
+        stand_in = {"database_id": "pending", "api_key": "pending", "api_secret": "pending"}
+        environ = {k: v for k, v in os.environ.items() if k != "ONYX_CONFIG_PATH"}
+        config_from_options({**without_file, **stand_in}, where=where, hints=hints, environ=environ)
+        return cls(options, where, hints)
+
+    def resolve(self) -> ResolvedConfig:
+        return config_from_options(self.options, where=self.where, hints=self.hints)
+
+    @property
+    def base_url(self) -> str | None:
+        url = (
+            self.options.get("base_url")
+            or self.options.get("baseUrl")
+            or os.environ.get("ONYX_DATABASE_BASE_URL")
+        )
+        return str(url) if url else None
+
+
 class _Pool:
     """One bind's pooled client, created on first use (and again in a forked child process)."""
 
-    def __init__(self, state: _OnyxState, bind: Bind, config: ResolvedConfig) -> None:
+    def __init__(self, state: _OnyxState, bind: Bind, config: ResolvedConfig | _Pending) -> None:
         self._state = weakref.ref(state)
         self.bind = bind
-        self.config = config
-        self._lock = threading.Lock()
+        self._config = config if isinstance(config, ResolvedConfig) else None
+        self.pending = config if isinstance(config, _Pending) else None
+        self._lock = threading.RLock()
         self._client: OnyxDatabase | None = None
         self._pid = 0
         self._unlisten: Callable[[], None] | None = None
+
+    @property
+    def resolved(self) -> ResolvedConfig | None:
+        """The config if resolved already (no I/O)."""
+        return self._config
+
+    @property
+    def config(self) -> ResolvedConfig:
+        config = self._config
+        if config is not None:
+            return config
+        with self._lock:
+            if self._config is None and self.pending is not None:
+                self._config = self.pending.resolve()  # raises while the file is still missing
+                self.pending = None
+            assert self._config is not None
+            return self._config
 
     def client(self) -> OnyxDatabase:
         pid = os.getpid()
@@ -118,20 +183,27 @@ class _OnyxState:
         self,
         extension: Onyx,
         app: Flask,
-        configs: dict[Bind, ResolvedConfig],
+        configs: dict[Bind, ResolvedConfig | _Pending],
         default_error: OnyxSettingsError | None,
     ) -> None:
         self.extension = extension
         self.app = weakref.ref(app)
         self.pools = {bind: _Pool(self, bind, config) for bind, config in configs.items()}
         self.default_error = default_error
-        self.database_ids = frozenset(config.database_id for config in configs.values())
         self.json_errors = bool(app.config["ONYX_JSON_ERRORS"])
         self._stop_recording: Callable[[], None] | None = None
 
     @property
     def config(self) -> ResolvedConfig:
         return self.pool(None).config
+
+    @property
+    def database_ids(self) -> frozenset[str]:
+        return frozenset(
+            config.database_id
+            for config in (pool.resolved for pool in self.pools.values())
+            if config is not None
+        )
 
     def pool(self, bind: Bind) -> _Pool:
         pool = self.pools.get(bind)
@@ -190,6 +262,20 @@ def get_recorded_requests() -> list[RecordedRequest]:
     return list(g.get(_G_RECORDED, [])) if has_app_context() else []
 
 
+def _resolve_or_defer(
+    options: Mapping[str, Any], where: str, hints: tuple[str, ...]
+) -> ResolvedConfig | _Pending:
+    """The resolved config, or a :class:`_Pending` one when its credentials file is not
+    written yet; any other problem raises :class:`OnyxSettingsError` at once."""
+    try:
+        return config_from_options(options, where=where, hints=hints)
+    except OnyxSettingsError:
+        pending = _Pending.of(options, where, hints)
+        if pending is None:
+            raise
+        return pending
+
+
 def _close_at_exit(ref: weakref.ReferenceType[_OnyxState]) -> None:
     state = ref()
     if state is not None:
@@ -243,6 +329,11 @@ class Onyx:
         :class:`~onyx_database.OnyxSettingsError` (a ``RuntimeError`` and an
         ``OnyxConfigError``) at once when the config is invalid or incomplete, and
         ``RuntimeError`` when the app already has an Onyx extension. No network I/O happens.
+
+        One case waits: when the settings name a credentials file (``config_path`` or
+        ``ONYX_CONFIG_PATH``) that does not exist yet — the file Onyx Local writes on its first
+        start, e.g. by ``flask onyx local`` — that bind is resolved when first used, and raises
+        the same error then if the file is still missing.
         """
         if "onyx" in app.extensions:
             raise RuntimeError(
@@ -269,7 +360,9 @@ class Onyx:
             app.cli.add_command(onyx_cli)
 
     @staticmethod
-    def _resolve(app: Flask) -> tuple[dict[Bind, ResolvedConfig], OnyxSettingsError | None]:
+    def _resolve(
+        app: Flask,
+    ) -> tuple[dict[Bind, ResolvedConfig | _Pending], OnyxSettingsError | None]:
         options = settings_options(app.config, extension_keys=EXTENSION_KEYS)
         binds = app.config["ONYX_BINDS"]
         if not isinstance(binds, Mapping):
@@ -277,10 +370,10 @@ class Onyx:
                 "app.config['ONYX_BINDS'] must be a dict of bind key -> dict of Onyx options, "
                 f"got {type(binds).__name__}."
             )
-        configs: dict[Bind, ResolvedConfig] = {}
+        configs: dict[Bind, ResolvedConfig | _Pending] = {}
         default_error: OnyxSettingsError | None = None
         try:
-            configs[None] = config_from_options(options, where="app.config", hints=_HINTS)
+            configs[None] = _resolve_or_defer(options, "app.config", _HINTS)
         except OnyxSettingsError as exc:
             if options or not binds:
                 raise
@@ -289,8 +382,8 @@ class Onyx:
             where = f"app.config['ONYX_BINDS'][{key!r}]"
             if not isinstance(key, str) or not isinstance(bind_options, Mapping):
                 raise OnyxSettingsError(f"{where} must be a dict of Onyx options.")
-            configs[key] = config_from_options(
-                bind_options, where=where, hints=(f"{where} = {{'database_id': ..., ...}}",)
+            configs[key] = _resolve_or_defer(
+                bind_options, where, (f"{where} = {{'database_id': ..., ...}}",)
             )
         return configs, default_error
 

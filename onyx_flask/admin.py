@@ -198,9 +198,12 @@ class OnyxModelView(BaseModelView):  # type: ignore[misc]
         return bool(self.column_searchable_list) or self.full_text_search is True
 
     def search_placeholder(self) -> str | None:
+        """The search box's hint: the labels of ``column_searchable_list`` (``Username,
+        Email``), or "Full-text search"."""
         if self.full_text_search is True:
             return str(gettext("Full-text search"))
-        return super().search_placeholder()  # type: ignore[no-any-return]
+        names = [name for name in self.column_searchable_list or () if isinstance(name, str)]
+        return ", ".join(str(self.get_column_name(name)) for name in names) or None
 
     def scaffold_filters(self, name: str | BaseFilter) -> list[BaseFilter] | None:
         field = self._by_name.get(name) if isinstance(name, str) else None

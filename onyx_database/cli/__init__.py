@@ -25,7 +25,7 @@ from ._connect import ConfigSource, connect, layered, resolved
 from ._formats import FileFormat, RecordWriter, read_records
 from ._gen import gen
 from ._listen import listen
-from ._local import config_file_of, local_defaults, serve_local
+from ._local import LocalDefaults, config_file_of, local_command, local_defaults
 from ._output import Output
 from ._run import (
     EXIT_DIFFERENT,
@@ -57,6 +57,7 @@ __all__ = [
     "ConfigSource",
     "FileFormat",
     "ImportSummary",
+    "LocalDefaults",
     "Output",
     "RecordWriter",
     "build_app",
@@ -69,6 +70,7 @@ __all__ = [
     "import_table",
     "layered",
     "listen",
+    "local_command",
     "local_defaults",
     "read_records",
     "resolved",
@@ -78,7 +80,6 @@ __all__ = [
     "schema_info",
     "schema_publish",
     "schema_validate",
-    "serve_local",
     "shell",
     "version",
 ]

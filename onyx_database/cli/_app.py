@@ -21,7 +21,7 @@ from ._connect import ConfigSource, layered
 from ._formats import FileFormat
 from ._gen import SchemaSource, gen
 from ._listen import listen
-from ._local import config_file_of, local_defaults, serve_local
+from ._local import LocalDefaults, config_file_of, local_command, local_defaults
 from ._output import Output
 from ._run import guarded
 from ._schema import DEFAULT_SCHEMA, DiffFormat, split_tables
@@ -89,10 +89,16 @@ def _positive(flag: str, default: int, text: str) -> Callable[[Callable[..., Any
     )
 
 
-def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click.Group:
+def build_app(
+    base: BaseConfig | None = None,
+    *,
+    name: str = "onyx-py",
+    local: Callable[[], LocalDefaults] | None = None,
+) -> click.Group:
     """The command group: ``gen``, ``schema ...``, ``export``, ``import``, ``shell``, and
-    ``listen``, ``local`` (Onyx Local's own flags) and ``version`` for ``onyx-py``, or
-    ``local`` (with the project's settings) for a framework (``base`` given)."""
+    ``listen``, ``local`` and ``version`` for ``onyx-py``, or ``local`` with the project's
+    settings for a framework (``base`` given): Onyx Local's host, port and data dir come from
+    ``local()`` when given, else from the resolved ``base()`` (see :func:`local_defaults`)."""
 
     def source(flags: dict[str, Any]) -> ConfigSource:
         def resolve() -> ResolvedConfig:
@@ -314,32 +320,13 @@ def build_app(base: BaseConfig | None = None, *, name: str = "onyx-py") -> click
     if base is None:
         _add_standalone_commands(app)
     else:
-        app.add_command(_framework_local(base))
+        app.add_command(local_command(local or _settings_defaults(base)))
     return app
 
 
 def _add_standalone_commands(app: click.Group) -> None:
     click.version_option(version(), prog_name="onyx-py", message="%(prog)s %(version)s")(app)
-
-    @app.command(
-        "local",
-        context_settings={"ignore_unknown_options": True, "help_option_names": []},
-        add_help_option=False,
-    )
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def local_command(args: tuple[str, ...]) -> None:
-        """Run Onyx Local, the SQLite-backed local server (onyx-py local --help)."""
-        try:
-            from onyx_database.local._cli import main as local_main
-        except ImportError as exc:
-            Output().error(
-                f"onyx-py local needs the [local] extra: pip install 'onyx-py[local]' ({exc})"
-            )
-            raise click.exceptions.Exit(2) from None
-        # Onyx Local's own command line: its server flags live with the server.
-        code = local_main(list(args))
-        if code:
-            raise click.exceptions.Exit(code)
+    app.add_command(local_command())
 
     @app.command("help", hidden=True)
     @click.pass_context
@@ -353,46 +340,16 @@ def _add_standalone_commands(app: click.Group) -> None:
         Output().line(f"onyx-py {version()}")
 
 
-def _framework_local(base: BaseConfig) -> click.Command:
-    @click.command("local")
-    @click.option(
-        "--schema",
-        metavar="FILE",
-        help="schema to publish at start (default ./onyx.schema.json when it exists)",
-    )
-    @click.option(
-        "--data",
-        metavar="DIR",
-        help="data directory (default: where the settings' "
-        "onyx-database.json is, else .onyx-local)",
-    )
-    @click.option("--host", help="interface to bind (default: the settings' base_url host)")
-    @click.option("--port", type=int, help="port (default: the settings' base_url port, else 8787)")
-    def local_command(**flags: Any) -> None:
-        """Run Onyx Local with this project's schema and settings, until Ctrl-C."""
+def _settings_defaults(base: BaseConfig) -> Callable[[], LocalDefaults]:
+    """Onyx Local's host, port and data dir from the framework's resolved settings."""
 
-        def serve(out: Output) -> int:
-            settings = _settings_or_none(base)
-            host, port, data = (
-                local_defaults()
-                if settings is None
-                else local_defaults(settings.base_url, config_file_of(settings))
-            )
-            return serve_local(
-                out,
-                schema=flags["schema"],
-                data=flags["data"] or data,
-                host=flags["host"] or host,
-                port=port if flags["port"] is None else flags["port"],
-            )
+    def defaults() -> LocalDefaults:
+        try:
+            settings = base()
+        except OnyxError:
+            settings = None  # not configured yet: Onyx Local is where the credentials come from
+        if settings is None:
+            return local_defaults()
+        return local_defaults(settings.base_url, config_file_of(settings))
 
-        _run("local", serve)
-
-    return local_command
-
-
-def _settings_or_none(base: BaseConfig) -> ResolvedConfig | None:
-    try:
-        return base()
-    except OnyxError:
-        return None  # not configured yet: Onyx Local is where the credentials come from
+    return defaults

@@ -1,8 +1,11 @@
-"""``python -m onyx_database.local``: the same as ``onyx-py local``."""
+"""``python -m onyx_database.local``: the same as ``onyx-py local`` (same flags)."""
 
 import sys
 
-from ._cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from onyx_database.cli._local import local_main
+    except ImportError as exc:
+        print(f"Onyx Local's command line needs the [local] extra ({exc})", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(local_main(prog_name="python -m onyx_database.local"))

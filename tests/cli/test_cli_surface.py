@@ -11,17 +11,18 @@ import onyx_database.cli
 
 PUBLIC = {
     "EXIT_DIFFERENT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_SERVER", "EXIT_USAGE",
-    "CommandError", "ConfigSource", "FileFormat", "ImportSummary", "Output", "RecordWriter",
-    "build_app", "checkpoint_path", "config_file_of", "connect", "export_table", "gen",
-    "guarded", "import_table", "layered", "listen", "local_defaults", "read_records",
-    "resolved", "schema_diff", "schema_get", "schema_history", "schema_info", "schema_publish",
-    "schema_validate", "serve_local", "shell", "version",
+    "CommandError", "ConfigSource", "FileFormat", "ImportSummary", "LocalDefaults", "Output",
+    "RecordWriter", "build_app", "checkpoint_path", "config_file_of", "connect", "export_table",
+    "gen", "guarded", "import_table", "layered", "listen", "local_command", "local_defaults",
+    "read_records", "resolved", "schema_diff", "schema_get", "schema_history", "schema_info",
+    "schema_publish", "schema_validate", "shell", "version",
 }  # fmt: skip
 
 MODULES = [
     "onyx_database.cli", "onyx_database.cli._output", "onyx_database.cli._run",
     "onyx_database.cli._connect", "onyx_database.cli._schema", "onyx_database.cli._formats",
     "onyx_database.cli._transfer", "onyx_database.cli._local", "onyx_database._cli",
+    "onyx_database.local._serve",
 ]  # fmt: skip
 
 

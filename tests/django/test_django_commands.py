@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,12 +74,24 @@ def _free_port() -> int:
     return port
 
 
+class _Announcing(io.StringIO):
+    """Output whose ``arrived`` event is set once ``wanted`` was written (or the command ends)."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.arrived = threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.wanted in self.getvalue():
+            self.arrived.set()
+        return written
+
+
 def test_onyx_local_serves_the_project_schema_where_the_alias_points(
     settings: Any, tmp_path: Path
 ) -> None:
-    import threading
-    import time
-
     import onyx_database
     from onyx_django import connections
     from onyx_django.management.commands.onyx_local import Command
@@ -92,8 +105,9 @@ def test_onyx_local_serves_the_project_schema_where_the_alias_points(
             "base_url": f"http://127.0.0.1:{port}",
         },
     }
+    assert not data.exists()  # a fresh machine: Onyx Local writes the credentials file
     command = Command()
-    out = io.StringIO()
+    out = _Announcing("press Ctrl+C")
     codes: list[BaseException | None] = []
 
     def serve() -> None:
@@ -102,14 +116,13 @@ def test_onyx_local_serves_the_project_schema_where_the_alias_points(
             codes.append(None)
         except BaseException as exc:  # reported by the assertion below
             codes.append(exc)
+        finally:
+            out.arrived.set()  # a failed start must not leave the test waiting
 
     runner = threading.Thread(target=serve, daemon=True)
     runner.start()
-    deadline = time.monotonic() + 60
-    while "press Ctrl+C" not in out.getvalue():
-        assert runner.is_alive() or "press Ctrl+C" in out.getvalue(), codes
-        assert time.monotonic() < deadline, out.getvalue()
-        time.sleep(0.02)
+    assert out.arrived.wait(60), "Onyx Local never said it was ready"
+    assert "press Ctrl+C" in out.getvalue(), (codes, out.getvalue())
     try:
         assert f"Onyx Local listening on http://127.0.0.1:{port}" in out.getvalue()
         # the alias's settings reach it as they are: credentials from the file it wrote

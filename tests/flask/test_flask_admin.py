@@ -231,6 +231,15 @@ def test_contains_search_when_full_text_is_off(
         "u002", "u020", "u021", "u022", "u023", "u024", "u025"
     ]  # fmt: skip
     assert _ids(_page(client, "/admin/user/?search=user2+nowhere")) == []
+    # the search box names what it searches (the columns' labels)
+    assert 'placeholder="Username, Email"' in _page(client, "/admin/user/")
+
+    class LabelledView(ContainsView):
+        column_labels: ClassVar[dict[str, str]] = {"username": "Login", "email": "Mail"}
+
+    app, onyx = make_app(ONYX=onyx_options, SECRET_KEY="admin-test")
+    Admin(app).add_view(LabelledView(models.User, onyx))
+    assert 'placeholder="Login, Mail"' in _page(app.test_client(), "/admin/user/")
 
 
 def test_filters_on_booleans_dates_and_text(admin_app: Any) -> None:

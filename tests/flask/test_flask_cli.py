@@ -110,7 +110,6 @@ def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: P
     from conftest import SCHEMA
 
     import onyx_database
-    from onyx_database.local import LocalServer
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -127,9 +126,8 @@ def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: P
         "Onyx(app)\n",
         encoding="utf-8",
     )
-    # The app resolves its settings when it loads: the credentials file must exist, as after
-    # a first start of Onyx Local in that directory.
-    LocalServer(project / "data").start().stop()
+    # A fresh directory: the credentials file the settings name does not exist yet.
+    assert not (project / "data").exists()
     flask = Path(sys.executable).with_name("flask")
     process = subprocess.Popen(
         [str(flask), "--app", "app", "onyx", "local"],
@@ -163,3 +161,67 @@ def test_flask_onyx_local_serves_the_schema_where_the_settings_point(tmp_path: P
             process.wait()
     assert process.returncode == 0
     assert out.rstrip().endswith("Onyx Local stopped")
+
+
+def test_the_example_app_starts_onyx_local_on_a_fresh_machine(tmp_path: Path) -> None:
+    """``flask --app teamdir_flask onyx local`` before any credentials exist: the example's
+    settings (``ONYX_CONFIG_PATH``) name a file Onyx Local has not written yet."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    import httpx
+    from conftest import SCHEMA
+
+    credentials = tmp_path / "fresh" / "onyx-database.json"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ONYX_")}
+    env["ONYX_CONFIG_PATH"] = str(credentials)
+    flask = Path(sys.executable).with_name("flask")
+    command = [str(flask), "--app", "teamdir_flask", "onyx", "local", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--schema", str(SCHEMA), "--quiet"],
+        cwd=SCHEMA.parent / "flask_app",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        while not lines or lines[-1] != "press Ctrl+C to stop":
+            line = process.stdout.readline()
+            assert line, (lines, process.stderr.read() if process.stderr else "")
+            lines.append(line.rstrip("\n"))
+        assert f"credentials: {credentials.resolve()}" in lines
+        config = json.loads(credentials.read_text())
+        headers = {"x-onyx-key": config["apiKey"], "x-onyx-secret": config["apiSecret"]}
+        schema = httpx.get(f"{config['baseUrl']}/schemas/{config['databaseId']}", headers=headers)
+        assert "UserProfile" in {entity["name"] for entity in schema.json()["entities"]}
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert out.strip() == "Onyx Local stopped"
+
+
+def test_flask_onyx_local_has_every_flag_of_onyx_py_local(
+    make_app: Callable[..., tuple[Flask, Onyx]], tmp_path: Path
+) -> None:
+    app, _ = make_app(ONYX={"config_path": str(tmp_path / "none" / "onyx-database.json")})
+    helped = app.test_cli_runner().invoke(args=["onyx", "local", "--help"])
+    assert helped.exit_code == 0, helped.output
+    for flag in ("--quiet", "--latency", "--keep-alive", "--max-body", "--tls-cert", "--data"):
+        assert flag in helped.output
+    assert "the settings' base_url" in helped.output
+    usage = app.test_cli_runner().invoke(args=["onyx", "local", "--tls-key", "k.pem"])
+    assert usage.exit_code == 2
+    assert "--tls-cert and --tls-key go together" in usage.output

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SCHEMA
 from flask import Flask
 
 from onyx_database import OnyxConfigError, OnyxSettingsError
@@ -142,3 +144,39 @@ def test_two_apps_from_one_factory_use_their_own_database(
     finally:
         onyx.close(main)
         onyx.close(other)
+
+
+@pytest.mark.parametrize("named_by", ["config_path", "ONYX_CONFIG_PATH"])
+def test_a_credentials_file_not_written_yet_is_read_on_first_use(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named_by: str
+) -> None:
+    from onyx_database.local import LocalServer
+
+    data = tmp_path / "fresh"
+    credentials = data / "onyx-database.json"
+    if named_by == "ONYX_CONFIG_PATH":
+        monkeypatch.setenv("ONYX_CONFIG_PATH", str(credentials))
+        app, onyx = make_app()
+    else:
+        app, onyx = make_app(ONYX={"config_path": str(credentials)})
+    # The app loads (flask onyx local must be able to start Onyx Local), but using the bind
+    # before the file exists is the settings error, naming the file.
+    with app.app_context(), pytest.raises(OnyxSettingsError, match="does not exist"):
+        onyx.db.from_table("User").count()
+    with LocalServer(data, schema=SCHEMA) as server:
+        with app.app_context():
+            assert onyx.db.from_table("User").count() == 0
+        assert onyx.config(app).database_id == server.database_id
+        assert onyx.config(app).sources["api_key"].endswith(str(credentials))
+
+
+def test_other_settings_errors_still_raise_when_the_app_loads(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "nowhere" / "onyx-database.json")
+    with pytest.raises(OnyxSettingsError, match="databse_id"):
+        make_app(ONYX={"config_path": missing, "databse_id": "typo"})
+    with pytest.raises(OnyxSettingsError, match="base_url"):
+        make_app(ONYX={"config_path": missing, "base_url": "not a url"})
+    with pytest.raises(OnyxSettingsError, match="ONYX_BINDS"):
+        make_app(ONYX={"config_path": missing}, ONYX_BINDS=["not", "a", "dict"])

@@ -17,8 +17,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from onyx_database.local import LocalServer
-from onyx_database.local._cli import main as local_main
+from onyx_database.local import LocalServer, serve
 
 SECRET_VALUE = "hunter2-at-rest-CANARY-7f3a"
 
@@ -104,7 +103,7 @@ def test_an_unreadable_credentials_file_stops_the_command_line_server(
 ) -> None:
     data = tmp_path / "data"
     (data / "onyx-database.json").mkdir(parents=True)  # a directory where the file should be
-    assert local_main(["--port", "0", "--data", str(data)]) == 1
+    assert serve(data, port=0) == 1
     err = capsys.readouterr().err
     assert "cannot start" in err
     assert "cannot read credentials file" in err

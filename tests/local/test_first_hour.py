@@ -16,8 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from onyx_database.local import LocalServer
-from onyx_database.local._cli import main as local_main
+from onyx_database.local import LocalServer, serve
 
 from .conftest import schema
 
@@ -139,7 +138,7 @@ def test_a_taken_port_says_to_choose_another_or_port_zero(
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        assert local_main(["--port", str(port), "--data", str(tmp_path)]) == 1
+        assert serve(tmp_path, port=port) == 1
     err = capsys.readouterr().err
     assert f"port {port} is already in use" in err
     assert "--port 0" in err
@@ -149,7 +148,7 @@ def test_a_data_dir_in_use_names_the_other_onyx_local(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with LocalServer(tmp_path) as first:
-        assert local_main(["--port", "0", "--data", str(tmp_path)]) == 1
+        assert serve(tmp_path, port=0) == 1
         err = capsys.readouterr().err
         assert f"pid {os.getpid()}, {first.url}" in err
         assert "--data" in err

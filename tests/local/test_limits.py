@@ -220,7 +220,7 @@ def test_the_command_line_prints_the_warning(tmp_path: Path) -> None:
         for stream in (process.stdout, process.stderr):
             assert stream is not None
             stream.close()
-    assert warning.startswith("onyx-py local: WARNING: Onyx Local is listening on 0.0.0.0")
+    assert warning.startswith("WARNING: Onyx Local is listening on 0.0.0.0")
     assert "--tls-cert" in warning
 
 
@@ -230,4 +230,5 @@ def test_the_public_names_of_onyx_local() -> None:
         "LocalServer",
         "QueryStats",
         "RemoteBindWarning",
+        "serve",
     }

@@ -9,7 +9,7 @@ import onyx_database.local
 import onyx_database.testing
 from onyx_database.testing import plugin
 
-LOCAL = {"Faults", "LocalServer", "QueryStats", "RemoteBindWarning"}
+LOCAL = {"Faults", "LocalServer", "QueryStats", "RemoteBindWarning", "serve"}
 FIXTURES = {"onyx_server", "onyx_db", "onyx_async_db", "onyx_publish_schema"}
 
 

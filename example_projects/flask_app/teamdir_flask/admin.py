@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar
 
 from flask import Flask
 from flask_admin import Admin
+from flask_wtf import FlaskForm
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -42,6 +43,7 @@ class Member(BaseModel):
 
 
 class MemberView(OnyxModelView):
+    form_base_class = FlaskForm  # create, edit, delete and actions post Flask-WTF's CSRF token
     column_list = ["id", "username", "email", "isActive", "createdAt"]
     column_searchable_list = ["username", "email"]
     column_filters = ["isActive", "username"]
@@ -50,9 +52,6 @@ class MemberView(OnyxModelView):
     form_columns = ["username", "email", "isActive"]
     form_args: ClassVar[dict[str, Any]] = {"isActive": {"default": True}}
     page_size = 10
-
-    def search_placeholder(self) -> str:
-        return "Username or email"
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         model.updatedAt = _now()

@@ -1,5 +1,9 @@
 """The JSON API: ``/api/users`` (paginated, ``?q=`` search), ``/api/users/<id>``, ``POST
-/api/users``; Onyx errors answer as JSON (``ONYX_JSON_ERRORS``)."""
+/api/users``; Onyx errors answer as JSON (``ONYX_JSON_ERRORS``).
+
+Exempt from CSRF tokens: ``POST`` takes ``application/json`` only (415 otherwise), a content
+type no cross-site form can send (a script would need the CORS preflight this app never grants).
+"""
 
 from __future__ import annotations
 
@@ -39,6 +43,8 @@ def user(user_id: str) -> Any:
 
 @bp.post("/users")
 def create_user() -> tuple[Any, int]:
+    if not request.is_json:
+        abort(415, description="send the member as application/json")
     body = request.get_json(silent=True) or {}
     if not body.get("username") or not EMAIL.match(str(body.get("email", ""))):
         abort(400, description="username and a valid email are required")
