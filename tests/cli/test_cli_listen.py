@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from onyx_database.local import LocalServer
 
 SCHEMA = Path(__file__).resolve().parents[2] / "example_projects" / "onyx.schema.json"
-WAIT = 15.0
+WAIT = 60.0  # an upper bound on waits for events; reached only when a test fails
 
 
 @pytest.fixture(scope="module")

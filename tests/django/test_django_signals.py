@@ -26,7 +26,7 @@ from onyx_django.signals import record_created, record_deleted, record_updated
 if TYPE_CHECKING:
     from onyx_database.local import LocalServer
 
-WAIT = 15.0
+WAIT = 60.0  # an upper bound on waits for events; reached only when a test fails
 
 
 class Received:

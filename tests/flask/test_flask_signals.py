@@ -16,7 +16,7 @@ from onyx_flask import Onyx, record_created, record_deleted, record_updated
 if TYPE_CHECKING:
     from onyx_database.local import LocalServer
 
-WAIT = 15.0
+WAIT = 60.0  # an upper bound on waits for events; reached only when a test fails
 
 
 def _wait_connected(server: LocalServer, before: int, count: int = 1) -> None:
