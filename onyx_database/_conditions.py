@@ -352,58 +352,6 @@ class SearchOptions(TypedDict, total=False):
 
 
 MAX_SEARCH_CANDIDATES = 5_000
-_SEARCH_OPTION_KEYS = {
-    "mode": "mode",
-    "match": "match",
-    "min_score": "minScore",
-    "minScore": "minScore",
-    "max_candidates": "maxCandidates",
-    "maxCandidates": "maxCandidates",
-}
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise OnyxUsageError(f"{what} must be a finite number or None, got {value!r}")
-    return float(value)
-
-
-def _search_value(text: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in options.items():
-        canonical = _SEARCH_OPTION_KEYS.get(key)
-        if canonical is None:
-            raise OnyxUsageError(f"unknown search option {key!r}")
-        if canonical in values:
-            raise OnyxUsageError(f"search option {canonical!r} was given twice")
-        values[canonical] = value
-    mode = values.get("mode") or "hybrid"
-    match = values.get("match") or "any"
-    if mode not in ("lexical", "semantic", "hybrid"):
-        raise OnyxUsageError(f"search mode must be lexical, semantic or hybrid, got {mode!r}")
-    if match not in ("all", "any"):
-        raise OnyxUsageError(f"search match must be all or any, got {match!r}")
-    min_score = values.get("minScore")
-    if min_score is not None:
-        min_score = _number(min_score, "min_score")
-        if not 0 <= min_score <= 1:
-            raise OnyxUsageError(f"min_score must be between 0 and 1, got {min_score}")
-    candidates = values.get("maxCandidates")
-    candidates = 1_000 if candidates is None else candidates
-    if isinstance(candidates, bool) or not isinstance(candidates, int):
-        raise OnyxUsageError(f"max_candidates must be an int, got {candidates!r}")
-    if not (2 if mode == "hybrid" else 1) <= candidates <= MAX_SEARCH_CANDIDATES:
-        raise OnyxUsageError(
-            f"max_candidates must be between {2 if mode == 'hybrid' else 1} and "
-            f"{MAX_SEARCH_CANDIDATES} for {mode} search, got {candidates}"
-        )
-    return {
-        "text": text,
-        "mode": mode,
-        "match": match,
-        "minScore": min_score,
-        "maxCandidates": candidates,
-    }
 
 
 def search(
@@ -429,29 +377,64 @@ def search(
     >>> search("remote engineer", mode="lexical").to_wire()["criteria"]["value"]
     {'text': 'remote engineer', 'mode': 'lexical', 'match': 'any', 'minScore': None, 'maxCandidates': 1000}
 
-    The vector-routing options (``semantic``, ``nearby_bucket_radius``, ``require_all_terms``)
-    and vector query objects raise :class:`OnyxUsageError`: this SDK does not build them.
+    The vector-routing options (``semantic``, ``nearby_bucket_radius``, ``require_all_terms``),
+    or a ``VectorSearchQuery`` mapping as first argument, send ``MATCHES`` with a
+    :func:`~onyx_database.vector_search_query` value, as the official SDK does (Onyx Local
+    answers 501 for it):
+
+    >>> search("storm", require_all_terms=False).to_wire()["criteria"]["value"]["requireAllTerms"]
+    False
     """  # noqa: E501
-    vector = semantic is not None or nearby_bucket_radius is not None
-    if vector or require_all_terms is not None or not isinstance(query_text_or_search, str):
-        raise OnyxUsageError(
-            "vector search queries (semantic, nearby_bucket_radius, require_all_terms, or a "
-            "query object) are not supported by this SDK; use search(text, mode=...)"
+    from ._vector import UsageTypeError, high_level_search_value, vector_search_query
+
+    options = min_score if isinstance(min_score, Mapping) else None
+    routing = semantic is not None or nearby_bucket_radius is not None
+    routing = routing or require_all_terms is not None
+    high_level = (
+        mode is not None or match is not None or (max_candidates is not None and not routing)
+    )
+    if options is not None or high_level:
+        if not isinstance(query_text_or_search, str):
+            raise UsageTypeError("the high-level search (mode, match, options) needs text")
+        if options is not None and (high_level or routing or max_candidates is not None):
+            raise UsageTypeError("do not combine a search options mapping with search keywords")
+        if routing:
+            raise UsageTypeError("mode/match cannot be combined with semantic routing options")
+        value = high_level_search_value(
+            query_text_or_search,
+            options,
+            mode=mode,
+            match=match,
+            min_score=None if options is not None else min_score,
+            max_candidates=max_candidates,
         )
-    text = query_text_or_search
-    if not text.strip():
-        raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
-    if isinstance(min_score, Mapping):
-        if mode is not None or match is not None or max_candidates is not None:
-            raise OnyxUsageError("do not combine a search options mapping with search keywords")
-        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, min_score))
-    if mode is not None or match is not None or max_candidates is not None:
-        options = {"mode": mode, "match": match, "min_score": min_score}
-        options["max_candidates"] = max_candidates
-        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, options))
-    if min_score is not None:
-        _number(min_score, "min_score")
-    return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
+        return Criterion(FULL_TEXT_FIELD, "SEARCH", value)
+    if isinstance(query_text_or_search, str) and not routing and max_candidates is None:
+        text = query_text_or_search
+        if not text.strip():
+            raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
+        if min_score is not None:
+            _number(min_score, "min_score")
+        return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
+    chosen = {
+        "min_score": min_score,
+        "semantic": semantic,
+        "nearby_bucket_radius": nearby_bucket_radius,
+        "max_candidates": max_candidates,
+        "require_all_terms": require_all_terms,
+    }
+    given = {key: value for key, value in chosen.items() if value is not None}
+    if isinstance(query_text_or_search, str):
+        value = vector_search_query(text=query_text_or_search, **given)
+    else:
+        value = vector_search_query(query_text_or_search, **given)
+    return Criterion(FULL_TEXT_FIELD, "MATCHES", value)
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise OnyxUsageError(f"{what} must be a finite number or None, got {value!r}")
+    return float(value)
 
 
 def like(field: str, pattern: Any) -> Condition:

@@ -208,10 +208,47 @@ def test_search_options_send_search_and_onyx_local_answers_501(db: OnyxDatabase)
     assert info.value.status == 501 and "SEARCH" in str(info.value)
     with pytest.raises(OnyxServerError):
         db.search("engineer", {"mode": "hybrid", "minScore": 0.5}).list()
-    with pytest.raises(OnyxUsageError, match="vector search"):
+    with pytest.raises(OnyxUsageError, match="calibrationId is required"):
         db.from_table("User").search("x", semantic={"bucketId": 1})
     with pytest.raises(OnyxUsageError, match="between 0 and 1"):
         db.search("x", {"min_score": 3})
+
+
+def test_vector_search_queries_are_sent_and_onyx_local_answers_501(db: OnyxDatabase) -> None:
+    signature = {
+        "calibrationId": -42,
+        "bucketId": 5,
+        "cells": [1, 2],
+        "cellCounts": [2, 3],
+        "fingerprint": [-1],
+    }
+    query = db.from_table("User").search("engineer", semantic=signature, nearby_bucket_radius=2)
+    criteria = query.to_select_query()["conditions"]["criteria"]
+    assert criteria == {
+        "field": "__full_text__",
+        "operator": "MATCHES",
+        "value": {
+            "text": "engineer",
+            "semantic": {
+                "calibrationId": "-42",
+                "bucketId": 5,
+                "cells": [1, 2],
+                "cellCounts": [2, 3],
+                "fingerprint": ["0xffffffffffffffff"],
+                "bands": ["0x000000000000ffff"] * 4,
+                "boundaryConfidence": 0.0,
+            },
+            "minScore": None,
+            "nearbyBucketRadius": 2,
+            "maxCandidates": 1000,
+            "requireAllTerms": True,
+        },
+    }
+    text_only = db.from_table("User").search({"text": "engineer"})  # never a search on ""
+    for built in (query, text_only):
+        with pytest.raises(OnyxServerError) as info:
+            built.list()
+        assert info.value.status == 501 and "VectorSearchQuery" in str(info.value)
 
 
 def test_official_exports() -> None:
@@ -250,5 +287,5 @@ def test_candidate_searches_are_sent_and_onyx_local_answers_501(db: OnyxDatabase
         )
     with pytest.raises(OnyxUsageError, match="non-zero finite norm"):
         onyx_database.hnsw_search_query(calibration_id=1, vector=[0.0])
-    with pytest.raises(OnyxUsageError, match="semantic"):
+    with pytest.raises(OnyxUsageError, match="calibrationId is required"):
         onyx_database.vector_search_query({"semantic": {"bucketId": 1}})

@@ -1,0 +1,160 @@
+"""This SDK's vector-search helpers answer as the official 2.5.2 SDK's on every case of
+``vector_cases.py``: the same payload, or an error of the same kind (``TypeError`` or
+``ValueError``, ours also an :class:`OnyxUsageError`). The official answers come from
+``vector_script.py`` run in ``.venv-official``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vector_cases
+
+import onyx_database
+from onyx_database import Condition, OnyxUsageError
+
+pytestmark = pytest.mark.official
+
+HERE = Path(__file__).parent
+OFFICIAL_PYTHON = HERE.parents[1] / ".venv-official" / "bin" / "python"
+
+FUNCTIONS = [
+    "semantic_vector_signature",
+    "vector_search_query",
+    "hnsw_search_query",
+    "approximate_index_candidate_query",
+    "search",
+    "approximate_search",
+    "hnsw_candidates",
+    "approximate_candidates",
+]
+
+
+def official_outcomes() -> list[str]:
+    if not OFFICIAL_PYTHON.exists():
+        pytest.fail("the official SDK virtualenv is missing: run python3 scripts/test.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONYX_", "PYTHON"))}
+    out = subprocess.run(
+        [str(OFFICIAL_PYTHON), str(HERE / "vector_script.py")],
+        cwd=HERE,  # never the repository root: it holds our package
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    outcomes: list[str] = json.loads(out.stdout)
+    return outcomes
+
+
+def plain(value: Any) -> Any:
+    """Our condition as the official dict (``{"field", "operator", "value"}``)."""
+    if isinstance(value, Condition):
+        return value.to_wire()["criteria"]
+    return value
+
+
+def our_outcomes() -> list[str]:
+    functions = {name: getattr(onyx_database, name) for name in FUNCTIONS}
+    return vector_cases.run(functions, plain)
+
+
+def describe(case: vector_cases.Case) -> str:
+    name, args, kwargs = case
+    return f"{name}(*{args!r}, **{kwargs!r})"[:300]
+
+
+def test_vector_helpers_answer_as_the_official_ones() -> None:
+    cases = vector_cases.all_cases()
+    theirs, ours = official_outcomes(), our_outcomes()
+    assert len(theirs) == len(ours) == len(cases)
+    differ = [
+        f"{describe(case)}\n  official {their}\n  ours     {our}"
+        for case, their, our in zip(cases, theirs, ours, strict=True)
+        if their != our
+    ]
+    assert not differ, f"{len(differ)} of {len(cases)} cases differ:\n" + "\n".join(differ[:20])
+    kinds = {json.loads(outcome).get("error", "payload") for outcome in theirs}
+    assert kinds == {"payload", "TypeError", "ValueError"}  # the spread covers all three
+
+
+def raised(case: vector_cases.Case) -> Exception | None:
+    name, args, kwargs = case
+    try:
+        getattr(onyx_database, name)(*args, **kwargs)
+    except Exception as error:  # the point is which class it is
+        return error
+    return None
+
+
+def test_every_error_is_a_usage_error_that_says_what_is_wrong() -> None:
+    cases = [case for case in vector_cases.all_cases() if case[0] in FUNCTIONS]
+    errors = [(describe(case), raised(case)) for case in cases]
+    wrong = [
+        (call, error)
+        for call, error in errors
+        if error is not None and not (isinstance(error, OnyxUsageError) and str(error))
+    ]
+    assert not wrong
+    assert sum(error is not None for _, error in errors) > 150
+
+
+def test_signature_edge_cases() -> None:
+    sign = onyx_database.semantic_vector_signature
+    base = dict(vector_cases.BASE)
+    signature = sign(base)
+    assert signature == {
+        "calibrationId": "-7909761245221418085",
+        "bucketId": 5,
+        "cells": [1, 2],
+        "cellCounts": [2, 3],
+        "fingerprint": ["0x0123456789abcdef"],
+        "bands": [
+            "0x000000000000cdef",
+            "0x00000000000089ab",
+            "0x0000000000004567",
+            "0x0000000000000123",
+        ],
+        "boundaryConfidence": 0.2,
+    }
+    four = sign(base, fingerprint=[1, -1, 0, "0x8000000000000000"])
+    assert four["bands"] == [
+        "0x0000000000000001",
+        "0xffffffffffffffff",
+        "0x0000000000000000",
+        "0x8000000000000000",
+    ]
+    with pytest.raises(TypeError, match="fingerprint must be a sequence"):
+        sign(base, fingerprint=None)
+    with pytest.raises(OnyxUsageError, match="1 to 4 64-bit words, got 0"):
+        sign(base, fingerprint=[])
+    with pytest.raises(OnyxUsageError, match="1 to 4 64-bit words, got 5"):
+        sign(base, fingerprint=[1] * 5)
+    with pytest.raises(OnyxUsageError, match="boundaryConfidence must be finite"):
+        sign(base, boundary_confidence=float("nan"))
+    with pytest.raises(OnyxUsageError, match="32-bit float"):
+        sign(base, boundary_confidence=3.5e38)
+    with pytest.raises(OnyxUsageError, match="four equal quarters"):
+        sign(base, bands=[1, 2, 3, 4])
+    with pytest.raises(OnyxUsageError, match="mixed-radix"):
+        sign(base, bucket_id=4)
+
+
+def test_vector_edge_cases() -> None:
+    hnsw = onyx_database.hnsw_search_query
+    with pytest.raises(OnyxUsageError, match="all zeros"):
+        hnsw(calibration_id=1, vector=[0.0, -0.0])
+    with pytest.raises(OnyxUsageError, match=r"1 to 16384 dimensions, got 0"):
+        hnsw(calibration_id=1, vector=[])
+    with pytest.raises(OnyxUsageError, match=r"got 16385"):
+        hnsw(calibration_id=1, vector=[1.0] * 16385)
+    with pytest.raises(OnyxUsageError, match=r"vector\[1\] must be finite"):
+        hnsw(calibration_id=1, vector=[1.0, float("inf")])
+    with pytest.raises(TypeError, match="vector must be a sequence"):
+        hnsw(calibration_id=1, vector=bytearray(b"\x01"))
+    query = hnsw(calibration_id=1, vector=[1e-45])  # a Float32 subnormal: non-zero
+    assert query["vector"] == [1e-45]
