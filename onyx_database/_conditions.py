@@ -12,7 +12,7 @@ operators (De Morgan for compounds), because the wire has no negation node.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeAlias, TypedDict, runtime_checkable
 
@@ -108,12 +108,63 @@ class Condition:
         return _combine("OR", self, other)
 
 
+class _ReadsAsDict:
+    """Read access to the plain dict the official SDK's helper returns for the same call
+    (``eq(...)["value"]``, ``.get``, ``.keys()``, ``dict(...)``, ``== {...}``); the object
+    itself stays immutable."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The official SDK's dict for this value."""
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when the official dict has no such key."""
+        return self.as_dict().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        """The official dict's keys."""
+        return self.as_dict().keys()
+
+    def values(self) -> ValuesView[Any]:
+        """The official dict's values."""
+        return self.as_dict().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        """The official dict's items."""
+        return self.as_dict().items()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.as_dict()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+    def _same(self, other: object) -> bool | None:
+        """Equality with a plain mapping (the official value); ``None`` for other types."""
+        if isinstance(other, Mapping):
+            return dict(other) == self.as_dict()
+        return None
+
+
 @dataclass(frozen=True, slots=True)
-class Criterion(Condition):
+class Criterion(Condition, _ReadsAsDict):
     """One ``field OPERATOR value`` test. Build it with a helper such as :func:`eq`.
 
     >>> eq("status", "active").to_wire()
     {'conditionType': 'SingleCondition', 'criteria': {'field': 'status', 'operator': 'EQUAL', 'value': 'active'}}
+
+    It also reads as the official SDK's dict for the same call:
+
+    >>> eq("status", "active")["operator"], eq("age", 3) == {"field": "age", "operator": "EQUAL", "value": 3}
+    ('EQUAL', True)
     """  # noqa: E501
 
     field: str
@@ -121,10 +172,21 @@ class Criterion(Condition):
     value: Any = None
 
     def to_wire(self) -> dict[str, Any]:
+        return {"conditionType": "SingleCondition", "criteria": self.as_dict()}
+
+    def as_dict(self) -> dict[str, Any]:
         criteria: dict[str, Any] = {"field": self.field, "operator": self.operator}
         if self.operator not in _NO_VALUE_OPERATORS:
             criteria["value"] = self.value
-        return {"conditionType": "SingleCondition", "criteria": criteria}
+        return criteria
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Criterion):
+            mine, theirs = (self.field, self.operator, self.value), (
+                other.field, other.operator, other.value)  # fmt: skip
+            return mine == theirs
+        same = self._same(other)
+        return NotImplemented if same is None else same
 
     def __invert__(self) -> Condition:
         return Criterion(self.field, _NEGATIONS[self.operator], self.value)
@@ -174,7 +236,14 @@ def condition_from_wire(value: Any) -> Condition:
 
 
 def ensure_condition(value: object, where: str) -> Condition:
-    """``value`` if it is a Condition, else a build-time :class:`OnyxUsageError`."""
+    """``value`` as a Condition: a Condition, or the official SDK's plain dicts (a helper's
+    ``{"field", "operator", "value"}`` or a serialized QueryCondition); anything else is a
+    build-time :class:`OnyxUsageError`."""
+    if isinstance(value, Mapping) and not isinstance(value, Condition):
+        if "conditionType" in value:
+            return condition_from_wire(dict(value))
+        if "field" in value and "operator" in value and isinstance(value["operator"], str):
+            return _criterion(value["field"], value["operator"], value.get("value"))
     if not isinstance(value, Condition):
         raise OnyxUsageError(
             f"{where} expects a condition such as eq('field', value), "
@@ -254,7 +323,7 @@ def _values(values: Any, helper: str) -> list[Any]:
             return sorted(values)
         except TypeError:
             return list(values)
-    if isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+    if isinstance(values, Iterable) and not isinstance(values, bytes | dict | _ReadsAsDict):
         return list(values)
     raise OnyxUsageError(
         f"{helper} expects a list, tuple, set or comma-separated string, "
@@ -498,11 +567,16 @@ def not_null(field: str) -> Condition:
 
 
 @dataclass(frozen=True, slots=True)
-class Sort:
+class Sort(_ReadsAsDict):
     """One sort key. Build it with :func:`asc` or :func:`desc`.
 
     >>> desc("createdAt").to_wire()
     {'field': 'createdAt', 'order': 'DESC'}
+
+    It also reads as the official SDK's dict (``direction``, not ``order``):
+
+    >>> desc("createdAt")["direction"], asc("id") == {"field": "id", "direction": "ASC"}
+    ('DESC', True)
     """
 
     field: str
@@ -510,6 +584,23 @@ class Sort:
 
     def to_wire(self) -> dict[str, str]:
         return {"field": self.field, "order": self.order}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "direction": self.order}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sort):
+            return (self.field, self.order) == (other.field, other.order)
+        same = self._same(other)
+        return NotImplemented if same is None else same
+
+    @classmethod
+    def from_official(cls, value: Mapping[str, Any]) -> Sort:
+        """The sort an official ``{"field", "direction"}`` dict (or a wire ``order``) names."""
+        direction = value.get("direction", value.get("order", "ASC"))
+        if not isinstance(direction, str) or direction.upper() not in ("ASC", "DESC"):
+            raise OnyxUsageError(f"a sort direction is ASC or DESC, got {direction!r}")
+        return cls(_field(value.get("field")), "ASC" if direction.upper() == "ASC" else "DESC")
 
 
 def asc(field: str) -> Sort:

@@ -484,8 +484,9 @@ class BaseQueryBuilder(Generic[T]):
             return self._with(conditions=condition)
         return self._with(conditions=self._spec.conditions | condition)
 
-    def order_by(self, *sorts: Sort | str) -> Self:
+    def order_by(self, *sorts: Sort | str | Mapping[str, Any]) -> Self:
         """Sort by ``asc(...)``/``desc(...)`` keys, or field names (ascending), appended in order.
+        The official SDK's ``{"field", "direction"}`` dicts are accepted too.
 
         ``.order_by(desc("createdAt"), "id")``
         """
@@ -497,6 +498,8 @@ class BaseQueryBuilder(Generic[T]):
                 items.append(item)
             elif isinstance(item, str) and item.strip():
                 items.append(Sort(item, "ASC"))
+            elif isinstance(item, Mapping):
+                items.append(Sort.from_official(item))
             else:
                 raise OnyxUsageError(
                     f"order_by expects asc(field), desc(field) or a field name, got {item!r}"

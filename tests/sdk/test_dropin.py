@@ -289,3 +289,23 @@ def test_candidate_searches_are_sent_and_onyx_local_answers_501(db: OnyxDatabase
         onyx_database.hnsw_search_query(calibration_id=1, vector=[0.0])
     with pytest.raises(OnyxUsageError, match="calibrationId is required"):
         onyx_database.vector_search_query({"semantic": {"bucketId": 1}})
+
+
+def test_official_condition_and_sort_dicts_are_accepted(db: OnyxDatabase) -> None:
+    official_where = {"field": "isActive", "operator": "EQUAL", "value": True}
+    official_sort = {"field": "id", "direction": "DESC"}
+    by_dicts = db.from_table("User").where(official_where).order_by(official_sort).list()
+    assert [user.id for user in by_dicts] == ["u4", "u2", "u0"]
+    wire = {"conditionType": "SingleCondition", "criteria": {"field": "id", "operator": "IN",
+                                                            "value": ["u1", "u3"]}}  # fmt: skip
+    assert [user.id for user in db.from_table("User").where(wire).order_by("id").list()] == [
+        "u1",
+        "u3",
+    ]
+    # the helpers' results read as the official dicts, and compare equal to them
+    assert eq("isActive", True) == official_where and dict(eq("isActive", True)) == official_where
+    assert onyx_database.desc("id") == official_sort and onyx_database.desc("id")["direction"]
+    with pytest.raises(OnyxUsageError, match="ASC or DESC"):
+        db.from_table("User").order_by({"field": "id", "direction": "down"})
+    with pytest.raises(OnyxUsageError, match="expects a condition"):
+        db.from_table("User").where({"isActive": True})  # not a condition: never ignored

@@ -1,7 +1,8 @@
-"""The inputs on which this SDK's vector-search helpers must answer as the official 2.5.2 SDK's.
+"""The inputs on which this SDK's helpers must answer as the official 2.5.2 SDK's: the vector
+and candidate search helpers, and the condition, sort and selection helpers.
 
-Imported by ``vector_script.py`` (run in ``.venv-official`` with the official functions) and by
-``test_official_vector.py`` (in-process, with ours); :func:`run` gives one JSON text per case:
+Imported by ``helpers_script.py`` (run in ``.venv-official`` with the official functions) and by
+``test_official_helpers.py`` (in-process, with ours); :func:`run` gives one JSON text per case:
 the payload, or the kind of error raised (``TypeError`` or ``ValueError``). The cases are a
 fixed, seeded spread of valid inputs (every fingerprint word format, 1 to 4 words, 1 to 4 axes)
 and the edge cases: empty, zeros, NaN and infinities, Float32 overflow and underflow, wrong
@@ -456,6 +457,41 @@ def condition_cases() -> list[Case]:
     return cases
 
 
+SIMPLE_HELPERS = [
+    "eq", "neq", "gt", "gte", "lt", "lte", "like", "not_like", "contains", "not_contains",
+    "starts_with", "not_starts_with", "matches", "not_matches",
+]  # fmt: skip
+SELECTIONS = ["avg", "sum", "count", "min", "max", "std", "variance", "median", "upper", "lower"]
+
+
+def helper_cases() -> list[Case]:
+    """The other helpers: conditions, sorts and selection strings (where this SDK is not
+    deliberately stricter: it rejects blank names and invalid numbers the official sends)."""
+    values: list[Any] = ["x", "", 0, -1.5, 2**40, True, None, ["a", 1], {"k": "v"}]
+    cases: list[Case] = [
+        (name, ("field", value), {}) for name in SIMPLE_HELPERS for value in values
+    ]
+    cases += [(name, ("a.b",), {}) for name in [*SELECTIONS, "asc", "desc", "is_null", "not_null"]]
+    cases += [("count", ("*",), {})]
+    for name in ("within", "not_within", "in_op", "not_in"):
+        for listed in ("x, y ,,z", "x", ["x", 1], ("x", 1), []):
+            cases.append((name, ("a", listed), {}))
+    cases += [
+        ("between", ("a", 1, 2), {}),
+        ("not_between", ("a", "a", "z"), {}),
+        ("between", ("a", None, 2.5), {}),
+        ("substring", ("a", 0, 8), {}),
+        ("substring", ("a", 3, 0), {}),
+        ("replace", ("a", "it's", "b'c"), {}),
+        ("replace", ("a", "-", ""), {}),
+        ("format", ("a", "%tF"), {}),
+        ("format", ("a", "x'y"), {}),
+    ]
+    cases += [("percentile", ("a", p), {}) for p in (75, 75.0, 99.5, 0, 0.0, 100, 1e-5, 33.3)]
+    cases += [("search", args, {}) for args in [("engineer",), ("engineer", 0), ("a b", 4.4)]]
+    return cases
+
+
 def all_cases() -> list[Case]:
     return (
         signature_cases()
@@ -463,7 +499,25 @@ def all_cases() -> list[Case]:
         + hnsw_cases()
         + candidate_cases()
         + condition_cases()
+        + helper_cases()
     )
+
+
+FUNCTIONS = [
+    "semantic_vector_signature",
+    "vector_search_query",
+    "hnsw_search_query",
+    "approximate_index_candidate_query",
+    "search",
+    "approximate_search",
+    "hnsw_candidates",
+    "approximate_candidates",
+    *SIMPLE_HELPERS,
+    *SELECTIONS,
+    "asc", "desc", "is_null", "not_null", "within", "not_within", "in_op", "not_in", "between",
+    "not_between", "substring", "replace", "format", "percentile",
+]  # fmt: skip
+"""Every helper the cases call, by its name in ``onyx_database``."""
 
 
 def outcome(function: Callable[..., Any], case: Case, plain: Callable[[Any], Any]) -> str:

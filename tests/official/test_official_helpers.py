@@ -1,7 +1,8 @@
-"""This SDK's vector-search helpers answer as the official 2.5.2 SDK's on every case of
-``vector_cases.py``: the same payload, or an error of the same kind (``TypeError`` or
-``ValueError``, ours also an :class:`OnyxUsageError`). The official answers come from
-``vector_script.py`` run in ``.venv-official``."""
+"""This SDK's helpers answer as the official 2.5.2 SDK's on every case of ``helper_cases.py``
+(vector and candidate searches, conditions, sorts, selections): the same payload, read
+through the returned object as the official dict, or an error of the same kind (``TypeError``
+or ``ValueError``, ours also an :class:`OnyxUsageError`). The official answers come from
+``helpers_script.py`` run in ``.venv-official``."""
 
 from __future__ import annotations
 
@@ -11,27 +12,18 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import helper_cases
 import pytest
-import vector_cases
 
 import onyx_database
-from onyx_database import Condition, OnyxUsageError
+from onyx_database import Condition, OnyxUsageError, Sort
 
 pytestmark = pytest.mark.official
 
 HERE = Path(__file__).parent
 OFFICIAL_PYTHON = HERE.parents[1] / ".venv-official" / "bin" / "python"
 
-FUNCTIONS = [
-    "semantic_vector_signature",
-    "vector_search_query",
-    "hnsw_search_query",
-    "approximate_index_candidate_query",
-    "search",
-    "approximate_search",
-    "hnsw_candidates",
-    "approximate_candidates",
-]
+FUNCTIONS = helper_cases.FUNCTIONS
 
 
 def official_outcomes() -> list[str]:
@@ -39,7 +31,7 @@ def official_outcomes() -> list[str]:
         pytest.fail("the official SDK virtualenv is missing: run python3 scripts/test.py")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ONYX_", "PYTHON"))}
     out = subprocess.run(
-        [str(OFFICIAL_PYTHON), str(HERE / "vector_script.py")],
+        [str(OFFICIAL_PYTHON), str(HERE / "helpers_script.py")],
         cwd=HERE,  # never the repository root: it holds our package
         env=env,
         capture_output=True,
@@ -52,24 +44,24 @@ def official_outcomes() -> list[str]:
 
 
 def plain(value: Any) -> Any:
-    """Our condition as the official dict (``{"field", "operator", "value"}``)."""
-    if isinstance(value, Condition):
-        return value.to_wire()["criteria"]
+    """Our condition or sort read as a dict, as code written for the official SDK reads it."""
+    if isinstance(value, Condition | Sort):
+        return dict(value)
     return value
 
 
 def our_outcomes() -> list[str]:
     functions = {name: getattr(onyx_database, name) for name in FUNCTIONS}
-    return vector_cases.run(functions, plain)
+    return helper_cases.run(functions, plain)
 
 
-def describe(case: vector_cases.Case) -> str:
+def describe(case: helper_cases.Case) -> str:
     name, args, kwargs = case
     return f"{name}(*{args!r}, **{kwargs!r})"[:300]
 
 
-def test_vector_helpers_answer_as_the_official_ones() -> None:
-    cases = vector_cases.all_cases()
+def test_helpers_answer_as_the_official_ones() -> None:
+    cases = helper_cases.all_cases()
     theirs, ours = official_outcomes(), our_outcomes()
     assert len(theirs) == len(ours) == len(cases)
     differ = [
@@ -82,7 +74,7 @@ def test_vector_helpers_answer_as_the_official_ones() -> None:
     assert kinds == {"payload", "TypeError", "ValueError"}  # the spread covers all three
 
 
-def raised(case: vector_cases.Case) -> Exception | None:
+def raised(case: helper_cases.Case) -> Exception | None:
     name, args, kwargs = case
     try:
         getattr(onyx_database, name)(*args, **kwargs)
@@ -92,7 +84,7 @@ def raised(case: vector_cases.Case) -> Exception | None:
 
 
 def test_every_error_is_a_usage_error_that_says_what_is_wrong() -> None:
-    cases = [case for case in vector_cases.all_cases() if case[0] in FUNCTIONS]
+    cases = [case for case in helper_cases.all_cases() if case[0] in FUNCTIONS]
     errors = [(describe(case), raised(case)) for case in cases]
     wrong = [
         (call, error)
@@ -105,7 +97,7 @@ def test_every_error_is_a_usage_error_that_says_what_is_wrong() -> None:
 
 def test_signature_edge_cases() -> None:
     sign = onyx_database.semantic_vector_signature
-    base = dict(vector_cases.BASE)
+    base = dict(helper_cases.BASE)
     signature = sign(base)
     assert signature == {
         "calibrationId": "-7909761245221418085",
