@@ -189,7 +189,10 @@ class Criterion(Condition, _ReadsAsDict):
         return NotImplemented if same is None else same
 
     def __invert__(self) -> Condition:
-        return Criterion(self.field, _NEGATIONS[self.operator], self.value)
+        negated = _NEGATIONS.get(self.operator)
+        if negated is None:
+            raise OnyxUsageError(f"a {self.operator} condition cannot be negated")
+        return Criterion(self.field, negated, self.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -387,6 +387,8 @@ class BaseQueryBuilder(Generic[T]):
         self._spec = spec
 
     def _with(self, **changes: Any) -> Self:
+        if "conditions" in changes:
+            vector.check_composition(changes["conditions"])
         clone = object.__new__(type(self))
         clone._db = self._db
         clone._spec = dataclasses.replace(self._spec, **changes)
@@ -683,6 +685,7 @@ class BaseQueryBuilder(Generic[T]):
     ) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("a live stream needs one table, not a search across ALL")
+        self._refuse_read_only("a live stream")
         for name, value in (
             ("include_query_results", include_query_results),
             ("keep_alive", keep_alive),
@@ -762,6 +765,7 @@ class BaseQueryBuilder(Generic[T]):
     def _update_request(self) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("update() is not allowed on a search across ALL tables")
+        self._refuse_read_only("update()")
         return update_query_request(
             self._db.database_id,
             self._table(),
@@ -772,12 +776,18 @@ class BaseQueryBuilder(Generic[T]):
     def _delete_request(self) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("delete() is not allowed on a search across ALL tables")
+        self._refuse_read_only("delete()")
         return delete_query_request(
             self._db.database_id,
             self._table(),
             self.to_select_query(),
             partition=self._partition(),
         )
+
+    def _refuse_read_only(self, operation: str) -> None:
+        operator = vector.read_only_operator(self._spec.conditions)
+        if operator is not None:
+            raise OnyxUsageError(f"{operator} is read-only: a query with it cannot run {operation}")
 
     def _decode(self, records: list[Any]) -> list[T]:
         return decode_records(self._spec, records)

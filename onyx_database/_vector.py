@@ -22,11 +22,11 @@ from __future__ import annotations
 import math
 import re
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from numbers import Real
 from typing import Any, Final
 
-from ._conditions import FULL_TEXT_FIELD, Condition, Criterion
+from ._conditions import FULL_TEXT_FIELD, Compound, Condition, Criterion
 from ._errors import OnyxUsageError
 from ._types import (
     DEFAULT_APPROXIMATE_INDEX_CANDIDATES,
@@ -46,9 +46,11 @@ __all__ = [
     "approximate_candidates",
     "approximate_index_candidate_query",
     "approximate_search",
+    "check_composition",
     "high_level_search_value",
     "hnsw_candidates",
     "hnsw_search_query",
+    "read_only_operator",
     "semantic_vector_signature",
     "vector_search_query",
 ]
@@ -557,4 +559,64 @@ def approximate_candidates(
         raise UsageTypeError("the candidate attribute must be a non-empty field name")
     return Criterion(
         attribute, "CANDIDATES", approximate_index_candidate_query(value_or_values, max_candidates)
+    )
+
+
+# -- where these conditions may stand in a query -------------------------------------------------
+
+SOLE_ROOT_OPERATORS: Final = frozenset({"SEARCH_CANDIDATES", "HNSW_CANDIDATES"})
+READ_ONLY_OPERATORS: Final = SOLE_ROOT_OPERATORS | {"SEARCH", "CANDIDATES"}
+
+
+def _criteria(condition: Condition | None) -> Iterator[Criterion]:
+    if isinstance(condition, Criterion):
+        yield condition
+    elif isinstance(condition, Compound):
+        for part in condition.conditions:
+            yield from _criteria(part)
+
+
+def _all_and(condition: Condition) -> bool:
+    if isinstance(condition, Compound):
+        return condition.operator == "AND" and all(_all_and(part) for part in condition.conditions)
+    return True
+
+
+def check_composition(condition: Condition | None) -> None:
+    """Refuse, when the query is built, a condition tree Onyx Cloud rejects (the official
+    builders refuse the same): ``SEARCH_CANDIDATES`` / ``HNSW_CANDIDATES`` other than as the
+    only condition, more than one ``CANDIDATES`` or one under an ``OR``, more than one
+    ``SEARCH`` or one next to another full-text condition.
+
+    >>> check_composition(approximate_candidates("tenant", "a") | Criterion("id", "EQUAL", 1))
+    Traceback (most recent call last):
+    ...
+    onyx_database._errors.OnyxUsageError: CANDIDATES can only be combined with AND
+    """
+    criteria = list(_criteria(condition))
+    for criterion in criteria:
+        if criterion.operator in SOLE_ROOT_OPERATORS and not isinstance(condition, Criterion):
+            raise OnyxUsageError(
+                f"{criterion.operator} must be the sole root condition of the query"
+            )
+    candidates = sum(criterion.operator == "CANDIDATES" for criterion in criteria)
+    if candidates > 1:
+        raise OnyxUsageError("a query may have only one CANDIDATES condition")
+    if candidates and condition is not None and not _all_and(condition):
+        raise OnyxUsageError("CANDIDATES can only be combined with AND")
+    searches = [criterion for criterion in criteria if criterion.operator == "SEARCH"]
+    if any(criterion.field != FULL_TEXT_FIELD for criterion in searches):
+        raise OnyxUsageError(f"SEARCH must target {FULL_TEXT_FIELD}")
+    if len(searches) > 1:
+        raise OnyxUsageError("a query may have only one SEARCH condition")
+    full_text = sum(criterion.field == FULL_TEXT_FIELD for criterion in criteria)
+    if searches and full_text > 1:
+        raise OnyxUsageError("SEARCH cannot be combined with another full-text condition")
+
+
+def read_only_operator(condition: Condition | None) -> str | None:
+    """The search or candidate operator that makes this query read-only (no update, delete or
+    live stream), if any."""
+    return next(
+        (c.operator for c in _criteria(condition) if c.operator in READ_ONLY_OPERATORS), None
     )

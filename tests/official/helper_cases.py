@@ -22,6 +22,7 @@ from typing import Any
 Case = tuple[str, tuple[Any, ...], dict[str, Any]]
 
 NAN, INF = math.nan, math.inf
+REFUSED = "http://127.0.0.1:9"  # the discard port: nothing listens, a request is refused
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
@@ -545,3 +546,81 @@ def run(functions: dict[str, Callable[..., Any]], plain: Callable[[Any], Any]) -
 
     calls = {**functions, "semantic_vector_signature_given_bands": given_bands}
     return [outcome(calls[case[0]], case, plain) for case in all_cases()]
+
+
+def composition(db: Any, sdk: Any) -> dict[str, str]:
+    """How a builder of ``db`` (an ``onyx.init`` client of ``sdk``, never reached: its address
+    refuses connections) composes the search and candidate conditions: the conditions it would
+    send, or the kind of error it raises when the query is built or its terminal is called."""
+    hnsw = {"calibrationId": 5, "vector": [1.0]}
+    eq = sdk.eq
+
+    def users() -> Any:
+        return db.from_table("User")
+
+    scenarios: dict[str, Callable[[], Any]] = {
+        "where hnsw, then where": lambda: (
+            users().where(sdk.hnsw_candidates(hnsw)).where(eq("a", 1))
+        ),
+        "where, then where hnsw": lambda: (
+            users().where(eq("a", 1)).where(sdk.hnsw_candidates(hnsw))
+        ),
+        "hnsw, then and_": lambda: users().hnsw_candidates(hnsw).and_(eq("a", 1)),
+        "hnsw, then limit": lambda: users().hnsw_candidates(hnsw).limit(3),
+        "hnsw alone": lambda: users().where(sdk.hnsw_candidates(hnsw)),
+        "approximate, then where": lambda: users().approximate_search("x").where(eq("a", 1)),
+        "approximate, then or_": lambda: users().approximate_search("x").or_(eq("a", 1)),
+        "candidates, then or_": lambda: (
+            users().where(sdk.approximate_candidates("t", "a")).or_(eq("a", 1))
+        ),
+        "where, then candidates": lambda: (
+            users().where(eq("a", 1)).approximate_candidates("t", "a")
+        ),
+        "candidates twice": lambda: (
+            users().approximate_candidates("t", "a").approximate_candidates("u", "b")
+        ),
+        "candidates, then and_": lambda: (
+            users().approximate_candidates("t", "a").and_(eq("a", 1)).and_(eq("b", 2))
+        ),
+        "search twice": lambda: users().search("x", mode="lexical").search("y", mode="lexical"),
+        "search and full-text": lambda: users().search("x", mode="lexical").search("y"),
+        "search or_": lambda: users().search("x", mode="lexical").or_(eq("a", 1)),
+        "where, then search": lambda: users().where(eq("a", 1)).search("x", mode="lexical"),
+        "vector search, then where": lambda: users().search({"text": "x"}).where(eq("a", 1)),
+        "full-text twice": lambda: users().search("x").search("y"),
+    }
+    out: dict[str, str] = {}
+    for name, build in scenarios.items():
+        try:
+            conditions = build().to_select_query()["conditions"]
+            out[name] = json.dumps(conditions, sort_keys=True)
+        except ValueError:
+            out[name] = "ValueError"
+    terminals: dict[str, Callable[[Any], Any]] = {
+        "update": lambda q: q.set_updates({"a": 1}).update(),
+        "delete": lambda q: q.delete(),
+        "stream": lambda q: q.stream(include_query_results=True, keep_alive=False),
+    }
+    roots: dict[str, Callable[[], Any]] = {
+        "SEARCH": lambda: users().search("x", mode="lexical"),
+        "SEARCH_CANDIDATES": lambda: users().approximate_search("x"),
+        "HNSW_CANDIDATES": lambda: users().hnsw_candidates(hnsw),
+        "CANDIDATES": lambda: users().approximate_candidates("t", "a"),
+    }
+    for root, build in roots.items():
+        for terminal, call in terminals.items():
+            try:
+                call(build())
+                out[f"{terminal} with {root}"] = "sent"
+            except ValueError:
+                out[f"{terminal} with {root}"] = "ValueError"
+            except Exception:  # a request was attempted: the address refuses it
+                out[f"{terminal} with {root}"] = "sent"
+    try:  # a plain full-text search is not read-only: the delete is sent
+        users().search("x").delete()
+        out["delete with full-text"] = "sent"
+    except ValueError:
+        out["delete with full-text"] = "ValueError"
+    except Exception:
+        out["delete with full-text"] = "sent"
+    return out

@@ -26,12 +26,12 @@ OFFICIAL_PYTHON = HERE.parents[1] / ".venv-official" / "bin" / "python"
 FUNCTIONS = helper_cases.FUNCTIONS
 
 
-def official_outcomes() -> list[str]:
+def run_official(*args: str) -> Any:
     if not OFFICIAL_PYTHON.exists():
         pytest.fail("the official SDK virtualenv is missing: run python3 scripts/test.py")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ONYX_", "PYTHON"))}
     out = subprocess.run(
-        [str(OFFICIAL_PYTHON), str(HERE / "helpers_script.py")],
+        [str(OFFICIAL_PYTHON), str(HERE / "helpers_script.py"), *args],
         cwd=HERE,  # never the repository root: it holds our package
         env=env,
         capture_output=True,
@@ -39,8 +39,7 @@ def official_outcomes() -> list[str]:
         timeout=120,
         check=True,
     )
-    outcomes: list[str] = json.loads(out.stdout)
-    return outcomes
+    return json.loads(out.stdout)
 
 
 def plain(value: Any) -> Any:
@@ -62,7 +61,7 @@ def describe(case: helper_cases.Case) -> str:
 
 def test_helpers_answer_as_the_official_ones() -> None:
     cases = helper_cases.all_cases()
-    theirs, ours = official_outcomes(), our_outcomes()
+    theirs, ours = run_official(), our_outcomes()
     assert len(theirs) == len(ours) == len(cases)
     differ = [
         f"{describe(case)}\n  official {their}\n  ours     {our}"
@@ -148,5 +147,18 @@ def test_vector_edge_cases() -> None:
         hnsw(calibration_id=1, vector=[1.0, float("inf")])
     with pytest.raises(TypeError, match="vector must be a sequence"):
         hnsw(calibration_id=1, vector=bytearray(b"\x01"))
+    with pytest.raises(OnyxUsageError, match="cannot be negated"):
+        ~onyx_database.approximate_candidates("tenantId", "a")
     query = hnsw(calibration_id=1, vector=[1e-45])  # a Float32 subnormal: non-zero
     assert query["vector"] == [1e-45]
+
+
+def test_search_and_candidate_composition_is_refused_as_the_official_refuses_it() -> None:
+    theirs: dict[str, str] = run_official("composition")
+    with onyx_database.onyx.init(
+        base_url=helper_cases.REFUSED, database_id="d", api_key="k", api_secret="s"
+    ) as db:
+        ours = helper_cases.composition(db, onyx_database)
+    assert ours == theirs
+    refused = [name for name, outcome in theirs.items() if outcome == "ValueError"]
+    assert len(refused) >= 20  # the scenarios exercise the rules, not only the happy paths

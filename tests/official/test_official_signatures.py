@@ -13,6 +13,7 @@ shrinks: an entry that no longer differs fails the test too.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from signatures_script import describe
+from signatures_script import HELPER_MODULES, describe
 
 pytestmark = pytest.mark.official
 
@@ -61,6 +62,9 @@ def our_surface() -> dict[str, Any]:
             [n for n in official["errors"] if hasattr(onyx_database.errors, n)],
         ),
     }
+    for name in HELPER_MODULES:
+        helpers = importlib.import_module(f"onyx_database.{name}")
+        modules[name] = (helpers, [n for n in official[name] if hasattr(helpers, n)])
     return describe(roles, modules)
 
 

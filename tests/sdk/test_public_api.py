@@ -115,6 +115,9 @@ MODULES = [
     "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
     "onyx_database.errors", "onyx_database._ai_request", "onyx_database._core",
     "onyx_database._vector",
+    # the official SDK's helper modules
+    "onyx_database.helpers", "onyx_database.helpers.aggregates", "onyx_database.helpers.sort",
+    "onyx_database.helpers.candidate_search", "onyx_database.helpers.conditions",
 ]  # fmt: skip
 
 
