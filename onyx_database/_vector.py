@@ -152,10 +152,17 @@ def _float32(value: Any, what: str) -> tuple[float, float]:
     return number, narrowed
 
 
+def _decimal_int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # beyond Python's digit limit for int(): far outside 64 bits anyway
+        raise OnyxUsageError(f"{what} exceeds the signed 64-bit range") from None
+
+
 def _int64_text(value: Any, what: str) -> str:
     """A signed 64-bit integer (or its decimal text) as canonical decimal text."""
     if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
-        value = int(value.strip())
+        value = _decimal_int(value.strip(), what)
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageTypeError(f"{what} must be a signed 64-bit integer or its decimal text")
     if not _INT64[0] <= value <= _INT64[1]:
@@ -182,7 +189,7 @@ def _word(value: Any, what: str) -> int:
             return word
         if not _DECIMAL.fullmatch(text):
             raise UsageTypeError(f"{what} must be signed decimal or unsigned hexadecimal text")
-        value = int(text)
+        value = _decimal_int(text, what)
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageTypeError(f"{what} must be an integer or its decimal or hexadecimal text")
     if not _INT64[0] <= value <= _INT64[1]:
