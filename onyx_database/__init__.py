@@ -179,6 +179,7 @@ from ._vector import (
     approximate_search,
     hnsw_candidates,
     hnsw_search_query,
+    semantic_vector_signature,
     vector_search_query,
 )
 from ._version import __version__
@@ -340,6 +341,7 @@ __all__ = [
     "replace",
     "resolve_config",
     "search",
+    "semantic_vector_signature",
     "settings_options",
     "starts_with",
     "std",

@@ -12,7 +12,7 @@ operators (De Morgan for compounds), because the wire has no negation node.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeAlias, TypedDict, runtime_checkable
 
@@ -108,12 +108,63 @@ class Condition:
         return _combine("OR", self, other)
 
 
+class _ReadsAsDict:
+    """Read access to the plain dict the official SDK's helper returns for the same call
+    (``eq(...)["value"]``, ``.get``, ``.keys()``, ``dict(...)``, ``== {...}``); the object
+    itself stays immutable."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The official SDK's dict for this value."""
+        raise NotImplementedError
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when the official dict has no such key."""
+        return self.as_dict().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        """The official dict's keys."""
+        return self.as_dict().keys()
+
+    def values(self) -> ValuesView[Any]:
+        """The official dict's values."""
+        return self.as_dict().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        """The official dict's items."""
+        return self.as_dict().items()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.as_dict()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+    def _same(self, other: object) -> bool | None:
+        """Equality with a plain mapping (the official value); ``None`` for other types."""
+        if isinstance(other, Mapping):
+            return dict(other) == self.as_dict()
+        return None
+
+
 @dataclass(frozen=True, slots=True)
-class Criterion(Condition):
+class Criterion(Condition, _ReadsAsDict):
     """One ``field OPERATOR value`` test. Build it with a helper such as :func:`eq`.
 
     >>> eq("status", "active").to_wire()
     {'conditionType': 'SingleCondition', 'criteria': {'field': 'status', 'operator': 'EQUAL', 'value': 'active'}}
+
+    It also reads as the official SDK's dict for the same call:
+
+    >>> eq("status", "active")["operator"], eq("age", 3) == {"field": "age", "operator": "EQUAL", "value": 3}
+    ('EQUAL', True)
     """  # noqa: E501
 
     field: str
@@ -121,13 +172,27 @@ class Criterion(Condition):
     value: Any = None
 
     def to_wire(self) -> dict[str, Any]:
+        return {"conditionType": "SingleCondition", "criteria": self.as_dict()}
+
+    def as_dict(self) -> dict[str, Any]:
         criteria: dict[str, Any] = {"field": self.field, "operator": self.operator}
         if self.operator not in _NO_VALUE_OPERATORS:
             criteria["value"] = self.value
-        return {"conditionType": "SingleCondition", "criteria": criteria}
+        return criteria
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Criterion):
+            mine, theirs = (self.field, self.operator, self.value), (
+                other.field, other.operator, other.value)  # fmt: skip
+            return mine == theirs
+        same = self._same(other)
+        return NotImplemented if same is None else same
 
     def __invert__(self) -> Condition:
-        return Criterion(self.field, _NEGATIONS[self.operator], self.value)
+        negated = _NEGATIONS.get(self.operator)
+        if negated is None:
+            raise OnyxUsageError(f"a {self.operator} condition cannot be negated")
+        return Criterion(self.field, negated, self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +239,14 @@ def condition_from_wire(value: Any) -> Condition:
 
 
 def ensure_condition(value: object, where: str) -> Condition:
-    """``value`` if it is a Condition, else a build-time :class:`OnyxUsageError`."""
+    """``value`` as a Condition: a Condition, or the official SDK's plain dicts (a helper's
+    ``{"field", "operator", "value"}`` or a serialized QueryCondition); anything else is a
+    build-time :class:`OnyxUsageError`."""
+    if isinstance(value, Mapping) and not isinstance(value, Condition):
+        if "conditionType" in value:
+            return condition_from_wire(dict(value))
+        if "field" in value and "operator" in value and isinstance(value["operator"], str):
+            return _criterion(value["field"], value["operator"], value.get("value"))
     if not isinstance(value, Condition):
         raise OnyxUsageError(
             f"{where} expects a condition such as eq('field', value), "
@@ -254,7 +326,7 @@ def _values(values: Any, helper: str) -> list[Any]:
             return sorted(values)
         except TypeError:
             return list(values)
-    if isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+    if isinstance(values, Iterable) and not isinstance(values, bytes | dict | _ReadsAsDict):
         return list(values)
     raise OnyxUsageError(
         f"{helper} expects a list, tuple, set or comma-separated string, "
@@ -352,58 +424,6 @@ class SearchOptions(TypedDict, total=False):
 
 
 MAX_SEARCH_CANDIDATES = 5_000
-_SEARCH_OPTION_KEYS = {
-    "mode": "mode",
-    "match": "match",
-    "min_score": "minScore",
-    "minScore": "minScore",
-    "max_candidates": "maxCandidates",
-    "maxCandidates": "maxCandidates",
-}
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise OnyxUsageError(f"{what} must be a finite number or None, got {value!r}")
-    return float(value)
-
-
-def _search_value(text: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in options.items():
-        canonical = _SEARCH_OPTION_KEYS.get(key)
-        if canonical is None:
-            raise OnyxUsageError(f"unknown search option {key!r}")
-        if canonical in values:
-            raise OnyxUsageError(f"search option {canonical!r} was given twice")
-        values[canonical] = value
-    mode = values.get("mode") or "hybrid"
-    match = values.get("match") or "any"
-    if mode not in ("lexical", "semantic", "hybrid"):
-        raise OnyxUsageError(f"search mode must be lexical, semantic or hybrid, got {mode!r}")
-    if match not in ("all", "any"):
-        raise OnyxUsageError(f"search match must be all or any, got {match!r}")
-    min_score = values.get("minScore")
-    if min_score is not None:
-        min_score = _number(min_score, "min_score")
-        if not 0 <= min_score <= 1:
-            raise OnyxUsageError(f"min_score must be between 0 and 1, got {min_score}")
-    candidates = values.get("maxCandidates")
-    candidates = 1_000 if candidates is None else candidates
-    if isinstance(candidates, bool) or not isinstance(candidates, int):
-        raise OnyxUsageError(f"max_candidates must be an int, got {candidates!r}")
-    if not (2 if mode == "hybrid" else 1) <= candidates <= MAX_SEARCH_CANDIDATES:
-        raise OnyxUsageError(
-            f"max_candidates must be between {2 if mode == 'hybrid' else 1} and "
-            f"{MAX_SEARCH_CANDIDATES} for {mode} search, got {candidates}"
-        )
-    return {
-        "text": text,
-        "mode": mode,
-        "match": match,
-        "minScore": min_score,
-        "maxCandidates": candidates,
-    }
 
 
 def search(
@@ -429,29 +449,64 @@ def search(
     >>> search("remote engineer", mode="lexical").to_wire()["criteria"]["value"]
     {'text': 'remote engineer', 'mode': 'lexical', 'match': 'any', 'minScore': None, 'maxCandidates': 1000}
 
-    The vector-routing options (``semantic``, ``nearby_bucket_radius``, ``require_all_terms``)
-    and vector query objects raise :class:`OnyxUsageError`: this SDK does not build them.
+    The vector-routing options (``semantic``, ``nearby_bucket_radius``, ``require_all_terms``),
+    or a ``VectorSearchQuery`` mapping as first argument, send ``MATCHES`` with a
+    :func:`~onyx_database.vector_search_query` value, as the official SDK does (Onyx Local
+    answers 501 for it):
+
+    >>> search("storm", require_all_terms=False).to_wire()["criteria"]["value"]["requireAllTerms"]
+    False
     """  # noqa: E501
-    vector = semantic is not None or nearby_bucket_radius is not None
-    if vector or require_all_terms is not None or not isinstance(query_text_or_search, str):
-        raise OnyxUsageError(
-            "vector search queries (semantic, nearby_bucket_radius, require_all_terms, or a "
-            "query object) are not supported by this SDK; use search(text, mode=...)"
+    from ._vector import UsageTypeError, high_level_search_value, vector_search_query
+
+    options = min_score if isinstance(min_score, Mapping) else None
+    routing = semantic is not None or nearby_bucket_radius is not None
+    routing = routing or require_all_terms is not None
+    high_level = (
+        mode is not None or match is not None or (max_candidates is not None and not routing)
+    )
+    if options is not None or high_level:
+        if not isinstance(query_text_or_search, str):
+            raise UsageTypeError("the high-level search (mode, match, options) needs text")
+        if options is not None and (high_level or routing or max_candidates is not None):
+            raise UsageTypeError("do not combine a search options mapping with search keywords")
+        if routing:
+            raise UsageTypeError("mode/match cannot be combined with semantic routing options")
+        value = high_level_search_value(
+            query_text_or_search,
+            options,
+            mode=mode,
+            match=match,
+            min_score=None if options is not None else min_score,
+            max_candidates=max_candidates,
         )
-    text = query_text_or_search
-    if not text.strip():
-        raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
-    if isinstance(min_score, Mapping):
-        if mode is not None or match is not None or max_candidates is not None:
-            raise OnyxUsageError("do not combine a search options mapping with search keywords")
-        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, min_score))
-    if mode is not None or match is not None or max_candidates is not None:
-        options = {"mode": mode, "match": match, "min_score": min_score}
-        options["max_candidates"] = max_candidates
-        return Criterion(FULL_TEXT_FIELD, "SEARCH", _search_value(text, options))
-    if min_score is not None:
-        _number(min_score, "min_score")
-    return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
+        return Criterion(FULL_TEXT_FIELD, "SEARCH", value)
+    if isinstance(query_text_or_search, str) and not routing and max_candidates is None:
+        text = query_text_or_search
+        if not text.strip():
+            raise OnyxUsageError(f"search() needs non-empty query text, got {text!r}")
+        if min_score is not None:
+            _number(min_score, "min_score")
+        return Criterion(FULL_TEXT_FIELD, "MATCHES", {"queryText": text, "minScore": min_score})
+    chosen = {
+        "min_score": min_score,
+        "semantic": semantic,
+        "nearby_bucket_radius": nearby_bucket_radius,
+        "max_candidates": max_candidates,
+        "require_all_terms": require_all_terms,
+    }
+    given = {key: value for key, value in chosen.items() if value is not None}
+    if isinstance(query_text_or_search, str):
+        value = vector_search_query(text=query_text_or_search, **given)
+    else:
+        value = vector_search_query(query_text_or_search, **given)
+    return Criterion(FULL_TEXT_FIELD, "MATCHES", value)
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise OnyxUsageError(f"{what} must be a finite number or None, got {value!r}")
+    return float(value)
 
 
 def like(field: str, pattern: Any) -> Condition:
@@ -515,11 +570,16 @@ def not_null(field: str) -> Condition:
 
 
 @dataclass(frozen=True, slots=True)
-class Sort:
+class Sort(_ReadsAsDict):
     """One sort key. Build it with :func:`asc` or :func:`desc`.
 
     >>> desc("createdAt").to_wire()
     {'field': 'createdAt', 'order': 'DESC'}
+
+    It also reads as the official SDK's dict (``direction``, not ``order``):
+
+    >>> desc("createdAt")["direction"], asc("id") == {"field": "id", "direction": "ASC"}
+    ('DESC', True)
     """
 
     field: str
@@ -527,6 +587,23 @@ class Sort:
 
     def to_wire(self) -> dict[str, str]:
         return {"field": self.field, "order": self.order}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "direction": self.order}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sort):
+            return (self.field, self.order) == (other.field, other.order)
+        same = self._same(other)
+        return NotImplemented if same is None else same
+
+    @classmethod
+    def from_official(cls, value: Mapping[str, Any]) -> Sort:
+        """The sort an official ``{"field", "direction"}`` dict (or a wire ``order``) names."""
+        direction = value.get("direction", value.get("order", "ASC"))
+        if not isinstance(direction, str) or direction.upper() not in ("ASC", "DESC"):
+            raise OnyxUsageError(f"a sort direction is ASC or DESC, got {direction!r}")
+        return cls(_field(value.get("field")), "ASC" if direction.upper() == "ASC" else "DESC")
 
 
 def asc(field: str) -> Sort:

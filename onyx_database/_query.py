@@ -387,6 +387,8 @@ class BaseQueryBuilder(Generic[T]):
         self._spec = spec
 
     def _with(self, **changes: Any) -> Self:
+        if "conditions" in changes:
+            vector.check_composition(changes["conditions"])
         clone = object.__new__(type(self))
         clone._db = self._db
         clone._spec = dataclasses.replace(self._spec, **changes)
@@ -484,8 +486,9 @@ class BaseQueryBuilder(Generic[T]):
             return self._with(conditions=condition)
         return self._with(conditions=self._spec.conditions | condition)
 
-    def order_by(self, *sorts: Sort | str) -> Self:
+    def order_by(self, *sorts: Sort | str | Mapping[str, Any]) -> Self:
         """Sort by ``asc(...)``/``desc(...)`` keys, or field names (ascending), appended in order.
+        The official SDK's ``{"field", "direction"}`` dicts are accepted too.
 
         ``.order_by(desc("createdAt"), "id")``
         """
@@ -497,6 +500,8 @@ class BaseQueryBuilder(Generic[T]):
                 items.append(item)
             elif isinstance(item, str) and item.strip():
                 items.append(Sort(item, "ASC"))
+            elif isinstance(item, Mapping):
+                items.append(Sort.from_official(item))
             else:
                 raise OnyxUsageError(
                     f"order_by expects asc(field), desc(field) or a field name, got {item!r}"
@@ -680,6 +685,7 @@ class BaseQueryBuilder(Generic[T]):
     ) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("a live stream needs one table, not a search across ALL")
+        self._refuse_read_only("a live stream")
         for name, value in (
             ("include_query_results", include_query_results),
             ("keep_alive", keep_alive),
@@ -759,6 +765,7 @@ class BaseQueryBuilder(Generic[T]):
     def _update_request(self) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("update() is not allowed on a search across ALL tables")
+        self._refuse_read_only("update()")
         return update_query_request(
             self._db.database_id,
             self._table(),
@@ -769,12 +776,18 @@ class BaseQueryBuilder(Generic[T]):
     def _delete_request(self) -> Request:
         if self._table() == ALL_TABLES:
             raise OnyxUsageError("delete() is not allowed on a search across ALL tables")
+        self._refuse_read_only("delete()")
         return delete_query_request(
             self._db.database_id,
             self._table(),
             self.to_select_query(),
             partition=self._partition(),
         )
+
+    def _refuse_read_only(self, operation: str) -> None:
+        operator = vector.read_only_operator(self._spec.conditions)
+        if operator is not None:
+            raise OnyxUsageError(f"{operator} is read-only: a query with it cannot run {operation}")
 
     def _decode(self, records: list[Any]) -> list[T]:
         return decode_records(self._spec, records)

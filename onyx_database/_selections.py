@@ -58,12 +58,6 @@ def _quoted(text: object, helper: str, what: str) -> str:
     return "'" + text.replace("'", "\\'") + "'"
 
 
-def _number(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _aggregate(name: str, attribute: object) -> str:
     return f"{name}({_attribute(attribute, name)})"
 
@@ -163,15 +157,18 @@ def format(attribute: str, formatter: str) -> str:
 def percentile(attribute: str, p: float) -> str:
     """The ``p``-th percentile (0..100) of ``attribute``.
 
-    >>> percentile("age", 75), percentile("age", 99.5)
-    ('percentile(age, 75)', 'percentile(age, 99.5)')
+    ``p`` is written as Python writes it, as the official SDK does: the server keys the result
+    by this exact string, so ``75`` and ``75.0`` are different keys.
+
+    >>> percentile("age", 75), percentile("age", 99.5), percentile("age", 75.0)
+    ('percentile(age, 75)', 'percentile(age, 99.5)', 'percentile(age, 75.0)')
     """
     name = _attribute(attribute, "percentile")
     if isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p):
         raise OnyxUsageError(f"percentile() needs p as a number, got {p!r}")
     if not 0 <= p <= 100:
         raise OnyxUsageError(f"percentile() needs p between 0 and 100, got {p}")
-    return f"percentile({name}, {_number(p)})"
+    return f"percentile({name}, {p})"
 
 
 sum_ = sum

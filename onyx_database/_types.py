@@ -166,7 +166,7 @@ class SchemaTableDiff(TypedDict, total=False):
     attributes: dict[str, list[Any]]
 
 
-# -- Onyx Cloud vector search payloads (not built by this SDK) ----------------------------------
+# -- Onyx Cloud vector search payloads (built by onyx_database._vector) -----------------------
 
 HNSW_QUERY_FORMAT_VERSION: Final = 1
 DEFAULT_HNSW_CANDIDATES: Final = 1_000

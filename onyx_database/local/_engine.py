@@ -58,6 +58,7 @@ FULL_TEXT_FIELD: Final = "__full_text__"
 SCORE_FIELD: Final = "__score__"
 NULL_TESTS: Final = frozenset({"IS_NULL", "NOT_NULL"})
 LATER: Final = frozenset({"SEARCH", "SEARCH_CANDIDATES", "HNSW_CANDIDATES", "CANDIDATES"})
+VECTOR_QUERY: Final = frozenset({"text", "semantic", "nearbyBucketRadius", "requireAllTerms"})
 MAX_REGEX: Final = 10_000
 
 
@@ -186,6 +187,15 @@ def _full_text(entity: Entity, operator: str, value: object, runtime: Runtime | 
         raise bad_request(f"{FULL_TEXT_FIELD} only supports MATCHES, got {operator}")
     if isinstance(value, str):
         value = {"queryText": value}
+    if isinstance(value, Mapping) and "queryText" not in value and value.keys() & VECTOR_QUERY:
+        # A VectorSearchQuery (official SDK 2.5.2): searching its missing queryText would be a
+        # silent wrong answer.
+        raise ApiError(
+            501,
+            "NOT_IMPLEMENTED",
+            "vector search queries (text/semantic VectorSearchQuery) are not supported by "
+            "Onyx Local: it has no embedding model or vector index",
+        )
     if not isinstance(value, Mapping) or not isinstance(value.get("queryText"), str | None):
         raise bad_request(f"{FULL_TEXT_FIELD} MATCHES needs {{queryText, minScore}} as its value")
     min_score = value.get("minScore")

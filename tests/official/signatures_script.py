@@ -2,9 +2,10 @@
 
 ``python signatures_script.py`` (in ``.venv-official``) prints the official 2.5.2 surface:
 for each role (the client, builders, cascade, AI objects, results, facades, module exports,
-``onyx_database.errors``) every public member, as its parameters (name, kind, has a default)
-or, for a value, its kind. ``test_official_signatures.py`` imports :func:`describe` to build
-the same description of this SDK in-process and compares the two.
+``onyx_database.errors``, the four ``onyx_database.helpers`` modules) every public member, as
+its parameters (name, kind, has a default) or, for a value, its kind.
+``test_official_signatures.py`` imports :func:`describe` to build the same description of this
+SDK in-process and compares the two.
 """
 
 from __future__ import annotations
@@ -108,7 +109,28 @@ def official_surface() -> Description:
         "exports": (onyx_database, list(onyx_database.__all__)),
         "errors": (errors, error_names),
     }
+    for name in HELPER_MODULES:
+        helpers = module(name)
+        modules[name] = (helpers, [n for n in dir(helpers) if is_own_public(helpers, n)])
     return describe(roles, modules)
+
+
+HELPER_MODULES = [
+    "helpers.aggregates",
+    "helpers.candidate_search",
+    "helpers.conditions",
+    "helpers.sort",
+]
+
+
+def is_own_public(module: Any, name: str) -> bool:
+    """A public name of the SDK's own (not ``typing.Any`` or ``math`` imported by the module)."""
+    value = getattr(module, name)
+    if name.startswith("_") or inspect.ismodule(value):
+        return False
+    if isinstance(value, int) and name.isupper():
+        return True
+    return str(getattr(value, "__module__", "")).startswith("onyx_database")
 
 
 if __name__ == "__main__":

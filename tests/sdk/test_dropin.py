@@ -208,10 +208,47 @@ def test_search_options_send_search_and_onyx_local_answers_501(db: OnyxDatabase)
     assert info.value.status == 501 and "SEARCH" in str(info.value)
     with pytest.raises(OnyxServerError):
         db.search("engineer", {"mode": "hybrid", "minScore": 0.5}).list()
-    with pytest.raises(OnyxUsageError, match="vector search"):
+    with pytest.raises(OnyxUsageError, match="calibrationId is required"):
         db.from_table("User").search("x", semantic={"bucketId": 1})
     with pytest.raises(OnyxUsageError, match="between 0 and 1"):
         db.search("x", {"min_score": 3})
+
+
+def test_vector_search_queries_are_sent_and_onyx_local_answers_501(db: OnyxDatabase) -> None:
+    signature = {
+        "calibrationId": -42,
+        "bucketId": 5,
+        "cells": [1, 2],
+        "cellCounts": [2, 3],
+        "fingerprint": [-1],
+    }
+    query = db.from_table("User").search("engineer", semantic=signature, nearby_bucket_radius=2)
+    criteria = query.to_select_query()["conditions"]["criteria"]
+    assert criteria == {
+        "field": "__full_text__",
+        "operator": "MATCHES",
+        "value": {
+            "text": "engineer",
+            "semantic": {
+                "calibrationId": "-42",
+                "bucketId": 5,
+                "cells": [1, 2],
+                "cellCounts": [2, 3],
+                "fingerprint": ["0xffffffffffffffff"],
+                "bands": ["0x000000000000ffff"] * 4,
+                "boundaryConfidence": 0.0,
+            },
+            "minScore": None,
+            "nearbyBucketRadius": 2,
+            "maxCandidates": 1000,
+            "requireAllTerms": True,
+        },
+    }
+    text_only = db.from_table("User").search({"text": "engineer"})  # never a search on ""
+    for built in (query, text_only):
+        with pytest.raises(OnyxServerError) as info:
+            built.list()
+        assert info.value.status == 501 and "VectorSearchQuery" in str(info.value)
 
 
 def test_official_exports() -> None:
@@ -250,5 +287,25 @@ def test_candidate_searches_are_sent_and_onyx_local_answers_501(db: OnyxDatabase
         )
     with pytest.raises(OnyxUsageError, match="non-zero finite norm"):
         onyx_database.hnsw_search_query(calibration_id=1, vector=[0.0])
-    with pytest.raises(OnyxUsageError, match="semantic"):
+    with pytest.raises(OnyxUsageError, match="calibrationId is required"):
         onyx_database.vector_search_query({"semantic": {"bucketId": 1}})
+
+
+def test_official_condition_and_sort_dicts_are_accepted(db: OnyxDatabase) -> None:
+    official_where = {"field": "isActive", "operator": "EQUAL", "value": True}
+    official_sort = {"field": "id", "direction": "DESC"}
+    by_dicts = db.from_table("User").where(official_where).order_by(official_sort).list()
+    assert [user.id for user in by_dicts] == ["u4", "u2", "u0"]
+    wire = {"conditionType": "SingleCondition", "criteria": {"field": "id", "operator": "IN",
+                                                            "value": ["u1", "u3"]}}  # fmt: skip
+    assert [user.id for user in db.from_table("User").where(wire).order_by("id").list()] == [
+        "u1",
+        "u3",
+    ]
+    # the helpers' results read as the official dicts, and compare equal to them
+    assert eq("isActive", True) == official_where and dict(eq("isActive", True)) == official_where
+    assert onyx_database.desc("id") == official_sort and onyx_database.desc("id")["direction"]
+    with pytest.raises(OnyxUsageError, match="ASC or DESC"):
+        db.from_table("User").order_by({"field": "id", "direction": "down"})
+    with pytest.raises(OnyxUsageError, match="expects a condition"):
+        db.from_table("User").where({"isActive": True})  # not a condition: never ignored

@@ -53,7 +53,7 @@ PUBLIC = {
     "MAX_APPROXIMATE_INDEX_ROUTE_VALUES", "MAX_HNSW_CANDIDATES", "MAX_HNSW_EF_SEARCH",
     "MAX_HNSW_VECTOR_DIMENSION", "MAX_VECTOR_SEARCH_CANDIDATES",
     "approximate_candidates", "approximate_index_candidate_query", "approximate_search",
-    "hnsw_candidates", "hnsw_search_query", "vector_search_query",
+    "hnsw_candidates", "hnsw_search_query", "semantic_vector_signature", "vector_search_query",
     # the schema document (pydantic models; one reader and one validator)
     "SchemaDocument", "SchemaEntity", "SchemaAttribute", "SchemaIdentifier", "SchemaIndex",
     "SchemaResolver", "SchemaTrigger", "SchemaEntityType", "SchemaSearchSupport", "SchemaProblem",
@@ -115,6 +115,9 @@ MODULES = [
     "onyx_database._handle_dict", "onyx_database._fenced", "onyx_database._errors",
     "onyx_database.errors", "onyx_database._ai_request", "onyx_database._core",
     "onyx_database._vector",
+    # the official SDK's helper modules
+    "onyx_database.helpers", "onyx_database.helpers.aggregates", "onyx_database.helpers.sort",
+    "onyx_database.helpers.candidate_search", "onyx_database.helpers.conditions",
 ]  # fmt: skip
 
 

@@ -90,7 +90,7 @@ def select(**changes: Any) -> dict[str, Any]:
         (replace("name", "O'", "0'"), "replace(name, 'O\\'', '0\\'')"),
         (format("createdAt", "yyyy-MM-dd"), "format(createdAt, 'yyyy-MM-dd')"),
         (percentile("age", 75), "percentile(age, 75)"),
-        (percentile("age", 75.0), "percentile(age, 75)"),
+        (percentile("age", 75.0), "percentile(age, 75.0)"),  # as the official SDK writes it
         (percentile("age", 99.5), "percentile(age, 99.5)"),
         (avg("roles.level"), "avg(roles.level)"),
     ],
