@@ -1,39 +1,31 @@
 """At-least-once Django change signals: Onyx Local is killed with SIGKILL during writes and
 restarted; every write acknowledged before, during and after the outage still produces its
-``record_created``. The child-server helpers are those of ``tests/flask/test_flask_bridge_kill.py``.
+``record_created``. The child server and the writer are ``tests/bridge_restart.py``'s, shared with
+``tests/flask/test_flask_bridge_kill.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from test_django_signals import user
 
-from onyx_database import OnyxError, ReconnectPolicy
+from onyx_database import ReconnectPolicy
 from onyx_django import connections, listen
 from onyx_django.signals import record_created, record_deleted, record_updated
 
-WAIT = 30.0
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared helpers
+import bridge_restart
+from bridge_restart import write_through_restart
+
+WAIT = bridge_restart.WAIT
 ALIAS = "killable"
-
-
-def _flask_kill_helpers() -> ModuleType:
-    path = Path(__file__).parents[1] / "flask" / "test_flask_bridge_kill.py"
-    spec = importlib.util.spec_from_file_location("_flask_bridge_kill_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _flask_kill_helpers()
-child_server = _helpers.child_server  # the fixture: Onyx Local in a child process
+child_server = bridge_restart.child_server  # the fixture: Onyx Local in a child process
 
 
 @pytest.fixture
@@ -60,42 +52,14 @@ def test_kill_9_during_writes_loses_no_signal(killable: Any) -> None:
     slow = ReconnectPolicy(initial_delay=1.0, max_delay=1.0, jitter=0.0)
     bridge = listen("User", alias=ALIAS, reconnect=slow)
     db = connections.pool(ALIAS)
-    acknowledged: set[str] = set()
-    stop_writing = threading.Event()
-    progress = threading.Condition()
 
-    def writer() -> None:
-        number = 0
-        while not stop_writing.is_set():
-            number += 1
-            try:
-                db.save("User", user(f"k{number}"))
-            except OnyxError:
-                continue  # not acknowledged: no signal is owed
-            with progress:
-                acknowledged.add(f"k{number}")
-                progress.notify_all()
-
-    def written_more_than(count: int) -> bool:
-        with progress:
-            return progress.wait_for(lambda: len(acknowledged) > count, WAIT)
+    def save(number: int) -> str:
+        db.save("User", user(f"k{number}"))
+        return f"k{number}"
 
     try:
         assert bridge.wait_connected(WAIT)
-        thread = threading.Thread(target=writer)
-        thread.start()
-        try:
-            assert written_more_than(20)
-            killable.kill()
-            killable.start()  # same port, same SQLite file
-            with progress:
-                during = len(acknowledged)
-            assert written_more_than(during + 20), "no write succeeded after the restart"
-        finally:
-            stop_writing.set()
-            thread.join(WAIT)
-        with progress:
-            expected = set(acknowledged)
+        expected = write_through_restart(save, killable)
         with changed:
             done = changed.wait_for(lambda: expected <= signalled, WAIT)
         assert done, f"{len(expected - signalled)} writes never signalled"
