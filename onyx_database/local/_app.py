@@ -28,7 +28,7 @@ from ._budget import (
     QueryStats,
     serve_budgeted,
 )
-from ._codec import decode_body, encode, wants_msgpack
+from ._codec import body_check, decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
 from ._fenced import fenced
@@ -245,9 +245,15 @@ class OnyxApp:
                 )
             else:
                 raw_body = b""  # HTTP/1.1: no length and no chunking means no body
-            body = decode_body(headers.get("content-type", ""), raw_body)
+            content_type = headers.get("content-type", "")
+            # A batch save checks its body as it encodes it (see _encoder); every other body is
+            # checked here.
+            deferred = handler is h.save or handler is h.insert
+            body = decode_body(content_type, raw_body, check=not deferred)
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)
+            if deferred and body is not None:
+                ctx.pending_check = body_check(content_type, body)
             if handler is h.stream:
                 await serve_stream(
                     ctx,

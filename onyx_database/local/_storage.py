@@ -21,6 +21,7 @@ import orjson
 from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
 from ._dates import format_iso, representable
+from ._encoder import Batch
 from ._records import render, render_many
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._sql import register
@@ -381,6 +382,15 @@ class Storage:
                 if self._written >= self._next_analyze:
                     self._analyze()
 
+    def save_batch(self, entity: Entity, batch: Batch, *, insert: bool) -> list[dict[str, Any]]:
+        """:meth:`save` of the rows of a batch encoder (see ``_encoder``): the same records
+        stored, answered and published."""
+        with self.writing() as writer:
+            wires, conflict = writer.put_batch(entity, batch, insert=insert)
+        if conflict is not None:
+            raise conflict
+        return wires
+
     def save(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
     ) -> list[dict[str, Any]]:
@@ -696,38 +706,52 @@ def fts_rebuild(conn: sqlite3.Connection, entity: Entity) -> None:
 class _SavedBatch:
     """The records of one :meth:`Writer.put_many`, turned into change events on demand."""
 
-    __slots__ = ("entity", "partitions", "previous", "records", "wires")
+    __slots__ = ("_records", "entity", "partitions", "previous", "rows", "wires")
 
     def __init__(
         self,
         entity: Entity,
         partitions: list[str],
-        records: list[dict[str, Any]],
+        rows: Sequence[Sequence[Any]],
+        records: list[dict[str, Any]] | None,
         wires: list[dict[str, Any]],
-        previous: list[dict[str, Any] | None],
+        previous: list[dict[str, Any] | int | None],
     ) -> None:
         self.entity = entity
         self.partitions = partitions
-        self.records = records
+        self.rows = rows
+        self._records = records
         self.wires = wires
-        self.previous = previous
+        self.previous = previous  # an int: the record at that index of this batch
+
+    def records(self) -> list[dict[str, Any]]:
+        """The saved records in storage form (native values)."""
+        if self._records is None:
+            names = list(self.entity.attributes)
+            self._records = [dict(zip(names, row[1:], strict=True)) for row in self.rows]
+        return self._records
 
     def events(self) -> list[ChangeEvent]:
         entity = self.entity
-        return [
-            ChangeEvent(
-                entity.name,
-                "CREATE" if before is None else "UPDATE",
-                wire,
-                partition,
-                None if before is None else render(entity, before),
-                record,
-                before,
+        records = self.records()
+        events = []
+        for partition, record, wire, before in zip(
+            self.partitions, records, self.wires, self.previous, strict=True
+        ):
+            if isinstance(before, int):
+                before = records[before]
+            events.append(
+                ChangeEvent(
+                    entity.name,
+                    "CREATE" if before is None else "UPDATE",
+                    wire,
+                    partition,
+                    None if before is None else render(entity, before),
+                    record,
+                    before,
+                )
             )
-            for partition, record, wire, before in zip(
-                self.partitions, self.records, self.wires, self.previous, strict=True
-            )
-        ]
+        return events
 
 
 class Writer:
@@ -866,20 +890,6 @@ class Writer:
             partitions = [""] * len(records)
         # Only embedded values change on their way to a column (booleans bind as 0 and 1).
         keys = [to_storage(id_type, record[identifier]) for record in records]
-        existing = self._existing(entity, partitions, keys)
-        conflict: Conflict | None = None
-        if insert:
-            taken = set(existing)
-            for index, key in enumerate(zip(partitions, keys, strict=True)):
-                if key in taken:
-                    conflict = Conflict(
-                        index,
-                        f"{entity.name} with {identifier} {records[index][identifier]!r}"
-                        " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
-                    )
-                    del records[index:], partitions[index:], keys[index:]
-                    break
-                taken.add(key)
         names = list(entity.attributes)
         embedded = [(i, a.type) for i, a in enumerate(entity.attributes.values(), 1)]
         embedded = [(i, t) for i, t in embedded if t in _EMBEDDED_TYPES]
@@ -889,21 +899,69 @@ class Writer:
             for index, attr_type in embedded:
                 row[index] = to_storage(attr_type, row[index])
             values.append(row)
-        self.conn.executemany(_upsert_sql(entity.name, names), values)
-        wires = render_many(entity, records)
-        # What each record replaced: a stored one, or an earlier one of this batch.
-        previous: list[dict[str, Any] | None] = []
-        latest: dict[tuple[str, Any], dict[str, Any] | None] = existing
-        for key, record in zip(zip(partitions, keys, strict=True), records, strict=True):
+        return self._put_rows(entity, partitions, keys, values, records, None, insert=insert)
+
+    def put_batch(
+        self, entity: Entity, batch: Batch, *, insert: bool
+    ) -> tuple[list[dict[str, Any]], Conflict | None]:
+        """:meth:`put_many` for the rows of a batch encoder (see ``_encoder``)."""
+        return self._put_rows(
+            entity, batch.partitions, batch.keys, batch.rows, None, batch.wires, insert=insert
+        )
+
+    def _put_rows(
+        self,
+        entity: Entity,
+        partitions: list[str],
+        keys: list[Any],
+        rows: Sequence[Sequence[Any]],
+        records: list[dict[str, Any]] | None,
+        wires: list[dict[str, Any]] | None,
+        *,
+        insert: bool,
+    ) -> tuple[list[dict[str, Any]], Conflict | None]:
+        """Write bound rows (the partition, then every attribute) of records whose partitions and
+        stored keys are given; ``records`` and ``wires`` are worked out from the rows when not
+        given (rows of records without embedded values hold the records' values)."""
+        existing = self._existing(entity, partitions, keys)
+        conflict: Conflict | None = None
+        if insert:
+            taken = set(existing)
+            id_index = 1 + list(entity.attributes).index(entity.identifier)
+            for index, key in enumerate(zip(partitions, keys, strict=True)):
+                if key in taken:
+                    conflict = Conflict(
+                        index,
+                        f"{entity.name} with {entity.identifier} {rows[index][id_index]!r}"
+                        " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
+                    )
+                    rows = rows[:index]
+                    del partitions[index:], keys[index:]
+                    if records is not None:
+                        del records[index:]
+                    if wires is not None:
+                        del wires[index:]
+                    break
+                taken.add(key)
+        self.conn.executemany(_upsert_sql(entity.name, list(entity.attributes)), rows)
+        if wires is None:
+            assert records is not None
+            wires = render_many(entity, records)
+        # What each record replaced: a stored one, or an earlier one of this batch (its index).
+        previous: list[dict[str, Any] | int | None] = []
+        latest: dict[tuple[str, Any], dict[str, Any] | int | None] = dict(existing)
+        for index, key in enumerate(zip(partitions, keys, strict=True)):
             previous.append(latest.get(key))
-            latest[key] = record
+            latest[key] = index
+        saved = _SavedBatch(entity, partitions, rows, records, wires, previous)
         if entity.searchable:
+            records = saved.records()
             for partition, record, before in zip(partitions, records, previous, strict=True):
                 if before is not None:
-                    _fts_delete(self.conn, entity, partition, record[identifier])
+                    _fts_delete(self.conn, entity, partition, record[entity.identifier])
                 _fts_insert(self.conn, entity, partition, record)
-        self._changes.append(_SavedBatch(entity, partitions, records, wires, previous))
-        self.changed += len(records)
+        self._changes.append(saved)
+        self.changed += len(rows)
         return wires, conflict
 
     def _existing(
