@@ -125,10 +125,8 @@ def _compile(entity: Entity) -> Encoder | None:
                 f"if v{index} is None or v{index} == '':",
                 f"    v{index} = str(uuid4())",
             ]
-        if name == identifier:
-            required = entity.generator == "None"  # a generated id is filled in above
-        else:
-            required = not attribute.nullable
+        # a generated id is filled in above
+        required = entity.generator == "None" if name == identifier else not attribute.nullable
         lines = _value_lines(index, attribute.type, required=required)
         if lines is None:
             per_item += [f"if v{index} is not None:", "    return None", f"w{index} = None"]
