@@ -109,7 +109,6 @@ def _compile(entity: Entity) -> Encoder | None:
         "    rows = []",
         "    wires = []",
         "    partitions = []",
-        "    keys = []",
         "    for item in items:",
         "        if type(item) is not dict or not item.keys() <= NAMES:",
         "            return None",
@@ -146,19 +145,18 @@ def _compile(entity: Entity) -> Encoder | None:
     values = ", ".join(f"v{i}" for i in range(len(names)))
     wire_order = [identifier, *sorted(n for n in names if n != identifier)]
     wire = ", ".join(f"{n!r}: w{names.index(n)}" for n in wire_order)
-    key_value = f"1 if v{key} else 0" if entity.id_attribute.type == "Boolean" else f"v{key}"
-    per_item += [
-        f"rows.append((partition, {values}))",
-        f"wires.append({{{wire}}})",
-        "partitions.append(partition)",
-        f"keys.append({key_value})",
-    ]
+    per_item += [f"rows.append((partition, {values}))", f"wires.append({{{wire}}})"]
+    if entity.partition:
+        per_item.append("partitions.append(partition)")
     body += ["        " + line for line in per_item]
-    body += [
-        "    if nodes > MAX_NODES:",
-        "        return None",
-        "    return Batch(rows, wires, partitions, keys)",
-    ]
+    body += ["    if nodes > MAX_NODES:", "        return None"]
+    if not entity.partition:
+        body.append("    partitions = [''] * len(rows)")
+    if entity.id_attribute.type == "Boolean":  # stored as 1 and 0
+        body.append(f"    keys = [1 if row[{key + 1}] else 0 for row in rows]")
+    else:
+        body.append(f"    keys = [row[{key + 1}] for row in rows]")
+    body.append("    return Batch(rows, wires, partitions, keys)")
     namespace: dict[str, Any] = {
         "NAMES": frozenset(names),
         "MAX_NODES": MAX_NODES,

@@ -553,6 +553,14 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
+_MAX_SQL: dict[int, tuple[Entity, str]] = {}
+
+
+def _max_sql(entity: Entity) -> str:
+    sql = f"SELECT MAX({_q(entity.identifier)}) FROM {_q(entity.name)}"
+    return _per_entity(_MAX_SQL, entity, lambda: sql + f" WHERE {_q(PARTITION_COLUMN)} = ?")
+
+
 _FIND_SQL: dict[int, tuple[Entity, str]] = {}
 
 
@@ -974,6 +982,8 @@ class Writer:
         id_type = entity.id_attribute.type
         found: dict[tuple[str, Any], dict[str, Any] | None] = {}
         for partition, wanted in by_partition.items():
+            if self._all_above(entity, partition, wanted):
+                continue
             rows = self.conn.execute(
                 _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)}"
                 " IN (SELECT value FROM json_each(?))",
@@ -983,6 +993,22 @@ class Writer:
                 part, record = _decode(entity, row)
                 found[(part, to_storage(id_type, record[entity.identifier]))] = record
         return found
+
+    def _all_above(self, entity: Entity, partition: str, keys: Sequence[Any]) -> bool:
+        """Whether every key sorts after the partition's largest stored one, so none is stored:
+        one index seek instead of a lookup per key when a load appends ascending ids. Keys of
+        one Python type that SQLite orders alike (text by code point, as its UTF-8 bytes are;
+        integers by value) only; anything else answers ``False``."""
+        kind = type(keys[0])
+        if kind is not str and kind is not int:
+            return False
+        for key in keys:
+            if type(key) is not kind:
+                return False
+        top = self.conn.execute(_max_sql(entity), (partition,)).fetchone()[0]
+        if top is None:
+            return True  # no row in the partition has an id
+        return type(top) is kind and min(keys) > top
 
     def _delete_row(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         stored = to_storage(entity.id_attribute.type, key)
