@@ -45,8 +45,8 @@ _I64: Final = _BOUNDS["Long"]
 
 @dataclass(frozen=True)
 class Batch:
-    """The rows to bind (the partition, then every attribute in declaration order), the records
-    in wire form, and each record's partition and identifier."""
+    """The rows to bind (the partition, then every attribute in declaration order; booleans as 1
+    and 0), the records in wire form, and each record's partition and stored identifier."""
 
     rows: list[tuple[Any, ...]]
     wires: list[dict[str, Any]]
@@ -64,8 +64,15 @@ def _value_lines(index: int, attr_type: str, *, required: bool) -> list[str] | N
     lines = [f"if {v} is None:", "    return None"] if required else []
     if attr_type in ("String", "Char"):
         test = f"type({v}) is not str"
-    elif attr_type == "Boolean":
-        test = f"type({v}) is not bool"
+    elif attr_type == "Boolean":  # bound as 1 and 0 (what SQLite stores, bound faster)
+        return [
+            *lines,
+            f"{w} = {v}",
+            f"if {v} is not None:",
+            f"    if type({v}) is not bool:",
+            "        return None",
+            f"    {v} = 1 if {v} else 0",
+        ]
     elif attr_type in _BOUNDS:
         low, high = _BOUNDS[attr_type]
         test = f"type({v}) is not int or not {low} <= {v} <= {high}"
@@ -135,10 +142,12 @@ def _compile(entity: Entity) -> Encoder | None:
             per_item += [f"if v{index} == '':", "    return None"]
     key = names.index(identifier)
     if entity.partition:
-        part = names.index(entity.partition)
+        part_type = entity.attributes[entity.partition].type
+        # the record's value: booleans are bound as 1 and 0, their wire form is the value
+        part = ("w" if part_type == "Boolean" else "v") + str(names.index(entity.partition))
         per_item += [
-            f"partition = '' if v{part} is None else v{part} if type(v{part}) is str"
-            f" else java_string(v{part}, {entity.attributes[entity.partition].type!r})"
+            f"partition = '' if {part} is None else {part} if type({part}) is str"
+            f" else java_string({part}, {part_type!r})"
         ]
     else:
         per_item.append("partition = ''")
@@ -152,10 +161,7 @@ def _compile(entity: Entity) -> Encoder | None:
     body += ["    if nodes > MAX_NODES:", "        return None"]
     if not entity.partition:
         body.append("    partitions = [''] * len(rows)")
-    if entity.id_attribute.type == "Boolean":  # stored as 1 and 0
-        body.append(f"    keys = [1 if row[{key + 1}] else 0 for row in rows]")
-    else:
-        body.append(f"    keys = [row[{key + 1}] for row in rows]")
+    body.append(f"    keys = [row[{key + 1}] for row in rows]")
     body.append("    return Batch(rows, wires, partitions, keys)")
     namespace: dict[str, Any] = {
         "NAMES": frozenset(names),

@@ -553,6 +553,27 @@ def select_columns(entity: Entity) -> str:
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
 
 
+_ROW_NAMES: dict[int, tuple[Entity, tuple[list[str], list[str]]]] = {}
+
+
+def row_record(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    """The record of a row bound by a batch encoder (``_encoder``: no embedded values, booleans
+    as 1 and 0)."""
+    names, booleans = _per_entity(
+        _ROW_NAMES,
+        entity,
+        lambda: (
+            list(entity.attributes),
+            [a.name for a in entity.attributes.values() if a.type == "Boolean"],
+        ),
+    )
+    record = dict(zip(names, row[1:], strict=True))
+    for name in booleans:
+        if record[name] is not None:
+            record[name] = record[name] != 0
+    return record
+
+
 _MAX_SQL: dict[int, tuple[Entity, str]] = {}
 
 
@@ -735,8 +756,7 @@ class _SavedBatch:
     def records(self) -> list[dict[str, Any]]:
         """The saved records in storage form (native values)."""
         if self._records is None:
-            names = list(self.entity.attributes)
-            self._records = [dict(zip(names, row[1:], strict=True)) for row in self.rows]
+            self._records = [row_record(self.entity, row) for row in self.rows]
         return self._records
 
     def events(self) -> list[ChangeEvent]:
@@ -930,17 +950,19 @@ class Writer:
     ) -> tuple[list[dict[str, Any]], Conflict | None]:
         """Write bound rows (the partition, then every attribute) of records whose partitions and
         stored keys are given; ``records`` and ``wires`` are worked out from the rows when not
-        given (rows of records without embedded values hold the records' values)."""
+        given (rows from a batch encoder, see :func:`row_record`)."""
         existing = self._existing(entity, partitions, keys)
         conflict: Conflict | None = None
         if insert:
             taken = set(existing)
-            id_index = 1 + list(entity.attributes).index(entity.identifier)
             for index, key in enumerate(zip(partitions, keys, strict=True)):
                 if key in taken:
+                    record = (
+                        records[index] if records is not None else row_record(entity, rows[index])
+                    )
                     conflict = Conflict(
                         index,
-                        f"{entity.name} with {entity.identifier} {rows[index][id_index]!r}"
+                        f"{entity.name} with {entity.identifier} {record[entity.identifier]!r}"
                         " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
                     )
                     rows = rows[:index]
@@ -956,11 +978,17 @@ class Writer:
             assert records is not None
             wires = render_many(entity, records)
         # What each record replaced: a stored one, or an earlier one of this batch (its index).
-        previous: list[dict[str, Any] | int | None] = []
-        latest: dict[tuple[str, Any], dict[str, Any] | int | None] = dict(existing)
-        for index, key in enumerate(zip(partitions, keys, strict=True)):
-            previous.append(latest.get(key))
-            latest[key] = index
+        previous: list[dict[str, Any] | int | None]
+        pairs = zip(partitions, keys, strict=True) if entity.partition else keys
+        unique = len(set(pairs)) == len(keys)
+        if unique and not existing:
+            previous = [None] * len(keys)
+        else:
+            previous = []
+            latest: dict[tuple[str, Any], dict[str, Any] | int | None] = dict(existing)
+            for index, key in enumerate(zip(partitions, keys, strict=True)):
+                previous.append(latest.get(key))
+                latest[key] = index
         saved = _SavedBatch(entity, partitions, rows, records, wires, previous)
         if entity.searchable:
             records = saved.records()
@@ -977,8 +1005,11 @@ class Writer:
     ) -> dict[tuple[str, Any], dict[str, Any] | None]:
         """The stored records among ``(partition, key)`` pairs, by pair."""
         by_partition: dict[str, list[Any]] = {}
-        for partition, key in zip(partitions, keys, strict=True):
-            by_partition.setdefault(partition, []).append(key)
+        if entity.partition:
+            for partition, key in zip(partitions, keys, strict=True):
+                by_partition.setdefault(partition, []).append(key)
+        elif keys:
+            by_partition[""] = list(keys)
         id_type = entity.id_attribute.type
         found: dict[tuple[str, Any], dict[str, Any] | None] = {}
         for partition, wanted in by_partition.items():
@@ -1002,9 +1033,8 @@ class Writer:
         kind = type(keys[0])
         if kind is not str and kind is not int:
             return False
-        for key in keys:
-            if type(key) is not kind:
-                return False
+        if len(set(map(type, keys))) != 1:
+            return False
         top = self.conn.execute(_max_sql(entity), (partition,)).fetchone()[0]
         if top is None:
             return True  # no row in the partition has an id

@@ -1,7 +1,8 @@
 """Property-based test: a batch save answers, stores and publishes exactly the same whether its
 records take the table's compiled encoder (``_encoder``) or the general path.
 
-Two Onyx Local servers hold the same schema (every attribute type, a partition, a UUID table).
+Two Onyx Local servers hold the same schema (every attribute type; partitions by a string, a
+boolean and a timestamp; a UUID table).
 Each example resets both, saves the same starting records on both, then sends one generated batch
 over HTTP: to the first as it is (the encoder takes it when every record is plain), to the second
 with an empty ``relationships`` parameter, which sends any save down the general path. The status,
@@ -62,6 +63,8 @@ SCHEMA: dict[str, Any] = {
     "entities": [
         _entity("Plain", "None", ""),
         _entity("Parted", "None", "s"),
+        _entity("ByFlag", "None", "b"),
+        _entity("ByTime", "None", "t"),
         _entity("Generated", "UUID", ""),
     ],
 }
