@@ -84,13 +84,29 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
 _QUERIES = frozenset({h.query, h.count, h.update_query, h.delete_query, h.find})
 
 
+# A route compiled: its method, template, handler, literal segments by position, parameters by
+# position and whether its last parameter takes the rest of the path.
+_Compiled = tuple[
+    str, str, h.Handler, tuple[tuple[int, str], ...], tuple[tuple[int, str], ...], bool
+]
+
+
+def _compile(method: str, pattern: tuple[str, ...], handler: h.Handler) -> _Compiled:
+    literals = tuple((i, part) for i, part in enumerate(pattern) if not part.startswith("{"))
+    params = tuple(
+        (i, part[1:-1].rstrip("*")) for i, part in enumerate(pattern) if part.startswith("{")
+    )
+    return method, "/" + "/".join(pattern), handler, literals, params, pattern[-1].endswith("*}")
+
+
 # Routes by (segment count, first segment): a request only tries the few that can match.
 # A rest-of-path route also serves every longer path.
-_CANDIDATES: dict[tuple[int, str], list[tuple[str, tuple[str, ...], h.Handler]]] = {}
+_CANDIDATES: dict[tuple[int, str], list[_Compiled]] = {}
 for _entry in _ROUTES:
     _rest = _entry[1][-1].endswith("*}")
     for _length in range(len(_entry[1]), 64 if _rest else len(_entry[1]) + 1):
-        _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_entry)
+        _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_compile(*_entry))
+_ALL = [_compile(*_entry) for _entry in _ROUTES]
 
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
@@ -98,22 +114,20 @@ def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, 
     if len(segments) < 64:
         candidates = _CANDIDATES.get((len(segments), segments[0] if segments else ""), [])
     else:
-        candidates = _ROUTES
-    for route_method, pattern, handler in candidates:
+        candidates = _ALL
+    for route_method, template, handler, literals, params, rest in candidates:
+        size = len(literals) + len(params)
         candidate = segments
-        if pattern[-1].endswith("*}") and len(segments) > len(pattern):
-            candidate = [*segments[: len(pattern) - 1], "/".join(segments[len(pattern) - 1 :])]
-        if len(pattern) != len(candidate):
+        if rest and len(segments) > size:
+            candidate = [*segments[: size - 1], "/".join(segments[size - 1 :])]
+        if size != len(candidate):
             continue
-        params: dict[str, str] = {}
-        for part, segment in zip(pattern, candidate, strict=True):
-            if part.startswith("{"):
-                params[part[1:-1].rstrip("*")] = segment
-            elif part != segment:
+        for index, literal in literals:
+            if candidate[index] != literal:
                 break
         else:
             if route_method in ("*", method):
-                return "/" + "/".join(pattern), handler, params
+                return template, handler, {name: candidate[index] for index, name in params}
             allowed = True
     if allowed:
         raise ApiError(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on this path")
@@ -149,6 +163,7 @@ class OnyxApp:
         self.faults = faults
         self.log = log
         self.streams = streams if streams is not None else StreamHub()
+        log.database_id = services.database_id
         self.query_stats = QueryStats()
         self.access_log = False
 
@@ -200,12 +215,11 @@ class OnyxApp:
         method = str(scope["method"]).upper()
         raw_path = scope.get("raw_path") or str(scope.get("path", "")).encode()
         raw = raw_path.decode("latin-1").split("?", 1)[0]
-        raw_segments = raw.strip("/").split("/") if raw.strip("/") else []
-        segments = [unquote(s) for s in raw_segments]
+        stripped = raw.strip("/")
+        raw_segments = stripped.split("/") if stripped else []
+        segments = [unquote(s) if "%" in s else s for s in raw_segments]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        concrete = "/" + "/".join(segments)
         db_id = self.services.database_id
-        templated = "/" + "/".join("{db}" if s == db_id else s for s in segments)
         route_error: ApiError | None = None
         template = ""
         try:
@@ -215,11 +229,15 @@ class OnyxApp:
         # Read before the request is counted: a test that waits on the count and then changes the
         # latency must not race this request's own reading of it.
         latency_ms = self.settings.latency_ms
-        self.log.record(method, {concrete, templated, raw, template} - {""})
+        self.log.record(method, raw, template)
 
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000)
-        fault = self.faults.take(method, (concrete, raw, templated))
+        fault = None
+        if self.faults.enabled:
+            concrete = "/" + "/".join(segments)
+            templated = "/" + "/".join("{db}" if s == db_id else s for s in segments)
+            fault = self.faults.take(method, (concrete, raw, templated))
         if fault is not None and fault.kind == "drop":
             await _drop(send)
             return None
@@ -305,6 +323,8 @@ def _seconds(value: float) -> str:
 
 
 def _query_params(raw: bytes) -> dict[str, str]:
+    if not raw:
+        return {}
     try:
         pairs = parse_qsl(
             raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=1000
