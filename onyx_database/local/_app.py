@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from secrets import token_hex
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -193,12 +196,15 @@ class OnyxApp:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> int | None:
         """:meth:`_http`, answering 500 to anything unexpected; the status sent (``None``: the
         connection was dropped)."""
+        request_id = _request_id(scope["headers"])
         try:
-            return await self._http(scope, receive, send)
+            return await self._http(scope, receive, send, request_id)
         except Exception:  # the last resort: never let a request take the server down
             logger.exception("unexpected error in Onyx Local")
             error = ApiError(500, "INTERNAL", "internal error in Onyx Local")
-            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            await _respond(
+                send, error.status, *encode(error.body(), msgpack_reply=False), request_id
+            )
             return error.status
 
     @staticmethod
@@ -211,7 +217,9 @@ class OnyxApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+    async def _http(
+        self, scope: Scope, receive: Receive, send: Send, request_id: bytes
+    ) -> int | None:
         method = str(scope["method"]).upper()
         raw_path = scope.get("raw_path") or str(scope.get("path", "")).encode()
         raw = raw_path.decode("latin-1").split("?", 1)[0]
@@ -247,7 +255,11 @@ class OnyxApp:
             if fault.retry_after is not None:
                 extra.append((b"retry-after", _seconds(fault.retry_after).encode()))
             await _respond(
-                send, injected.status, *encode(injected.body(), msgpack_reply=False), extra
+                send,
+                injected.status,
+                *encode(injected.body(), msgpack_reply=False),
+                request_id,
+                extra,
             )
             return injected.status
         msgpack_reply = wants_msgpack(headers.get("accept", ""))
@@ -282,6 +294,7 @@ class OnyxApp:
                     packed=msgpack_reply,
                     abort=_drop,
                     budget=QueryBudget(self.settings.query_timeout, self.settings.regex_timeout),
+                    request_id=request_id,
                 )
                 return 200
             if h.runs_inline(handler, ctx):
@@ -297,16 +310,18 @@ class OnyxApp:
         except ApiError as error:
             # A stalled body leaves the connection mid-request: answer, then close it.
             close = [(b"connection", b"close")] if error.status == 408 else None
-            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False), close)
+            await _respond(
+                send, error.status, *encode(error.body(), msgpack_reply=False), request_id, close
+            )
             return error.status
         if reply.raw is not None:
             extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
-            await _respond(send, reply.status, reply.raw, reply.content_type, extra)
+            await _respond(send, reply.status, reply.raw, reply.content_type, request_id, extra)
             return reply.status
         payload, content_type = encode(
             reply.value, msgpack_reply=msgpack_reply and reply.negotiable
         )
-        await _respond(send, reply.status, payload, content_type)
+        await _respond(send, reply.status, payload, content_type, request_id)
         return reply.status
 
     def _authenticate(self, headers: dict[str, str]) -> None:
@@ -370,16 +385,33 @@ async def _read_body(
     return b"".join(chunks)
 
 
+# A request id a client sent is echoed when it is 1-128 visible ASCII characters; otherwise
+# (and when none is sent) the server numbers its requests after a random per-process prefix.
+_CLIENT_ID = re.compile(rb"[\x21-\x7e]{1,128}")
+_ID_PREFIX = token_hex(4).encode()
+_ID_NUMBERS = itertools.count(1)
+
+
+def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The ``x-request-id`` of a request's answer."""
+    for name, value in headers:
+        if name == b"x-request-id" and _CLIENT_ID.fullmatch(value):
+            return value
+    return b"%s-%x" % (_ID_PREFIX, next(_ID_NUMBERS))
+
+
 async def _respond(
     send: Send,
     status: int,
     payload: bytes,
     content_type: str,
+    request_id: bytes,
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     headers = [
         (b"content-type", content_type.encode()),
         (b"content-length", str(len(payload)).encode()),
+        (b"x-request-id", request_id),
         *(extra or []),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
