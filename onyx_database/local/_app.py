@@ -130,7 +130,10 @@ def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, 
                 break
         else:
             if route_method in ("*", method):
-                return template, handler, {name: candidate[index] for index, name in params}
+                found = {}
+                for index, name in params:
+                    found[name] = candidate[index]
+                return template, handler, found
             allowed = True
     if allowed:
         raise ApiError(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on this path")

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "MAX_MILLIS",
+    "MIN_MILLIS",
     "canonical_millis",
     "format_iso",
     "format_java",
@@ -16,8 +18,8 @@ __all__ = [
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
-_MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
+MIN_MILLIS = _MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
+MAX_MILLIS = _MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z")
 _KOTLIN = re.compile(

@@ -159,6 +159,8 @@ def _partition_param(ctx: Context, entity: Entity) -> str:
 def name_list(raw: str) -> list[str]:
     """``a,b``, Kotlin's ``[a, b]`` and per-item encoded forms of a list of names."""
     text = raw.strip()
+    if not text:
+        return []
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     return [unquote(item).strip() for item in split_top_level(text) if item.strip()]

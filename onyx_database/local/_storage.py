@@ -20,7 +20,7 @@ import orjson
 
 from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
-from ._dates import format_iso, representable
+from ._dates import MAX_MILLIS, MIN_MILLIS, format_iso, representable
 from ._encoder import Batch
 from ._records import render, render_many
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
@@ -506,41 +506,61 @@ def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return str(row[0]), record
 
 
-_WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ...]]] = {}
-
-
-def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
-    def build() -> tuple[tuple[str, int, str, type | None], ...]:
-        index = {name: i + 1 for i, name in enumerate(entity.attributes)}
-        identifier = entity.identifier
-        names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
-        return tuple(
-            (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
-            for n in names
-        )
-
-    return _per_entity(_WIRE_PLANS, entity, build)
-
-
 _PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
+
+
+def _wire_value(attr_type: str, value: Any) -> Any:
+    """The wire form of one stored column value."""
+    if value is None:
+        return None
+    native = _PASS_THROUGH.get(attr_type)
+    if native is not None and type(value) is native:
+        return value
+    if attr_type == "Timestamp" and type(value) is int and representable(value):
+        return format_iso(value)
+    if attr_type == "Boolean" and type(value) is int:
+        return value != 0
+    return to_wire(attr_type, decode_value(attr_type, value))
+
+
+# The expression of a column value ``v`` of each type that is its wire form in the usual case,
+# the rest going through _wire_value (so the result is _wire_value's in every case).
+_WIRE_FAST: Final = {
+    "String": "{v} if {v} is None or type({v}) is str else slow({t}, {v})",
+    "Char": "{v} if {v} is None or type({v}) is str else slow({t}, {v})",
+    "Long": "{v} if {v} is None or type({v}) is int else slow({t}, {v})",
+    "Boolean": "{v} != 0 if type({v}) is int else slow({t}, {v})",
+    "Timestamp": "iso({v}) if type({v}) is int and {low} <= {v} <= {high} else slow({t}, {v})",
+    "Int": "{v} if type({v}) is int and -2147483648 <= {v} < 2147483648 else slow({t}, {v})",
+    "Short": "{v} if type({v}) is int and -32768 <= {v} < 32768 else slow({t}, {v})",
+    "Byte": "{v} if type({v}) is int and -128 <= {v} < 128 else slow({t}, {v})",
+}
+_WIRE_ROWS: dict[int, tuple[Entity, Callable[[Sequence[Any]], dict[str, Any]]]] = {}
+
+
+def _compile_wire_row(entity: Entity) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """``wire_row`` for one entity: one dict display over the row's columns."""
+    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+    identifier = entity.identifier
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    items = []
+    for name in names:
+        attr_type = entity.attributes[name].type
+        template = _WIRE_FAST.get(attr_type, "slow({t}, {v})")
+        value = f"row[{index[name]}]"
+        expression = template.format(t=repr(attr_type), v=value, low=MIN_MILLIS, high=MAX_MILLIS)
+        items.append(f"{name!r}: ({expression})")
+    source = f"def wire_row(row):\n    return {{{', '.join(items)}}}\n"
+    namespace: dict[str, Any] = {"slow": _wire_value, "iso": format_iso}
+    # The source is built from the validated schema only (names are quoted with repr).
+    exec(compile(source, f"<onyx wire row {entity.name}>", "exec"), namespace)  # noqa: S102
+    compiled: Callable[[Sequence[Any]], dict[str, Any]] = namespace["wire_row"]
+    return compiled
 
 
 def wire_row(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
     """``render(entity, decode(entity, row)[1])`` in one pass over a selected row."""
-    out: dict[str, Any] = {}
-    for name, index, attr_type, native in _wire_plan(entity):
-        value = row[index]
-        if value is None:
-            out[name] = None
-        elif native is not None and type(value) is native:
-            out[name] = value
-        elif attr_type == "Timestamp" and type(value) is int and representable(value):
-            out[name] = format_iso(value)
-        elif attr_type == "Boolean" and type(value) is int:
-            out[name] = value != 0
-        else:
-            out[name] = to_wire(attr_type, decode_value(attr_type, value))
-    return out
+    return _per_entity(_WIRE_ROWS, entity, lambda: _compile_wire_row(entity))(row)
 
 
 def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
