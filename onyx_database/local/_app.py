@@ -272,6 +272,20 @@ class OnyxApp:
                 raise route_error
             if "db" in params and params["db"] != db_id:
                 raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
+            if (
+                handler is h.find
+                and not scope.get("query_string")
+                and "content-length" not in headers
+                and "transfer-encoding" not in headers
+            ):
+                # The most frequent request, without the general path's layers (what it would
+                # answer when the record is found; it answers everything else).
+                found = h.find_plain(self.services, params, raw_segments)
+                if found is not None:
+                    await _respond(
+                        send, 200, *encode(found, msgpack_reply=msgpack_reply), request_id
+                    )
+                    return 200
             if "content-length" in headers or "transfer-encoding" in headers:
                 raw_body = await _read_body(
                     receive, headers, self.settings.max_body, self.settings.body_timeout

@@ -188,6 +188,21 @@ def find(ctx: Context) -> Reply:
     raise not_found(f"{entity.name} {ctx.params['pk']!r} not found")
 
 
+def find_plain(
+    services: Services, params: dict[str, str], raw_segments: list[str]
+) -> dict[str, Any] | None:
+    """What :func:`find` answers for a request without query parameters when the record exists
+    and its key needs no second reading; ``None`` otherwise (then :func:`find` answers)."""
+    entity = services.storage.schema.entity(params["table"])
+    if entity is None or (raw_segments and "+" in raw_segments[-1]):
+        return None
+    try:
+        key = coerce_for_save(entity.id_attribute.type, params["pk"])
+    except CoercionError:
+        return None
+    return services.storage.find_wire(entity, "", key)
+
+
 def runs_inline(handler: Handler, ctx: Context) -> bool:
     """Whether a request is cheap enough to answer on the event loop: a find by id without
     resolvers is one index lookup on a pooled reader (readers never wait for the writer)."""
