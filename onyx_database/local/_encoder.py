@@ -117,15 +117,24 @@ def _compile(entity: Entity) -> Encoder | None:
         "    wires = []",
         "    partitions = []",
         "    for item in items:",
-        "        if type(item) is not dict or not item.keys() <= NAMES:",
+        "        if type(item) is not dict:",
         "            return None",
-        "        nodes += len(item)",
-        "        get = item.get",
+        # Every attribute given (the usual case): read by subscript; a missing one means an
+        # unknown key is there instead.
+        f"        if len(item) == {len(names)}:",
+        "            try:",
+        *(f"                v{i} = item[{name!r}]" for i, name in enumerate(names)),
+        "            except KeyError:",
+        "                return None",
+        "        elif item.keys() <= NAMES:",
+        "            get = item.get",
+        *(f"            v{i} = get({name!r})" for i, name in enumerate(names)),
+        "        else:",
+        "            return None",
     ]
     per_item: list[str] = []
     for index, name in enumerate(names):
         attribute = entity.attributes[name]
-        per_item.append(f"v{index} = get({name!r})")
         if name == identifier and entity.generator == "UUID":
             per_item += [
                 f"if v{index} is None or v{index} == '':",
@@ -158,7 +167,7 @@ def _compile(entity: Entity) -> Encoder | None:
     if entity.partition:
         per_item.append("partitions.append(partition)")
     body += ["        " + line for line in per_item]
-    body += ["    if nodes > MAX_NODES:", "        return None"]
+    body += ["    if nodes + sum(map(len, items)) > MAX_NODES:", "        return None"]
     if not entity.partition:
         body.append("    partitions = [''] * len(rows)")
     body.append(f"    keys = [row[{key + 1}] for row in rows]")
