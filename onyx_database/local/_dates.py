@@ -153,9 +153,12 @@ def canonical_millis(text: str) -> int | None:
     """
     if len(text) != 24 or text[23] != "Z" or text[19] != ".":
         return None
-    start = _minute_start(text[:17])
-    if start is None:
-        return None
+    prefix = text[:17]
+    start = _MINUTE_STARTS.get(prefix)
+    if start is None:  # not seen yet, or not a valid minute
+        start = _minute_start(prefix)
+        if start is None:
+            return None
     seconds = _SECONDS.get(text[17:19])
     millis = _MILLIS.get(text[20:23])
     if seconds is None or millis is None:
