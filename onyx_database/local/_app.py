@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from secrets import token_hex
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -28,7 +31,7 @@ from ._budget import (
     QueryStats,
     serve_budgeted,
 )
-from ._codec import decode_body, encode, wants_msgpack
+from ._codec import body_check, decode_body, encode, wants_msgpack
 from ._errors import ApiError, not_found
 from ._faults import Faults, RequestLog
 from ._fenced import fenced
@@ -84,13 +87,29 @@ _ROUTES: list[tuple[str, tuple[str, ...], h.Handler]] = [
 _QUERIES = frozenset({h.query, h.count, h.update_query, h.delete_query, h.find})
 
 
+# A route compiled: its method, template, handler, literal segments by position, parameters by
+# position and whether its last parameter takes the rest of the path.
+_Compiled = tuple[
+    str, str, h.Handler, tuple[tuple[int, str], ...], tuple[tuple[int, str], ...], bool
+]
+
+
+def _compile(method: str, pattern: tuple[str, ...], handler: h.Handler) -> _Compiled:
+    literals = tuple((i, part) for i, part in enumerate(pattern) if not part.startswith("{"))
+    params = tuple(
+        (i, part[1:-1].rstrip("*")) for i, part in enumerate(pattern) if part.startswith("{")
+    )
+    return method, "/" + "/".join(pattern), handler, literals, params, pattern[-1].endswith("*}")
+
+
 # Routes by (segment count, first segment): a request only tries the few that can match.
 # A rest-of-path route also serves every longer path.
-_CANDIDATES: dict[tuple[int, str], list[tuple[str, tuple[str, ...], h.Handler]]] = {}
+_CANDIDATES: dict[tuple[int, str], list[_Compiled]] = {}
 for _entry in _ROUTES:
     _rest = _entry[1][-1].endswith("*}")
     for _length in range(len(_entry[1]), 64 if _rest else len(_entry[1]) + 1):
-        _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_entry)
+        _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_compile(*_entry))
+_ALL = [_compile(*_entry) for _entry in _ROUTES]
 
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:
@@ -98,22 +117,23 @@ def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, 
     if len(segments) < 64:
         candidates = _CANDIDATES.get((len(segments), segments[0] if segments else ""), [])
     else:
-        candidates = _ROUTES
-    for route_method, pattern, handler in candidates:
+        candidates = _ALL
+    for route_method, template, handler, literals, params, rest in candidates:
+        size = len(literals) + len(params)
         candidate = segments
-        if pattern[-1].endswith("*}") and len(segments) > len(pattern):
-            candidate = [*segments[: len(pattern) - 1], "/".join(segments[len(pattern) - 1 :])]
-        if len(pattern) != len(candidate):
+        if rest and len(segments) > size:
+            candidate = [*segments[: size - 1], "/".join(segments[size - 1 :])]
+        if size != len(candidate):
             continue
-        params: dict[str, str] = {}
-        for part, segment in zip(pattern, candidate, strict=True):
-            if part.startswith("{"):
-                params[part[1:-1].rstrip("*")] = segment
-            elif part != segment:
+        for index, literal in literals:
+            if candidate[index] != literal:
                 break
         else:
             if route_method in ("*", method):
-                return "/" + "/".join(pattern), handler, params
+                found = {}
+                for index, name in params:
+                    found[name] = candidate[index]
+                return template, handler, found
             allowed = True
     if allowed:
         raise ApiError(405, "METHOD_NOT_ALLOWED", f"{method} is not allowed on this path")
@@ -149,6 +169,7 @@ class OnyxApp:
         self.faults = faults
         self.log = log
         self.streams = streams if streams is not None else StreamHub()
+        log.database_id = services.database_id
         self.query_stats = QueryStats()
         self.access_log = False
 
@@ -178,12 +199,15 @@ class OnyxApp:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> int | None:
         """:meth:`_http`, answering 500 to anything unexpected; the status sent (``None``: the
         connection was dropped)."""
+        request_id = _request_id(scope["headers"])
         try:
-            return await self._http(scope, receive, send)
+            return await self._http(scope, receive, send, request_id)
         except Exception:  # the last resort: never let a request take the server down
             logger.exception("unexpected error in Onyx Local")
             error = ApiError(500, "INTERNAL", "internal error in Onyx Local")
-            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False))
+            await _respond(
+                send, error.status, *encode(error.body(), msgpack_reply=False), request_id
+            )
             return error.status
 
     @staticmethod
@@ -196,16 +220,17 @@ class OnyxApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+    async def _http(
+        self, scope: Scope, receive: Receive, send: Send, request_id: bytes
+    ) -> int | None:
         method = str(scope["method"]).upper()
         raw_path = scope.get("raw_path") or str(scope.get("path", "")).encode()
         raw = raw_path.decode("latin-1").split("?", 1)[0]
-        raw_segments = raw.strip("/").split("/") if raw.strip("/") else []
-        segments = [unquote(s) for s in raw_segments]
+        stripped = raw.strip("/")
+        raw_segments = stripped.split("/") if stripped else []
+        segments = [unquote(s) if "%" in s else s for s in raw_segments]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        concrete = "/" + "/".join(segments)
         db_id = self.services.database_id
-        templated = "/" + "/".join("{db}" if s == db_id else s for s in segments)
         route_error: ApiError | None = None
         template = ""
         try:
@@ -215,11 +240,15 @@ class OnyxApp:
         # Read before the request is counted: a test that waits on the count and then changes the
         # latency must not race this request's own reading of it.
         latency_ms = self.settings.latency_ms
-        self.log.record(method, {concrete, templated, raw, template} - {""})
+        self.log.record(method, raw, template)
 
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000)
-        fault = self.faults.take(method, (concrete, raw, templated))
+        fault = None
+        if self.faults.enabled:
+            concrete = "/" + "/".join(segments)
+            templated = "/" + "/".join("{db}" if s == db_id else s for s in segments)
+            fault = self.faults.take(method, (concrete, raw, templated))
         if fault is not None and fault.kind == "drop":
             await _drop(send)
             return None
@@ -229,7 +258,11 @@ class OnyxApp:
             if fault.retry_after is not None:
                 extra.append((b"retry-after", _seconds(fault.retry_after).encode()))
             await _respond(
-                send, injected.status, *encode(injected.body(), msgpack_reply=False), extra
+                send,
+                injected.status,
+                *encode(injected.body(), msgpack_reply=False),
+                request_id,
+                extra,
             )
             return injected.status
         msgpack_reply = wants_msgpack(headers.get("accept", ""))
@@ -239,15 +272,35 @@ class OnyxApp:
                 raise route_error
             if "db" in params and params["db"] != db_id:
                 raise ApiError(404, "DATABASE_NOT_FOUND", f"database {params['db']!r} not found")
+            if (
+                handler is h.find
+                and not scope.get("query_string")
+                and "content-length" not in headers
+                and "transfer-encoding" not in headers
+            ):
+                # The most frequent request, without the general path's layers (what it would
+                # answer when the record is found; it answers everything else).
+                found = h.find_plain(self.services, params, raw_segments)
+                if found is not None:
+                    await _respond(
+                        send, 200, *encode(found, msgpack_reply=msgpack_reply), request_id
+                    )
+                    return 200
             if "content-length" in headers or "transfer-encoding" in headers:
                 raw_body = await _read_body(
                     receive, headers, self.settings.max_body, self.settings.body_timeout
                 )
             else:
                 raw_body = b""  # HTTP/1.1: no length and no chunking means no body
-            body = decode_body(headers.get("content-type", ""), raw_body)
+            content_type = headers.get("content-type", "")
+            # A batch save checks its body as it encodes it (see _encoder); every other body is
+            # checked here.
+            deferred = handler is h.save or handler is h.insert
+            body = decode_body(content_type, raw_body, check=not deferred)
             query = _query_params(scope.get("query_string", b""))
             ctx = h.Context(self.services, params, query, headers, body, raw_segments)
+            if deferred and body is not None:
+                ctx.pending_check = body_check(content_type, body)
             if handler is h.stream:
                 await serve_stream(
                     ctx,
@@ -258,6 +311,7 @@ class OnyxApp:
                     packed=msgpack_reply,
                     abort=_drop,
                     budget=QueryBudget(self.settings.query_timeout, self.settings.regex_timeout),
+                    request_id=request_id,
                 )
                 return 200
             if h.runs_inline(handler, ctx):
@@ -273,16 +327,18 @@ class OnyxApp:
         except ApiError as error:
             # A stalled body leaves the connection mid-request: answer, then close it.
             close = [(b"connection", b"close")] if error.status == 408 else None
-            await _respond(send, error.status, *encode(error.body(), msgpack_reply=False), close)
+            await _respond(
+                send, error.status, *encode(error.body(), msgpack_reply=False), request_id, close
+            )
             return error.status
         if reply.raw is not None:
             extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers]
-            await _respond(send, reply.status, reply.raw, reply.content_type, extra)
+            await _respond(send, reply.status, reply.raw, reply.content_type, request_id, extra)
             return reply.status
         payload, content_type = encode(
             reply.value, msgpack_reply=msgpack_reply and reply.negotiable
         )
-        await _respond(send, reply.status, payload, content_type)
+        await _respond(send, reply.status, payload, content_type, request_id)
         return reply.status
 
     def _authenticate(self, headers: dict[str, str]) -> None:
@@ -299,6 +355,8 @@ def _seconds(value: float) -> str:
 
 
 def _query_params(raw: bytes) -> dict[str, str]:
+    if not raw:
+        return {}
     try:
         pairs = parse_qsl(
             raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=1000
@@ -344,16 +402,33 @@ async def _read_body(
     return b"".join(chunks)
 
 
+# A request id a client sent is echoed when it is 1-128 visible ASCII characters; otherwise
+# (and when none is sent) the server numbers its requests after a random per-process prefix.
+_CLIENT_ID = re.compile(rb"[\x21-\x7e]{1,128}")
+_ID_PREFIX = token_hex(4).encode()
+_ID_NUMBERS = itertools.count(1)
+
+
+def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The ``x-request-id`` of a request's answer."""
+    for name, value in headers:
+        if name == b"x-request-id" and _CLIENT_ID.fullmatch(value):
+            return value
+    return b"%s-%x" % (_ID_PREFIX, next(_ID_NUMBERS))
+
+
 async def _respond(
     send: Send,
     status: int,
     payload: bytes,
     content_type: str,
+    request_id: bytes,
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     headers = [
         (b"content-type", content_type.encode()),
         (b"content-length", str(len(payload)).encode()),
+        (b"x-request-id", request_id),
         *(extra or []),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 import msgpack
@@ -10,7 +12,16 @@ import orjson
 
 from ._errors import ApiError, bad_request
 
-__all__ = ["MAX_BODY", "MSGPACK", "check_document", "decode_body", "encode", "wants_msgpack"]
+__all__ = [
+    "MAX_BODY",
+    "MAX_NODES",
+    "MSGPACK",
+    "body_check",
+    "check_document",
+    "decode_body",
+    "encode",
+    "wants_msgpack",
+]
 
 MSGPACK: Final = "application/vnd.msgpack"
 MAX_BODY: Final = 64 * 1024 * 1024
@@ -90,13 +101,16 @@ def check_document(document: Any, *, string_keys: bool = False) -> None:
             raise bad_request("the body has too many values")
 
 
-def decode_body(content_type: str, raw: bytes) -> Any:
-    """The decoded body (``None`` when empty); 400 for anything malformed or out of limits."""
+def decode_body(content_type: str, raw: bytes, *, check: bool = True) -> Any:
+    """The decoded body (``None`` when empty); 400 for anything malformed or out of limits.
+
+    ``check=False`` leaves :func:`check_document` to the caller (see :func:`body_check`).
+    """
     if not raw.strip():
         return None
     if len(raw) > MAX_BODY:
         raise ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than 64 MiB")
-    if MSGPACK in content_type.lower() or "msgpack" in content_type.lower():
+    if _is_msgpack(content_type):
         try:
             document = msgpack.unpackb(
                 raw,
@@ -108,14 +122,26 @@ def decode_body(content_type: str, raw: bytes) -> Any:
             )
         except Exception as error:  # msgpack raises a zoo of types for bad input
             raise bad_request(f"malformed MessagePack body: {type(error).__name__}") from None
-        check_document(document)
+        if check:
+            check_document(document)
         return document
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise bad_request(f"malformed JSON body: {error.msg}") from None
-    check_document(document, string_keys=True)
+    if check:
+        check_document(document, string_keys=True)
     return document
+
+
+def _is_msgpack(content_type: str) -> bool:
+    return MSGPACK in content_type.lower() or "msgpack" in content_type.lower()
+
+
+def body_check(content_type: str, document: Any) -> Callable[[], None]:
+    """The :func:`check_document` call that ``decode_body(content_type, ..., check=False)``
+    left out, to run later."""
+    return partial(check_document, document, string_keys=not _is_msgpack(content_type))
 
 
 def wants_msgpack(accept: str) -> bool:

@@ -6,11 +6,20 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["format_iso", "format_java", "parse_canonical", "parse_timestamp", "representable"]
+__all__ = [
+    "MAX_MILLIS",
+    "MIN_MILLIS",
+    "canonical_millis",
+    "format_iso",
+    "format_java",
+    "parse_canonical",
+    "parse_timestamp",
+    "representable",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
-_MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
+MIN_MILLIS = _MIN_MS = -62135596800000  # 0001-01-01T00:00:00Z
+MAX_MILLIS = _MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z")
 _KOTLIN = re.compile(
@@ -103,36 +112,65 @@ def _parse_java(text: str) -> int | None:
     return _to_ms(moment)
 
 
-_MILLIS_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z", re.ASCII)
-_DAY_STARTS: dict[str, int | None] = {}
+_MINUTE_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):", re.ASCII)
+_MINUTE_STARTS: dict[str, int | None] = {}
+_SECONDS: dict[str, int] = {f"{s:02d}": s * 1000 for s in range(60)}
+_MILLIS: dict[str, int] = {f"{m:03d}": m for m in range(1000)}
 # Texts just parsed, by their milliseconds: what format_iso would print for them, so a saved
 # record's answer reuses the text it came with (taken out once used, so it stays small).
 _PRINTED: dict[int, str] = {}
 
 
-def parse_canonical(text: str) -> int | None:
-    """Epoch milliseconds of ``2025-09-04T18:08:18.345Z`` (what the SDKs send) from a cache of
-    day starts; ``None`` for any other form or an invalid date, which the full parser handles."""
-    match = _MILLIS_ISO.fullmatch(text)
-    if match is None:
-        return None
-    day_text, hours, minutes, seconds, millis = match.groups()
-    start = _DAY_STARTS.get(day_text, -1)
-    if start == -1:
+def _minute_start(prefix: str) -> int | None:
+    """Epoch milliseconds of ``2025-09-04T18:08:`` (``None`` when not a valid minute)."""
+    start = _MINUTE_STARTS.get(prefix, -1)
+    if start != -1:
+        return start
+    match = _MINUTE_ISO.fullmatch(prefix)
+    start = None
+    if match is not None:
+        day_text, hours, minutes = match.groups()
         try:
             day = date.fromisoformat(day_text)
         except ValueError:
-            start = None
+            pass
         else:
-            start = (day - _EPOCH.date()).days * 86_400_000
-        if len(_DAY_STARTS) > 10_000:
-            _DAY_STARTS.clear()
-        _DAY_STARTS[day_text] = start
-    h, m, sec = int(hours), int(minutes), int(seconds)
-    if start is None or h > 23 or m > 59 or sec > 59:
+            h, m = int(hours), int(minutes)
+            if h <= 23 and m <= 59:
+                start = (day - _EPOCH.date()).days * 86_400_000 + h * 3_600_000 + m * 60_000
+    if len(_MINUTE_STARTS) > 10_000:
+        _MINUTE_STARTS.clear()
+    _MINUTE_STARTS[prefix] = start
+    return start
+
+
+def canonical_millis(text: str) -> int | None:
+    """Epoch milliseconds of ``2025-09-04T18:08:18.345Z`` (what the SDKs send) from a cache of
+    minute starts; ``None`` for any other form or an invalid date, which the full parser handles.
+
+    >>> canonical_millis("2025-09-04T18:08:18.345Z")
+    1757009298345
+    """
+    if len(text) != 24 or text[23] != "Z" or text[19] != ".":
         return None
-    ms = start + h * 3_600_000 + m * 60_000 + sec * 1000 + int(millis)
-    if text[0] != "0":  # format_iso prints years before 1000 unpadded
+    prefix = text[:17]
+    start = _MINUTE_STARTS.get(prefix)
+    if start is None:  # not seen yet, or not a valid minute
+        start = _minute_start(prefix)
+        if start is None:
+            return None
+    seconds = _SECONDS.get(text[17:19])
+    millis = _MILLIS.get(text[20:23])
+    if seconds is None or millis is None:
+        return None
+    return start + seconds + millis
+
+
+def parse_canonical(text: str) -> int | None:
+    """:func:`canonical_millis`, remembering the text: :func:`format_iso` of the result gives it
+    back without formatting (a saved record's answer reuses the text it came with)."""
+    ms = canonical_millis(text)
+    if ms is not None and text[0] != "0":  # format_iso prints years before 1000 unpadded
         if len(_PRINTED) > 10_000:
             _PRINTED.clear()
         _PRINTED[ms] = text

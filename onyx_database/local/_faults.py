@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from ._streams import StreamHub
 
@@ -106,22 +107,39 @@ class Faults:
 
 
 class RequestLog:
-    """Counts requests by method and by path: concrete, with ``{db}``, and the route template."""
+    """Counts requests by method and by path: concrete, with ``{db}``, and the route template.
+
+    A request is recorded as it came (method, raw path, template): the cheap part, on every
+    request; its other forms are worked out when someone counts.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts: Counter[tuple[str, str]] = Counter()
+        self._counts: Counter[tuple[str, str, str]] = Counter()
+        self.database_id = ""  # the path segment shown as ``{db}``
 
-    def record(self, method: str, paths: set[str]) -> None:
+    def record(self, method: str, raw: str, template: str) -> None:
+        """One request: its upper-case method, raw path (no query string) and route template
+        (``""`` when no route matched)."""
         with self._lock:
-            for path in paths:
-                self._counts[(method.upper(), path)] += 1
+            self._counts[(method, raw, template)] += 1
+
+    def _paths(self, raw: str, template: str) -> set[str]:
+        stripped = raw.strip("/")
+        segments = [unquote(s) for s in stripped.split("/")] if stripped else []
+        concrete = "/" + "/".join(segments)
+        templated = "/" + "/".join("{db}" if s == self.database_id else s for s in segments)
+        return {concrete, templated, raw, template} - {""}
 
     def count(self, method: str, path: str) -> int:
         with self._lock:
-            if method in ("*", ""):
-                return sum(n for (_, p), n in self._counts.items() if p == path)
-            return self._counts[(method.upper(), path)]
+            entries = list(self._counts.items())
+        wanted = None if method in ("*", "") else method.upper()
+        return sum(
+            n
+            for (recorded, raw, template), n in entries
+            if (wanted is None or recorded == wanted) and path in self._paths(raw, template)
+        )
 
     def reset(self) -> None:
         with self._lock:

@@ -67,23 +67,37 @@ def guarded_protocol(name: str, timeout: float, stats: ConnectionStats) -> type[
     base: Any = getattr(importlib.import_module(module_name), class_name)
 
     class HeaderGuard(base):  # type: ignore[misc]
+        # One scheduled check per connection at most: arming only moves the deadline (a timer
+        # set and cancelled on every request would cost more than the rest of a small answer).
         _onyx_timer: asyncio.TimerHandle | None = None
+        _onyx_deadline: float | None = None  # None: not waiting for request headers
         _onyx_cycle: Any = None
         _onyx_partial = False
 
         def _onyx_arm(self) -> None:
-            self._onyx_disarm()
             self._onyx_partial = False
-            if not self.transport.is_closing():
-                self._onyx_timer = self.loop.call_later(timeout, self._onyx_expire)
+            if self.transport.is_closing():
+                self._onyx_deadline = None
+                return
+            self._onyx_deadline = self.loop.time() + timeout
+            if self._onyx_timer is None:
+                self._onyx_timer = self.loop.call_later(timeout, self._onyx_check)
 
         def _onyx_disarm(self) -> None:
-            if self._onyx_timer is not None:
-                self._onyx_timer.cancel()
-                self._onyx_timer = None
+            self._onyx_deadline = None  # the scheduled check then finds nothing to do
+
+        def _onyx_check(self) -> None:
+            self._onyx_timer = None
+            if self._onyx_deadline is None:
+                return
+            remaining = self._onyx_deadline - self.loop.time()
+            if remaining > 0:  # armed again since this check was scheduled
+                self._onyx_timer = self.loop.call_later(remaining, self._onyx_check)
+                return
+            self._onyx_deadline = None
+            self._onyx_expire()
 
         def _onyx_expire(self) -> None:
-            self._onyx_timer = None
             if self.cycle is not self._onyx_cycle or self.transport.is_closing():
                 return
             stats.header_timeouts += 1
@@ -95,7 +109,7 @@ def guarded_protocol(name: str, timeout: float, stats: ConnectionStats) -> type[
             if self.cycle is not self._onyx_cycle:  # a new request's headers are complete
                 self._onyx_cycle = self.cycle
                 self._onyx_disarm()
-            elif self._onyx_timer is not None:
+            elif self._onyx_deadline is not None:
                 self._onyx_partial = True
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -115,6 +129,9 @@ def guarded_protocol(name: str, timeout: float, stats: ConnectionStats) -> type[
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._onyx_disarm()
+            if self._onyx_timer is not None:
+                self._onyx_timer.cancel()
+                self._onyx_timer = None
             super().connection_lost(exc)
 
     HeaderGuard.__name__ = HeaderGuard.__qualname__ = f"HeaderGuard{class_name}"

@@ -20,7 +20,8 @@ import orjson
 
 from ._budget import install as install_budget
 from ._changes import ChangeBus, ChangeEvent
-from ._dates import format_iso, representable
+from ._dates import MAX_MILLIS, MIN_MILLIS, format_iso, representable
+from ._encoder import Batch
 from ._records import render, render_many
 from ._schema import PARTITION_COLUMN, Entity, Schema, parse_schema
 from ._sql import register
@@ -381,6 +382,15 @@ class Storage:
                 if self._written >= self._next_analyze:
                     self._analyze()
 
+    def save_batch(self, entity: Entity, batch: Batch, *, insert: bool) -> list[dict[str, Any]]:
+        """:meth:`save` of the rows of a batch encoder (see ``_encoder``): the same records
+        stored, answered and published."""
+        with self.writing() as writer:
+            wires, conflict = writer.put_batch(entity, batch, insert=insert)
+        if conflict is not None:
+            raise conflict
+        return wires
+
     def save(
         self, entity: Entity, records: Sequence[dict[str, Any]], *, insert: bool
     ) -> list[dict[str, Any]]:
@@ -496,41 +506,61 @@ def _decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return str(row[0]), record
 
 
-_WIRE_PLANS: dict[int, tuple[Entity, tuple[tuple[str, int, str, type | None], ...]]] = {}
-
-
-def _wire_plan(entity: Entity) -> tuple[tuple[str, int, str, type | None], ...]:
-    def build() -> tuple[tuple[str, int, str, type | None], ...]:
-        index = {name: i + 1 for i, name in enumerate(entity.attributes)}
-        identifier = entity.identifier
-        names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
-        return tuple(
-            (n, index[n], entity.attributes[n].type, _PASS_THROUGH.get(entity.attributes[n].type))
-            for n in names
-        )
-
-    return _per_entity(_WIRE_PLANS, entity, build)
-
-
 _PASS_THROUGH: dict[str, type] = {"String": str, "Char": str, "Long": int}
+
+
+def _wire_value(attr_type: str, value: Any) -> Any:
+    """The wire form of one stored column value."""
+    if value is None:
+        return None
+    native = _PASS_THROUGH.get(attr_type)
+    if native is not None and type(value) is native:
+        return value
+    if attr_type == "Timestamp" and type(value) is int and representable(value):
+        return format_iso(value)
+    if attr_type == "Boolean" and type(value) is int:
+        return value != 0
+    return to_wire(attr_type, decode_value(attr_type, value))
+
+
+# The expression of a column value ``v`` of each type that is its wire form in the usual case,
+# the rest going through _wire_value (so the result is _wire_value's in every case).
+_WIRE_FAST: Final = {
+    "String": "{v} if {v} is None or type({v}) is str else slow({t}, {v})",
+    "Char": "{v} if {v} is None or type({v}) is str else slow({t}, {v})",
+    "Long": "{v} if {v} is None or type({v}) is int else slow({t}, {v})",
+    "Boolean": "{v} != 0 if type({v}) is int else slow({t}, {v})",
+    "Timestamp": "iso({v}) if type({v}) is int and {low} <= {v} <= {high} else slow({t}, {v})",
+    "Int": "{v} if type({v}) is int and -2147483648 <= {v} < 2147483648 else slow({t}, {v})",
+    "Short": "{v} if type({v}) is int and -32768 <= {v} < 32768 else slow({t}, {v})",
+    "Byte": "{v} if type({v}) is int and -128 <= {v} < 128 else slow({t}, {v})",
+}
+_WIRE_ROWS: dict[int, tuple[Entity, Callable[[Sequence[Any]], dict[str, Any]]]] = {}
+
+
+def _compile_wire_row(entity: Entity) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """``wire_row`` for one entity: one dict display over the row's columns."""
+    index = {name: i + 1 for i, name in enumerate(entity.attributes)}
+    identifier = entity.identifier
+    names = [identifier, *sorted(n for n in entity.attributes if n != identifier)]
+    items = []
+    for name in names:
+        attr_type = entity.attributes[name].type
+        template = _WIRE_FAST.get(attr_type, "slow({t}, {v})")
+        value = f"row[{index[name]}]"
+        expression = template.format(t=repr(attr_type), v=value, low=MIN_MILLIS, high=MAX_MILLIS)
+        items.append(f"{name!r}: ({expression})")
+    source = f"def wire_row(row):\n    return {{{', '.join(items)}}}\n"
+    namespace: dict[str, Any] = {"slow": _wire_value, "iso": format_iso}
+    # The source is built from the validated schema only (names are quoted with repr).
+    exec(compile(source, f"<onyx wire row {entity.name}>", "exec"), namespace)  # noqa: S102
+    compiled: Callable[[Sequence[Any]], dict[str, Any]] = namespace["wire_row"]
+    return compiled
 
 
 def wire_row(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
     """``render(entity, decode(entity, row)[1])`` in one pass over a selected row."""
-    out: dict[str, Any] = {}
-    for name, index, attr_type, native in _wire_plan(entity):
-        value = row[index]
-        if value is None:
-            out[name] = None
-        elif native is not None and type(value) is native:
-            out[name] = value
-        elif attr_type == "Timestamp" and type(value) is int and representable(value):
-            out[name] = format_iso(value)
-        elif attr_type == "Boolean" and type(value) is int:
-            out[name] = value != 0
-        else:
-            out[name] = to_wire(attr_type, decode_value(attr_type, value))
-    return out
+    return _per_entity(_WIRE_ROWS, entity, lambda: _compile_wire_row(entity))(row)
 
 
 def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
@@ -541,6 +571,35 @@ def decode(entity: Entity, row: Sequence[Any]) -> tuple[str, dict[str, Any]]:
 def select_columns(entity: Entity) -> str:
     """The columns :func:`decode` reads, in order."""
     return ", ".join([_q(PARTITION_COLUMN), *(_q(a) for a in entity.attributes)])
+
+
+_ROW_NAMES: dict[int, tuple[Entity, tuple[list[str], list[str]]]] = {}
+
+
+def row_record(entity: Entity, row: Sequence[Any]) -> dict[str, Any]:
+    """The record of a row bound by a batch encoder (``_encoder``: no embedded values, booleans
+    as 1 and 0)."""
+    names, booleans = _per_entity(
+        _ROW_NAMES,
+        entity,
+        lambda: (
+            list(entity.attributes),
+            [a.name for a in entity.attributes.values() if a.type == "Boolean"],
+        ),
+    )
+    record = dict(zip(names, row[1:], strict=True))
+    for name in booleans:
+        if record[name] is not None:
+            record[name] = record[name] != 0
+    return record
+
+
+_MAX_SQL: dict[int, tuple[Entity, str]] = {}
+
+
+def _max_sql(entity: Entity) -> str:
+    sql = f"SELECT MAX({_q(entity.identifier)}) FROM {_q(entity.name)}"
+    return _per_entity(_MAX_SQL, entity, lambda: sql + f" WHERE {_q(PARTITION_COLUMN)} = ?")
 
 
 _FIND_SQL: dict[int, tuple[Entity, str]] = {}
@@ -696,38 +755,51 @@ def fts_rebuild(conn: sqlite3.Connection, entity: Entity) -> None:
 class _SavedBatch:
     """The records of one :meth:`Writer.put_many`, turned into change events on demand."""
 
-    __slots__ = ("entity", "partitions", "previous", "records", "wires")
+    __slots__ = ("_records", "entity", "partitions", "previous", "rows", "wires")
 
     def __init__(
         self,
         entity: Entity,
         partitions: list[str],
-        records: list[dict[str, Any]],
+        rows: Sequence[Sequence[Any]],
+        records: list[dict[str, Any]] | None,
         wires: list[dict[str, Any]],
-        previous: list[dict[str, Any] | None],
+        previous: list[dict[str, Any] | int | None],
     ) -> None:
         self.entity = entity
         self.partitions = partitions
-        self.records = records
+        self.rows = rows
+        self._records = records
         self.wires = wires
-        self.previous = previous
+        self.previous = previous  # an int: the record at that index of this batch
+
+    def records(self) -> list[dict[str, Any]]:
+        """The saved records in storage form (native values)."""
+        if self._records is None:
+            self._records = [row_record(self.entity, row) for row in self.rows]
+        return self._records
 
     def events(self) -> list[ChangeEvent]:
         entity = self.entity
-        return [
-            ChangeEvent(
-                entity.name,
-                "CREATE" if before is None else "UPDATE",
-                wire,
-                partition,
-                None if before is None else render(entity, before),
-                record,
-                before,
+        records = self.records()
+        events = []
+        for partition, record, wire, before in zip(
+            self.partitions, records, self.wires, self.previous, strict=True
+        ):
+            if isinstance(before, int):
+                before = records[before]
+            events.append(
+                ChangeEvent(
+                    entity.name,
+                    "CREATE" if before is None else "UPDATE",
+                    wire,
+                    partition,
+                    None if before is None else render(entity, before),
+                    record,
+                    before,
+                )
             )
-            for partition, record, wire, before in zip(
-                self.partitions, self.records, self.wires, self.previous, strict=True
-            )
-        ]
+        return events
 
 
 class Writer:
@@ -866,20 +938,6 @@ class Writer:
             partitions = [""] * len(records)
         # Only embedded values change on their way to a column (booleans bind as 0 and 1).
         keys = [to_storage(id_type, record[identifier]) for record in records]
-        existing = self._existing(entity, partitions, keys)
-        conflict: Conflict | None = None
-        if insert:
-            taken = set(existing)
-            for index, key in enumerate(zip(partitions, keys, strict=True)):
-                if key in taken:
-                    conflict = Conflict(
-                        index,
-                        f"{entity.name} with {identifier} {records[index][identifier]!r}"
-                        " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
-                    )
-                    del records[index:], partitions[index:], keys[index:]
-                    break
-                taken.add(key)
         names = list(entity.attributes)
         embedded = [(i, a.type) for i, a in enumerate(entity.attributes.values(), 1)]
         embedded = [(i, t) for i, t in embedded if t in _EMBEDDED_TYPES]
@@ -889,21 +947,77 @@ class Writer:
             for index, attr_type in embedded:
                 row[index] = to_storage(attr_type, row[index])
             values.append(row)
-        self.conn.executemany(_upsert_sql(entity.name, names), values)
-        wires = render_many(entity, records)
-        # What each record replaced: a stored one, or an earlier one of this batch.
-        previous: list[dict[str, Any] | None] = []
-        latest: dict[tuple[str, Any], dict[str, Any] | None] = existing
-        for key, record in zip(zip(partitions, keys, strict=True), records, strict=True):
-            previous.append(latest.get(key))
-            latest[key] = record
+        return self._put_rows(entity, partitions, keys, values, records, None, insert=insert)
+
+    def put_batch(
+        self, entity: Entity, batch: Batch, *, insert: bool
+    ) -> tuple[list[dict[str, Any]], Conflict | None]:
+        """:meth:`put_many` for the rows of a batch encoder (see ``_encoder``)."""
+        return self._put_rows(
+            entity, batch.partitions, batch.keys, batch.rows, None, batch.wires, insert=insert
+        )
+
+    def _put_rows(
+        self,
+        entity: Entity,
+        partitions: list[str],
+        keys: list[Any],
+        rows: Sequence[Sequence[Any]],
+        records: list[dict[str, Any]] | None,
+        wires: list[dict[str, Any]] | None,
+        *,
+        insert: bool,
+    ) -> tuple[list[dict[str, Any]], Conflict | None]:
+        """Write bound rows (the partition, then every attribute) of records whose partitions and
+        stored keys are given; ``records`` and ``wires`` are worked out from the rows when not
+        given (rows from a batch encoder, see :func:`row_record`)."""
+        existing = self._existing(entity, partitions, keys)
+        conflict: Conflict | None = None
+        if insert:
+            taken = set(existing)
+            for index, key in enumerate(zip(partitions, keys, strict=True)):
+                if key in taken:
+                    record = (
+                        records[index] if records is not None else row_record(entity, rows[index])
+                    )
+                    conflict = Conflict(
+                        index,
+                        f"{entity.name} with {entity.identifier} {record[entity.identifier]!r}"
+                        " already exists" + (f" in partition {key[0]!r}" if key[0] else ""),
+                    )
+                    rows = rows[:index]
+                    del partitions[index:], keys[index:]
+                    if records is not None:
+                        del records[index:]
+                    if wires is not None:
+                        del wires[index:]
+                    break
+                taken.add(key)
+        self.conn.executemany(_upsert_sql(entity.name, list(entity.attributes)), rows)
+        if wires is None:
+            assert records is not None
+            wires = render_many(entity, records)
+        # What each record replaced: a stored one, or an earlier one of this batch (its index).
+        previous: list[dict[str, Any] | int | None]
+        pairs = zip(partitions, keys, strict=True) if entity.partition else keys
+        unique = len(set(pairs)) == len(keys)
+        if unique and not existing:
+            previous = [None] * len(keys)
+        else:
+            previous = []
+            latest: dict[tuple[str, Any], dict[str, Any] | int | None] = dict(existing)
+            for index, key in enumerate(zip(partitions, keys, strict=True)):
+                previous.append(latest.get(key))
+                latest[key] = index
+        saved = _SavedBatch(entity, partitions, rows, records, wires, previous)
         if entity.searchable:
+            records = saved.records()
             for partition, record, before in zip(partitions, records, previous, strict=True):
                 if before is not None:
-                    _fts_delete(self.conn, entity, partition, record[identifier])
+                    _fts_delete(self.conn, entity, partition, record[entity.identifier])
                 _fts_insert(self.conn, entity, partition, record)
-        self._changes.append(_SavedBatch(entity, partitions, records, wires, previous))
-        self.changed += len(records)
+        self._changes.append(saved)
+        self.changed += len(rows)
         return wires, conflict
 
     def _existing(
@@ -911,11 +1025,16 @@ class Writer:
     ) -> dict[tuple[str, Any], dict[str, Any] | None]:
         """The stored records among ``(partition, key)`` pairs, by pair."""
         by_partition: dict[str, list[Any]] = {}
-        for partition, key in zip(partitions, keys, strict=True):
-            by_partition.setdefault(partition, []).append(key)
+        if entity.partition:
+            for partition, key in zip(partitions, keys, strict=True):
+                by_partition.setdefault(partition, []).append(key)
+        elif keys:
+            by_partition[""] = list(keys)
         id_type = entity.id_attribute.type
         found: dict[tuple[str, Any], dict[str, Any] | None] = {}
         for partition, wanted in by_partition.items():
+            if self._all_above(entity, partition, wanted):
+                continue
             rows = self.conn.execute(
                 _select(entity) + f" WHERE {_q(PARTITION_COLUMN)} = ? AND {_q(entity.identifier)}"
                 " IN (SELECT value FROM json_each(?))",
@@ -925,6 +1044,21 @@ class Writer:
                 part, record = _decode(entity, row)
                 found[(part, to_storage(id_type, record[entity.identifier]))] = record
         return found
+
+    def _all_above(self, entity: Entity, partition: str, keys: Sequence[Any]) -> bool:
+        """Whether every key sorts after the partition's largest stored one, so none is stored:
+        one index seek instead of a lookup per key when a load appends ascending ids. Keys of
+        one Python type that SQLite orders alike (text by code point, as its UTF-8 bytes are;
+        integers by value) only; anything else answers ``False``."""
+        kind = type(keys[0])
+        if kind is not str and kind is not int:
+            return False
+        if len(set(map(type, keys))) != 1:
+            return False
+        top = self.conn.execute(_max_sql(entity), (partition,)).fetchone()[0]
+        if top is None:
+            return True  # no row in the partition has an id
+        return type(top) is kind and min(keys) > top
 
     def _delete_row(self, entity: Entity, partition: str, key: Any) -> dict[str, Any] | None:
         stored = to_storage(entity.id_attribute.type, key)

@@ -265,10 +265,12 @@ async def serve_stream(
     packed: bool,
     abort: Callable[[Send], Awaitable[None]],
     budget: QueryBudget | None = None,
+    request_id: bytes = b"",
 ) -> None:
     """Serve one stream; raises :class:`ApiError` (before any byte is sent) for a bad request.
 
-    ``budget`` bounds the initial query (``includeQueryResults``) like any other query."""
+    ``budget`` bounds the initial query (``includeQueryResults``) like any other query;
+    ``request_id`` is answered as the ``x-request-id`` header."""
     include = _flag(ctx.query, "includeQueryResults")
     keep_alive = _flag(ctx.query, "keepAlive")
     ctx.entity()  # 404 before subscribing
@@ -294,6 +296,8 @@ async def serve_stream(
             raise
         writer = _Writer(packed)
         headers = [(b"content-type", writer.content_type.encode()), (b"cache-control", b"no-cache")]
+        if request_id:
+            headers.append((b"x-request-id", request_id))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         accepted = hub._add(stream)
         if not accepted or hub.close_immediately:
