@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from onyx_database._config import clear_cache_config
 from onyx_database.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,7 @@ class Page:
             with onyx_database.init(config_path=str(self.server.config_path)) as db:
                 for table, rows in seed.items():
                     db.batch_save(table, rows)
+            clear_cache_config()  # the config chain cached the last page's server
             self.file = file
             self.namespace = {"__name__": "__snippet__"}
         return self.server, self.namespace
@@ -144,7 +146,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
 
 
 def run(code: str, namespace: dict[str, Any]) -> None:
-    compiled = compile(code, "<snippet>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    compiled = compile(  # not inheriting this module's `from __future__ import annotations`
+        code, "<snippet>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+    )
     if compiled.co_flags & inspect.CO_COROUTINE:
         asyncio.run(eval(compiled, namespace))  # noqa: S307 (our own documentation's code)
     else:
