@@ -12,7 +12,7 @@ which::
     <!-- snippet: after `onyx-py gen` -->
 
 Top-level ``await`` / ``async with`` run in an event loop; a ``test_*`` function a block defines
-is called with the fixtures it names (``onyx_db``). Each block starts in a temporary directory
+is called with the fixtures it names (``onyx_db``), on empty tables as the pytest plugin's. Each block starts in a temporary directory
 holding ``onyx.schema.json``, with ``ONYX_CONFIG_PATH`` pointing at the server's credentials.
 """
 
@@ -111,14 +111,19 @@ class Page:
 
             self.server = LocalServer(self.data / file.replace("/", "_"), schema=SCHEMA)
             self.server.__enter__()
-            seed = json.loads((EXAMPLES / "team.seed.json").read_text())
-            with onyx_database.init(config_path=str(self.server.config_path)) as db:
-                for table, rows in seed.items():
-                    db.batch_save(table, rows)
+            self.seed()
             clear_cache_config()  # the config chain cached the last page's server
             self.file = file
             self.namespace = {"__name__": "__snippet__"}
         return self.server, self.namespace
+
+    def seed(self) -> None:
+        import onyx_database
+
+        assert self.server is not None
+        with onyx_database.init(config_path=str(self.server.config_path)) as db:
+            for table, rows in json.loads((EXAMPLES / "team.seed.json").read_text()).items():
+                db.batch_save(table, rows)
 
     def close(self) -> None:
         import onyx_database
@@ -180,12 +185,23 @@ def test_snippet_runs(
                 del sys.modules[name]
     for name in sorted(set(namespace) - before):
         if name.startswith("test_") and callable(namespace[name]):
-            import onyx_database
+            call_like_the_plugin(namespace[name], page)
 
-            with onyx_database.init() as onyx_db:
-                fixtures = {"onyx_db": onyx_db}
-                wanted = inspect.signature(namespace[name]).parameters
-                namespace[name](**{p: fixtures[p] for p in wanted})
+
+def call_like_the_plugin(test: Any, page: Page) -> None:
+    """Call a test a block defines as the pytest plugin would: on empty tables (then the page's
+    seed data is back for its next blocks)."""
+    import onyx_database
+
+    assert page.server is not None
+    page.server.reset_data()
+    try:
+        with onyx_database.init() as onyx_db:
+            fixtures = {"onyx_db": onyx_db}
+            test(**{p: fixtures[p] for p in inspect.signature(test).parameters})
+    finally:
+        page.server.reset_data()
+        page.seed()
 
 
 @pytest.mark.parametrize("name", FILES)
