@@ -11,9 +11,15 @@ which::
 
     <!-- snippet: after `onyx-py gen` -->
 
+A settings module runs in a child process, as the settings of ``manage.py check`` (warnings
+included), with the same Onyx Local::
+
+    <!-- snippet: Django settings, checked by `manage.py check` -->
+
 Top-level ``await`` / ``async with`` run in an event loop; a ``test_*`` function a block defines
-is called with the fixtures it names (``onyx_db``), on empty tables as the pytest plugin's. Each block starts in a temporary directory
-holding ``onyx.schema.json``, with ``ONYX_CONFIG_PATH`` pointing at the server's credentials.
+is called with the fixtures it names (``onyx_db``), on empty tables as the pytest plugin's. Each
+block starts in a temporary directory holding ``onyx.schema.json``, with ``ONYX_CONFIG_PATH``
+pointing at the page's server.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ FENCE = re.compile(r"^(?P<indent>\s*)```\s*(?P<info>\S*)")
 PYTHON_INFO = re.compile(r"^(py|python|python3|pycon)\b", re.I)
 NOT_RUN = re.compile(r"<!--\s*snippet:\s*not run\s*\((?P<reason>.+)\)\s*-->")
 AFTER = re.compile(r"<!--\s*snippet:\s*after\s*`(?P<command>[^`]+)`\s*-->")
+DJANGO_SETTINGS = re.compile(
+    r"<!--\s*snippet:\s*Django settings, checked by `manage.py check`\s*-->"
+)
 MENTIONED_PATH = re.compile(r"\b(?:tests|example_projects|docs)/[\w./-]*\w")
 
 
@@ -56,6 +65,7 @@ class Snippet:
     code: str
     skip_reason: str | None
     setup: str | None = None
+    django_settings: bool = False
 
     @property
     def id(self) -> str:
@@ -84,6 +94,7 @@ def snippets(name: str) -> list[Snippet]:
                         textwrap.dedent("\n".join(lines[start + 1 : end])),
                         marker["reason"] if marker else None,
                         after["command"] if after else None,
+                        bool(DJANGO_SETTINGS.search(before)),
                     )
                 )
             index = end
@@ -107,8 +118,6 @@ class Page:
     def enter(self, file: str) -> tuple[LocalServer, dict[str, Any]]:
         if file != self.file or self.server is None:
             self.close()
-            import onyx_database
-
             self.server = LocalServer(self.data / file.replace("/", "_"), schema=SCHEMA)
             self.server.__enter__()
             self.seed()
@@ -175,17 +184,38 @@ def test_snippet_runs(
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
         subprocess.run(shlex.split(snippet.setup), cwd=tmp_path, env=env, check=True)
+    if snippet.django_settings:
+        django_check(snippet.code, tmp_path)
+        return
     sys.path.insert(0, str(tmp_path))
     try:
         run(snippet.code, namespace)
     finally:
         sys.path.remove(str(tmp_path))
         for name, module in list(sys.modules.items()):  # packages the block imported from here
-            if str(getattr(module, "__file__", "") or "").startswith(str(tmp_path)):
+            places = [getattr(module, "__file__", None) or "", *getattr(module, "__path__", [])]
+            if any(str(place).startswith(str(tmp_path)) for place in places):
                 del sys.modules[name]
     for name in sorted(set(namespace) - before):
         if name.startswith("test_") and callable(namespace[name]):
             call_like_the_plugin(namespace[name], page)
+
+
+def django_check(settings: str, directory: Path) -> None:
+    """``manage.py check`` (warnings fail too) with ``settings`` as the settings module, in a
+    child process: Django is configured once per process, and tests/django configures this one
+    when the whole suite runs."""
+    (directory / "snippet_settings.py").write_text(settings)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "snippet_settings",
+        "PYTHONPATH": os.pathsep.join(
+            [str(directory), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    command = [sys.executable, "-m", "django", "check", "--fail-level", "WARNING"]
+    result = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def call_like_the_plugin(test: Any, page: Page) -> None:
