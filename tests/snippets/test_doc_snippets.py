@@ -24,7 +24,6 @@ pointing at the page's server.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import inspect
 import json
@@ -41,12 +40,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from snippet_runner import run
 
 from onyx_database._config import clear_cache_config
 from onyx_database.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "example_projects"
+DJANGO_PAGES = {"docs/django.md"}  # blocks written in a Django project: run by snippet_runner
 FILES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^(?P<indent>\s*)```\s*(?P<info>\S*)")
 PYTHON_INFO = re.compile(r"^(py|python|python3|pycon)\b", re.I)
@@ -114,6 +115,7 @@ class Page:
         self.file: str | None = None
         self.server: LocalServer | None = None
         self.namespace: dict[str, Any] = {}
+        self.django: subprocess.Popen[str] | None = None
 
     def enter(self, file: str) -> tuple[LocalServer, dict[str, Any]]:
         if file != self.file or self.server is None:
@@ -123,6 +125,8 @@ class Page:
             self.seed()
             clear_cache_config()  # the config chain cached the last page's server
             self.file = file
+            if file in DJANGO_PAGES:
+                self.django = self.start_django()
             self.namespace = {"__name__": "__snippet__"}
         return self.server, self.namespace
 
@@ -134,7 +138,43 @@ class Page:
             for table, rows in json.loads((EXAMPLES / "team.seed.json").read_text()).items():
                 db.batch_save(table, rows)
 
+    def start_django(self) -> subprocess.Popen[str]:
+        assert self.server is not None
+        here = Path(__file__).parent
+        env = {
+            **os.environ,
+            "ONYX_CONFIG_PATH": str(self.server.config_path),
+            "PYTHONPATH": os.pathsep.join([str(here), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        command = [sys.executable, "-m", "snippet_runner"]
+        stderr = (self.data / "django-worker.log").open("a")
+        with stderr:
+            return subprocess.Popen(
+                command,
+                env=env,
+                text=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
+
+    def run_in_django(self, code: str, cwd: Path) -> None:
+        assert self.django is not None and self.django.stdin and self.django.stdout
+        self.django.stdin.write(json.dumps({"code": code, "cwd": str(cwd)}) + "\n")
+        self.django.stdin.flush()
+        answer = self.django.stdout.readline()
+        assert answer, "the Django worker ended: see django-worker.log in the test's temp dir"
+        error = json.loads(answer)["error"]
+        if error:
+            pytest.fail(f"the block failed in the Django project:\n{error}", pytrace=False)
+
     def close(self) -> None:
+        if self.django is not None:
+            assert self.django.stdin and self.django.stdout
+            self.django.stdin.close()
+            self.django.wait(timeout=60)
+            self.django.stdout.close()
+            self.django = None
         import onyx_database
 
         for value in self.namespace.values():  # the clients the blocks opened and left open
@@ -159,16 +199,6 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     current.close()
 
 
-def run(code: str, namespace: dict[str, Any]) -> None:
-    compiled = compile(  # not inheriting this module's `from __future__ import annotations`
-        code, "<snippet>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
-    )
-    if compiled.co_flags & inspect.CO_COROUTINE:
-        asyncio.run(eval(compiled, namespace))  # noqa: S307 (our own documentation's code)
-    else:
-        exec(compiled, namespace)  # noqa: S102
-
-
 @pytest.mark.parametrize("snippet", ALL, ids=[s.id for s in ALL])
 def test_snippet_runs(
     snippet: Snippet, page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -186,6 +216,9 @@ def test_snippet_runs(
         subprocess.run(shlex.split(snippet.setup), cwd=tmp_path, env=env, check=True)
     if snippet.django_settings:
         django_check(snippet.code, tmp_path)
+        return
+    if page.django is not None:
+        page.run_in_django(snippet.code, tmp_path)
         return
     sys.path.insert(0, str(tmp_path))
     try:
