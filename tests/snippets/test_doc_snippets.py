@@ -277,6 +277,11 @@ def test_every_python_block_is_run_or_says_why(name: str) -> None:
         for n, line in enumerate(lines)
         if (fence := FENCE.match(line)) and PYTHON_INFO.match(fence["info"])
     ]
+    for n, line in enumerate(lines):  # a marker is understood and stands right above a block
+        if line.strip().startswith("<!-- snippet:"):
+            known = any(m.search(line) for m in (NOT_RUN, AFTER, DJANGO_SETTINGS))
+            following = next((x for x in lines[n + 1 :] if x.strip()), "")
+            assert known and following.strip() == "```python", f"{name}:{n + 1}: {line.strip()}"
     collected = [s for s in ALL if s.file == name]
     assert [s.line for s in collected] == python_fences, "use a plain ```python fence"
     for snippet in collected:
