@@ -2,10 +2,12 @@
 process (``python -m snippet_runner``), since Django is configured once per process and
 tests/django configures the test process when the whole suite runs.
 
-The child reads one JSON request a line on stdin (``{"code", "cwd"}``), runs the block in the
-namespace of the ``people.models`` module (the models the blocks declare belong to the ``people``
-app), and answers one JSON line (``{"error": traceback or null}``). Its settings point every
-``settings.ONYX`` alias at ``ONYX_CONFIG_PATH`` (the page's Onyx Local).
+``python -m snippet_runner APP`` reads one JSON request a line on stdin (``{"code", "cwd"}``),
+runs the block in the namespace of the ``APP.models`` module (the models the blocks declare belong
+to the app ``APP``: ``people`` for docs/django.md, ``backoffice`` for docs/admin.md), and answers
+one JSON line (``{"error": traceback or null}``). Its settings point every ``settings.ONYX``
+alias at ``ONYX_CONFIG_PATH`` (the page's Onyx Local); its SQL database (users, permissions) is
+migrated in memory.
 """
 
 from __future__ import annotations
@@ -31,37 +33,71 @@ def run(code: str, namespace: dict[str, Any]) -> None:
         exec(compiled, namespace)  # noqa: S102
 
 
-def configure_django() -> None:
+def configure_django(app: str) -> None:
     import django
     from django.conf import settings
+    from django.core.management import call_command
 
     alias = {"config_path": os.environ["ONYX_CONFIG_PATH"]}
     settings.configure(
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
             "django.contrib.auth",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.admin",
             "rest_framework",
             "django_filters",
             "onyx_django",
-            "people",
+            app,
         ],
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         ONYX={"default": alias, "analytics": alias},
-        ROOT_URLCONF="people.models",  # the urlpatterns a block declares
+        ROOT_URLCONF=f"{app}.models",  # the urlpatterns a block declares
         USE_TZ=True,
+        SECRET_KEY="snippets",
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ],
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
     )
     django.setup()
+    call_command("migrate", verbosity=0)
 
 
-def serve() -> None:
+def system_check_errors() -> str | None:
+    """Django's system check errors (admin registrations, model fields...) after a block."""
+    from django.core import checks
+
+    errors = [str(m) for m in checks.run_checks() if m.level >= checks.ERROR]
+    return "\n".join(errors) or None
+
+
+def serve(app: str) -> None:
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     sys.stdout = sys.stderr  # what the blocks print stays off the protocol
-    configure_django()
+    configure_django(app)
     import types
 
-    module = types.ModuleType("people.models")
-    sys.modules["people.models"] = module
+    module = types.ModuleType(f"{app}.models")
+    module.__package__ = app  # a block's `from .models import ...`
+    module.urlpatterns = []  # type: ignore[attr-defined]  # until a block declares its own
+    sys.modules[module.__name__] = module
     namespace = module.__dict__
     for line in sys.stdin:
         request = json.loads(line)
@@ -69,7 +105,7 @@ def serve() -> None:
         sys.path.insert(0, request["cwd"])
         try:
             run(request["code"], namespace)
-            error = None
+            error = system_check_errors()
         except BaseException:
             error = traceback.format_exc()
         finally:
@@ -80,4 +116,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    serve(sys.argv[1])

@@ -47,7 +47,8 @@ from onyx_database.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "example_projects"
-DJANGO_PAGES = {"docs/django.md"}  # blocks written in a Django project: run by snippet_runner
+# pages written in a Django project, and the app their models belong to: run by snippet_runner
+DJANGO_PAGES = {"docs/django.md": "people", "docs/admin.md": "backoffice"}
 FILES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^(?P<indent>\s*)```\s*(?P<info>\S*)")
 PYTHON_INFO = re.compile(r"^(py|python|python3|pycon)\b", re.I)
@@ -126,7 +127,7 @@ class Page:
             clear_cache_config()  # the config chain cached the last page's server
             self.file = file
             if file in DJANGO_PAGES:
-                self.django = self.start_django()
+                self.django = self.start_django(DJANGO_PAGES[file])
             self.namespace = {"__name__": "__snippet__"}
         return self.server, self.namespace
 
@@ -138,7 +139,7 @@ class Page:
             for table, rows in json.loads((EXAMPLES / "team.seed.json").read_text()).items():
                 db.batch_save(table, rows)
 
-    def start_django(self) -> subprocess.Popen[str]:
+    def start_django(self, app: str) -> subprocess.Popen[str]:
         assert self.server is not None
         here = Path(__file__).parent
         env = {
@@ -146,7 +147,7 @@ class Page:
             "ONYX_CONFIG_PATH": str(self.server.config_path),
             "PYTHONPATH": os.pathsep.join([str(here), str(ROOT), os.environ.get("PYTHONPATH", "")]),
         }
-        command = [sys.executable, "-m", "snippet_runner"]
+        command = [sys.executable, "-m", "snippet_runner", app]
         stderr = (self.data / "django-worker.log").open("a")
         with stderr:
             return subprocess.Popen(
