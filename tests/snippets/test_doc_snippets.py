@@ -29,6 +29,7 @@ import inspect
 import json
 import os
 import re
+import select
 import shlex
 import shutil
 import subprocess
@@ -47,6 +48,7 @@ from onyx_database.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "example_projects"
+BLOCK_TIMEOUT = 300  # seconds; generous, for a loaded machine
 # pages written in a Django project, and the app their models belong to: run by snippet_runner
 DJANGO_PAGES = {"docs/django.md": "people", "docs/admin.md": "backoffice"}
 FILES = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
@@ -163,6 +165,11 @@ class Page:
         assert self.django is not None and self.django.stdin and self.django.stdout
         self.django.stdin.write(json.dumps({"code": code, "cwd": str(cwd)}) + "\n")
         self.django.stdin.flush()
+        ready, _, _ = select.select([self.django.stdout], [], [], BLOCK_TIMEOUT)
+        if not ready:  # a block that never ends fails instead of hanging the suite
+            self.django.kill()
+            self.close()
+            pytest.fail(f"the block did not end within {BLOCK_TIMEOUT} s", pytrace=False)
         answer = self.django.stdout.readline()
         assert answer, "the Django worker ended: see django-worker.log in the test's temp dir"
         error = json.loads(answer)["error"]
