@@ -122,7 +122,7 @@ class OnyxRelationInline(admin.TabularInline):  # type: ignore[type-arg]
         )
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.fields or [f.name for f in self.model._meta.fields]
+        return self.fields or [f.name for f in self.model._meta.concrete_fields]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_fields(request, obj)

@@ -473,19 +473,25 @@ class OnyxOptions:
 
     @functools.cached_property
     def fields(self) -> ImmutableList[Any]:
+        """The stored fields, then the to-one resolvers whose record has a model (as Django
+        lists a ``ForeignObject`` without a column of its own)."""
+        to_one = (f for f in self.relations.values() if f.many_to_one and f.related_model)
+        return ImmutableList(
+            (*self._fields.values(), *to_one), warning="Onyx model fields are read-only"
+        )
+
+    @functools.cached_property
+    def concrete_fields(self) -> ImmutableList[Any]:
+        """The fields stored in the table (what a record's save writes)."""
         return ImmutableList(self._fields.values(), warning="Onyx model fields are read-only")
 
     @property
-    def concrete_fields(self) -> ImmutableList[Any]:
-        return self.fields
-
-    @property
     def local_fields(self) -> ImmutableList[Any]:
-        return self.fields
+        return self.concrete_fields
 
     @property
     def local_concrete_fields(self) -> ImmutableList[Any]:
-        return self.fields
+        return self.concrete_fields
 
     @property
     def fields_map(self) -> dict[str, models.Field[Any, Any]]:

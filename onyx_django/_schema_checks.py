@@ -62,7 +62,7 @@ def _compare(model: type[Any], entity: Mapping[str, Any] | None, alias: str) -> 
     attributes = {str(a.get("name")): a for a in entity.get("attributes") or ()}
     resolvers = {str(r.get("name")) for r in entity.get("resolvers") or ()}
     messages: list[CheckMessage] = []
-    for field in opts.fields:
+    for field in opts.concrete_fields:
         attribute = attributes.get(field.column)
         if attribute is None:
             messages.append(

@@ -132,7 +132,7 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ):
                 return True
         name = lookup.split(LOOKUP_SEP, 1)[0]
-        return name == "pk" or name in {field.name for field in self.model._meta.fields}
+        return name == "pk" or name in {field.name for field in self.model._meta.concrete_fields}
 
     def get_search_results(
         self, request: HttpRequest, queryset: Any, search_term: str

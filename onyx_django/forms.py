@@ -52,7 +52,9 @@ def add_write_error(form: forms.BaseForm, exc: BaseException) -> None:
     field: str | None = None
     match = _ATTRIBUTE.search(text)
     if match and opts is not None:
-        candidates = {f.name: f.name for f in opts.fields} | {f.column: f.name for f in opts.fields}
+        candidates = {f.name: f.name for f in opts.concrete_fields} | {
+            f.column: f.name for f in opts.concrete_fields
+        }
         name = candidates.get(match.group(1))
         field = name if name in form.fields else None
     form.add_error(field, f"The record was refused: {text}")

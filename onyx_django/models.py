@@ -190,7 +190,6 @@ class OnyxModel(_Base):
         def pk(self) -> Any: ...
         @pk.setter
         def pk(self, value: Any) -> None: ...
-        def serializable_value(self, field_name: str) -> Any: ...
         def unique_error_message(
             self, model_class: type[Any], unique_check: tuple[str, ...]
         ) -> Any: ...
@@ -344,6 +343,16 @@ class OnyxModel(_Base):
         """Async :meth:`refresh_from_db`."""
         await arun(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
+    def serializable_value(self, field_name: str) -> Any:
+        """The field's value as Django serializes it: for a to-one resolver (as for a
+        ``ForeignKey``), the related record's pk."""
+        opts = self._meta
+        found = opts.relations.get(field_name)
+        if found is not None and found.many_to_one and found.related_model is not None:
+            related = getattr(self, field_name)
+            return None if related is None else related.pk
+        return models.Model.serializable_value(self, field_name)  # type: ignore[arg-type]
+
     # -- validation --------------------------------------------------------------------------
 
     def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
@@ -351,7 +360,7 @@ class OnyxModel(_Base):
         fields' validators), then the pydantic validators; Django ``ValidationError`` by field."""
         from django.core.exceptions import ValidationError
 
-        skipped = set(exclude or ())
+        skipped = set(exclude or ()) | set(self._meta.relation_names)
         errors: dict[str, Any] = {}
         try:
             models.Model.clean_fields(self, exclude=skipped)  # type: ignore[arg-type]
