@@ -34,6 +34,7 @@ from ._listen import listen
 from ._lookups import LOOKUPS
 from ._manager import OnyxManager, OnyxModelOptions, manager_for
 from ._queryset import OnyxQuerySet
+from ._relations import RelationChanges, asave_with_children, save_with_children
 from .models import OnyxModel
 
 __all__ = [
@@ -49,8 +50,11 @@ __all__ = [
     "OnyxModel",
     "OnyxModelOptions",
     "OnyxQuerySet",
+    "RelationChanges",
+    "asave_with_children",
     "connections",
     "db",
     "listen",
     "manager_for",
+    "save_with_children",
 ]

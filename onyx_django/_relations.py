@@ -71,19 +71,13 @@ def relation(*, cascade: str | None = None, **field_options: Any) -> Any:
     field that holds the parent's key, the parent's key field; wire names, as in
     ``db.cascade("userRoles:UserRole(userId, id)")``; the ``userRoles:`` prefix is optional).
 
-    >>> from onyx_django.models import OnyxModel
-    >>> class Grant(OnyxModel):
-    ...     id: str
-    ...     ownerId: str | None = None
-    ...     class Meta:
-    ...         app_label = "docs"
-    >>> class Owner(OnyxModel):
-    ...     id: str
-    ...     grants: list[Grant] | None = relation(cascade="Grant(ownerId, id)")
-    ...     class Meta:
-    ...         app_label = "docs"
-    >>> cascade_relation(Owner, "grants").spec
-    'grants:Grant(ownerId, id)'
+    >>> field = relation(cascade="Grant(ownerId, id)")
+    >>> field.exclude, field.default, field.json_schema_extra
+    (True, None, {'onyx_cascade': 'Grant(ownerId, id)'})
+    >>> relation(cascade="Grant(ownerId)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid cascade 'Grant(ownerId)': expected 'Table(childKeyField, ...
     """
     extra = dict(field_options.pop("json_schema_extra", None) or {})
     if cascade is not None:
@@ -120,7 +114,7 @@ def cascade_relation(model: type[Any], name: str, *, what: str = "") -> CascadeR
             f"{label}{model.__name__} has no resolver field {name!r} (declare it with "
             "onyx_django.models.relation(cascade=...))"
         )
-    child = found.related_model
+    child: Any = found.related_model
     info = model.model_fields[name]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     declared = extra.get(CASCADE_KEY)
@@ -150,7 +144,7 @@ def cascade_relation(model: type[Any], name: str, *, what: str = "") -> CascadeR
         problems.append(f"{model.__name__} has no field {source_wire!r}")
     if problems or target is None or source is None:
         raise NotSupportedError(f"{label}{model.__name__}.{name}: {'; '.join(problems)}")
-    return CascadeRelation(name, spec, model, child, target, source, found.many_to_many)
+    return CascadeRelation(name, spec, model, child, target, source, bool(found.many_to_many))
 
 
 def _field_named(model: type[Any], wire: str) -> str | None:
@@ -191,7 +185,7 @@ def save_with_children_flow(
     for change in changes:
         cascade = change.relation
         key = values[cascade.source]
-        rows = []
+        rows: list[Any] = []
         for child in change.save:
             child.__dict__[cascade.target] = key  # Onyx sets it too (after generating the id)
             child_values = validated_values(child, exclude={cascade.target})

@@ -27,6 +27,15 @@ Django field instances (:class:`~onyx_django._meta.OnyxOptions`). Instances are
 ``isinstance(obj, django.db.models.Model)``, so generic views, ``ModelForm``, DRF and
 django-filter take them, but they are not in Django's app registry: no migrations, no admin,
 no SQL. Field values live in the pydantic model; ``save()`` validates them and sends one request.
+
+A resolver is a field declared with ``Field(default=None, exclude=True)``, read with the record
+(``select_related``) or on first access, never written by ``save()``. Declared with
+:func:`relation` and the cascade that saves it, it is also editable (admin inlines,
+``relation_formset_factory``, DRF's ``CascadeRelationField``)::
+
+    class User(OnyxModel):
+        id: str
+        userRoles: list[UserRole] | None = relation(cascade="UserRole(userId, id)")
 """
 
 from __future__ import annotations
@@ -51,8 +60,9 @@ from ._instances import (
 from ._manager import OnyxManager, manager_for
 from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
 from ._ops import Flow, arun, run
+from ._relations import relation
 
-__all__ = ["OnyxModel"]
+__all__ = ["OnyxModel", "relation"]
 
 M = TypeVar("M", bound="OnyxModel")
 
