@@ -123,7 +123,10 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
         self.save_as_new = save_as_new
         related: Any = None
         if not self.instance._state.adding and not save_as_new:
-            related = getattr(self.instance, cascade.name)
+            related = self.instance.__dict__.get(cascade.name)
+            if related is None:  # not read yet (or set by hand): read it through the resolver
+                self.instance.refresh_from_db(fields=[cascade.name])
+                related = self.instance.__dict__.get(cascade.name)
         if related is not None and not isinstance(related, list | tuple):
             related = [related]
         from ._instances import mark_loaded
