@@ -91,12 +91,14 @@ class Assignment(OnyxModel):
 
 
 class Grant(OnyxModel):
-    """The ``RolePermission`` table: the children of a ``Team``."""
+    """The ``RolePermission`` table: the children of a ``Team``; ``role`` is a resolver that
+    gives one record."""
 
     id: str = Field(max_length=40)
     roleId: str
     permissionId: str = Field(max_length=40)
     createdAt: datetime = Field(default_factory=_now)
+    role: Staff | None = relation()  # a resolver giving one record
 
     class Meta:
         db_table = "RolePermission"
