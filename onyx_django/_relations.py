@@ -35,6 +35,7 @@ __all__ = [
     "RelationChanges",
     "asave_with_children",
     "cascade_relation",
+    "declared_cascade",
     "relation",
     "save_with_children",
 ]
@@ -85,6 +86,18 @@ def relation(*, cascade: str | None = None, **field_options: Any) -> Any:
         extra[CASCADE_KEY] = cascade
     field_options.setdefault("default", None)
     return Field(exclude=True, json_schema_extra=extra or None, **field_options)
+
+
+def declared_cascade(model: type[Any], name: str) -> str | None:
+    """``"Table(childKey, parentKey)"`` as declared on ``model``'s field ``name`` (wire names,
+    canonical spacing), or ``None`` when it declares no cascade."""
+    info = model.model_fields.get(name)
+    extra = getattr(info, "json_schema_extra", None)
+    declared = extra.get(CASCADE_KEY) if isinstance(extra, dict) else None
+    if not isinstance(declared, str):
+        return None
+    _attribute, table, target, source = _parts(name, declared)
+    return f"{table}({target}, {source})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,3 +171,48 @@ def test_a_cascade_that_does_not_fit_its_models_is_refused() -> None:
     assert "Grant has no field 'ownerId'" in message and "Mismatched has no field 'key'" in message
     with pytest.raises(ValueError, match="invalid cascade"):
         relation(cascade="grants")
+
+
+class WrongKey(OnyxModel):
+    """The ``Role`` table whose ``rolePermissions`` resolver reads by ``roleId``, declared with
+    a cascade that writes ``permissionId``; ``permissions`` reads through a nested query."""
+
+    id: str
+    rolePermissions: list[Grant] | None = relation(cascade="RolePermission(permissionId, id)")
+    permissions: list[Grant] | None = relation(cascade="RolePermission(roleId, id)")
+
+    class Meta:
+        db_table = "Role"
+        app_label = "cascadecheck"
+
+
+class RightKey(OnyxModel):
+    id: str
+    rolePermissions: list[Grant] | None = relation(cascade="RolePermission(roleId, id)")
+
+    class Meta:
+        db_table = "Role"
+        app_label = "cascadecheck_ok"
+
+
+def test_check_database_compares_each_cascade_with_its_resolver(django_onyx: Any) -> None:
+    from types import SimpleNamespace
+
+    from onyx_django.checks import check_onyx_schema
+
+    def check(label: str) -> list[tuple[str, str]]:
+        app = SimpleNamespace(label=label)
+        found = check_onyx_schema(app_configs=[app], databases=["default"])  # type: ignore[list-item]
+        return [(str(m.id), m.msg) for m in found]
+
+    [permissions, role_permissions] = check("cascadecheck")
+    assert permissions[0] == role_permissions[0] == "onyx_django.E016"
+    assert (
+        "WrongKey.permissions is saved by the cascade RolePermission(roleId, id)" in permissions[1]
+    )
+    assert "is not a plain db.from(T)" in permissions[1]
+    assert (
+        "WrongKey.rolePermissions is saved by the cascade RolePermission(permissionId, id), but "
+        "its resolver reads RolePermission(roleId, id)" in role_permissions[1]
+    )
+    assert check("cascadecheck_ok") == []
