@@ -126,3 +126,30 @@ class Team(OnyxModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GrantDraft(OnyxModel):
+    """``RolePermission`` without its required ``createdAt``: Onyx refuses it (a 400/422)."""
+
+    id: str
+    roleId: str | None = None
+    permissionId: str
+
+    class Meta:
+        db_table = "RolePermission"
+        app_label = "backoffice"
+
+
+class TeamDraft(OnyxModel):
+    """The ``Role`` table, whose cascade children Onyx refuses (``GrantDraft``)."""
+
+    id: str
+    name: str
+    isSystem: bool = False
+    createdAt: datetime = Field(default_factory=_now)
+    updatedAt: datetime = Field(default_factory=_now)
+    rolePermissions: list[GrantDraft] | None = relation(cascade="RolePermission(roleId, id)")
+
+    class Meta:
+        db_table = "Role"
+        app_label = "backoffice"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from onyx_django_admin_app import Assignment, Event, RoleDraft, Staff, Team
+from onyx_django_admin_app import Assignment, Event, RoleDraft, Staff, Team, TeamDraft
 
 from onyx_django.admin import OnyxModelAdmin, OnyxRelationInline
 
@@ -84,3 +84,15 @@ class TeamAdmin(OnyxModelAdmin):
     list_display = ["id", "name"]
     fields = ["id", "name", "description", "isSystem"]
     inlines = [GrantInline]
+
+
+class GrantDraftInline(OnyxRelationInline):
+    relation = "rolePermissions"
+    editable = True
+    fields = ["id", "permissionId"]
+
+
+@admin.register(TeamDraft)
+class TeamDraftAdmin(OnyxModelAdmin):
+    fields = ["id", "name"]
+    inlines = [GrantDraftInline]

@@ -233,6 +233,22 @@ def test_a_conflict_on_add_is_a_form_error_and_no_child_is_written(
     assert "a7" not in grants_of("t1")  # the cascade wrote nothing
 
 
+def test_a_row_onyx_refuses_is_a_form_error_and_nothing_is_written(
+    root: Client, accounts: Any
+) -> None:
+    data = form_data(
+        {"id": "t1", "name": "renamed"}, [{"id": "g7", "permissionId": "x"}], initial=0
+    )
+    # the TeamDraft admin's rows lack the createdAt Onyx requires: the cascade is refused
+    response = root.post("/admin/backoffice/teamdraft/t1/change/", data)
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.non_field_errors())
+    assert "The record was refused" in errors and "createdAt" in errors
+    assert "rolePermissions" in errors  # Onyx names the relation
+    assert Team.onyx.get(pk="t1").name == "ada"  # the parent was not written either
+    assert "g7" not in grants_of("t1") and not LogEntry.objects.filter(object_id="t1").exists()
+
+
 def test_permissions_guard_the_rows(client: Client, accounts: Any) -> None:
     clerk = User.objects.create_user("clerk", "clerk@example.org", "pw", is_staff=True)
     perms = {p.codename: p for p in ensure_permissions(Team, Grant)}

@@ -12,7 +12,8 @@ from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from onyx_django_admin_app import Grant, Team
-from pydantic import Field
+from onyx_django_admin_app import GrantDraft as LooseGrant
+from onyx_django_admin_app import TeamDraft as LooseTeam
 
 from onyx_django import (
     NotSupportedError,
@@ -26,31 +27,6 @@ from onyx_django.forms import relation_formset_factory
 from onyx_django.models import OnyxModel, relation
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-class LooseGrant(OnyxModel):
-    """``RolePermission`` without its required ``createdAt``: Onyx refuses it (a 400/422)."""
-
-    id: str
-    roleId: str | None = None
-    permissionId: str
-
-    class Meta:
-        db_table = "RolePermission"
-        app_label = "backoffice"
-
-
-class LooseTeam(OnyxModel):
-    id: str
-    name: str
-    isSystem: bool = False
-    createdAt: datetime = Field(default_factory=lambda: T0)
-    updatedAt: datetime = Field(default_factory=lambda: T0)
-    rolePermissions: list[LooseGrant] | None = relation(cascade="RolePermission(roleId, id)")
-
-    class Meta:
-        db_table = "Role"
-        app_label = "backoffice"
 
 
 @pytest.fixture
