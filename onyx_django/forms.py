@@ -173,7 +173,9 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
                     code="stale",
                 )
             cleaned = getattr(form, "cleaned_data", {}) or {}
-            if pk in cleaned and cleaned[pk] != form.instance.pk:
+            value = cleaned.get(pk)
+            value = getattr(value, "pk", value)  # a hidden id field holds the record
+            if pk in cleaned and value != form.instance.pk:
                 form.add_error(pk, "The id of a saved record cannot be changed.")
 
     def save(self, commit: bool = True) -> list[Any]:

@@ -81,6 +81,18 @@ def test_a_formset_in_a_plain_view(rf: RequestFactory, team: Team) -> None:
     assert grants_of("t1") == {"g1": "write", "g2": "admin"}  # nothing written
 
 
+def test_rows_without_the_id_field_carry_it_hidden(team: Team) -> None:
+    HiddenIds = relation_formset_factory(Team, "rolePermissions", fields=["permissionId"])
+    page = HiddenIds(instance=team)
+    assert 'type="hidden" name="rolePermissions-0-id" value="g1"' in str(page.forms[0])
+    formset = HiddenIds(
+        post_data([{"id": "g1", "permissionId": "audit"}], initial=1), instance=team
+    )
+    assert formset.is_valid(), formset.errors
+    formset.save()
+    assert grants_of("t1") == {"g1": "audit"}
+
+
 def test_save_commit_false_then_save_with_children(team: Team) -> None:
     rows = [{"id": "g1", "permissionId": "read", "DELETE": "on"}, {"id": "g3", "permissionId": "x"}]
     formset = GrantFormSet(post_data(rows, initial=1), instance=team)
