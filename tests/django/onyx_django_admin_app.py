@@ -98,7 +98,7 @@ class Grant(OnyxModel):
     roleId: str
     permissionId: str = Field(max_length=40)
     createdAt: datetime = Field(default_factory=_now)
-    role: Staff | None = relation()  # a resolver giving one record
+    role: Staff | None = relation(cascade="Role(id, roleId)")  # a resolver giving one record
 
     class Meta:
         db_table = "RolePermission"

@@ -204,3 +204,26 @@ def test_check_database_compares_each_cascade_with_its_resolver(django_onyx: Any
         "its resolver reads RolePermission(roleId, id)" in role_permissions[1]
     )
     assert check("cascadecheck_ok") == []
+
+
+def test_a_to_one_relation_is_a_formset_of_at_most_one_row(team: Team) -> None:
+    from onyx_django_admin_app import Staff
+
+    # Grant.role reads db.from("Role").where(eq("id", this.roleId)).firstOrNull(): the cascade
+    # Role(id, roleId) saves the grant with its role, the role's id set from the grant's roleId
+    RoleFormSet = relation_formset_factory(Grant, "role", fields=["name"], extra=1)
+    grant = Grant(id="g5", roleId="t5", permissionId="p", createdAt=T0)
+    grant.save()
+    empty = RoleFormSet(instance=grant)
+    assert empty.max_num == 1 and len(empty.forms) == 1  # no role t5 yet: one empty row
+    data = {
+        "role-TOTAL_FORMS": "1",
+        "role-INITIAL_FORMS": "0",
+        "role-0-name": "editor",
+    }
+    formset = RoleFormSet(data, instance=grant)
+    assert formset.is_valid(), formset.errors
+    formset.save()
+    assert Staff.onyx.get(pk="t5").name == "editor"  # the role took the grant's roleId
+    grant = Grant.onyx.get(pk="g5")
+    assert RoleFormSet(instance=grant).forms[0].instance.pk == "t5"
