@@ -236,8 +236,10 @@ class OnyxRelation(models.Field):  # type: ignore[type-arg]
 
     ``many_to_many`` for a resolver that gives a list (``list[Role] | None``), ``many_to_one``
     for one that gives one record (``Profile | None``); ``related_model`` is the model class the
-    annotation names (``None`` for ``dict`` values). Never editable: Onyx computes a resolver
-    from the records it reads, and a record's save does not write it (see ``docs/django.md``).
+    annotation names (``None`` for ``dict`` values). Never editable as a field: Onyx computes a
+    resolver from the records it reads, and a record's save does not write it; a relation
+    declared with its cascade (``relation(cascade=...)``) is written by admin inlines, formsets
+    and DRF serializers through the parent (see ``docs/django.md``).
     The value is read with the record by ``select_related`` / ``prefetch_related``, else on
     first access (one find by id per instance, as Django loads a relation).
     """

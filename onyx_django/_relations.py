@@ -5,7 +5,7 @@ A resolver is a script Onyx evaluates when it reads a record; nothing in the rec
 with its children inline, each child gets ``child.userId = parent.id`` and is saved (upserted)
 into ``UserRole``, all in one request. A relation declared with :func:`relation` and a cascade
 is editable: admin inlines, :func:`~onyx_django.forms.relation_formset_factory` and
-:class:`~onyx_django.rest_framework.CascadeRelationField` save it through
+:class:`~onyx_django.rest_framework.CascadeModelSerializer` save it through
 :func:`save_with_children`. A cascade cannot remove a child, so removals are one delete by
 query after the save (see ``docs/django.md``)::
 

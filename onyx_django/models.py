@@ -31,7 +31,7 @@ no SQL. Field values live in the pydantic model; ``save()`` validates them and s
 A resolver is a field declared with ``Field(default=None, exclude=True)``, read with the record
 (``select_related``) or on first access, never written by ``save()``. Declared with
 :func:`relation` and the cascade that saves it, it is also editable (admin inlines,
-``relation_formset_factory``, DRF's ``CascadeRelationField``)::
+``relation_formset_factory``, ``onyx_django.rest_framework.CascadeModelSerializer``)::
 
     class User(OnyxModel):
         id: str

@@ -15,6 +15,7 @@ PUBLIC = {
     "NotSupportedError", "ObjectDoesNotExist", "OnyxDataError", "OnyxIntegrityError",
     "OnyxManager", "OnyxModel", "OnyxModelOptions", "OnyxQuerySet", "connections", "db",
     "listen", "manager_for", "RelationChanges", "asave_with_children", "save_with_children",
+    "CascadeRelation", "cascade_relation",
 }  # fmt: skip
 
 

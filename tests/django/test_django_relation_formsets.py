@@ -19,10 +19,10 @@ from onyx_django import (
     NotSupportedError,
     RelationChanges,
     asave_with_children,
+    cascade_relation,
     connections,
     save_with_children,
 )
-from onyx_django._relations import cascade_relation
 from onyx_django.forms import relation_formset_factory
 from onyx_django.models import OnyxModel, relation
 
