@@ -241,7 +241,8 @@ def save_with_children_flow(
 
 
 def _delete_children(change: RelationChanges, alias: str) -> Flow[None]:
-    gone = [child for child in change.delete if child.pk is not None]
+    kept = {child.pk for child in change.save}  # a saved row is never deleted after its save
+    gone = [child for child in change.delete if child.pk is not None and child.pk not in kept]
     if not gone:
         return
     child_model = change.relation.child

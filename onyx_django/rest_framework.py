@@ -147,6 +147,8 @@ class CascadeModelSerializer(serializers.ModelSerializer):  # type: ignore[misc]
         children = []
         for row in rows if isinstance(rows, list) else [rows]:
             child = saved.get(row.get(pk)) if row.get(pk) is not None else None
+            if child is None and not cascade.many and pk not in row and len(saved) == 1:
+                child = next(iter(saved.values()))  # the one related record, changed
             if child is None:
                 child = cascade.child()
             for attr, value in row.items():

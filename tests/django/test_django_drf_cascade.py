@@ -169,3 +169,29 @@ def test_a_writable_nested_serializer_needs_a_relation_onyx_can_save() -> None:
             fields = ["id", "permissions"]
 
     assert ReadOnlyIsFine().fields["permissions"].read_only
+
+
+def test_a_nested_to_one_relation_is_written_by_cascade(team: Team) -> None:
+    class StaffSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+        class Meta:
+            model = Staff
+            fields = ["id", "name"]  # id: the cascade's key, set from the grant's roleId
+
+    class GrantWithRole(CascadeModelSerializer):
+        role = StaffSerializer(required=False, allow_null=True)
+
+        class Meta:
+            model = Grant
+            fields = ["id", "roleId", "permissionId", "role"]
+
+    body = {"id": "g6", "roleId": "t6", "permissionId": "p", "role": {"name": "viewer"}}
+    serializer = GrantWithRole(data=body)
+    assert serializer.is_valid(), serializer.errors
+    grant = serializer.save()
+    assert Staff.onyx.get(pk="t6").name == "viewer" and Grant.onyx.get(pk="g6").roleId == "t6"
+    assert GrantWithRole(grant).data["role"] == {"id": "t6", "name": "viewer"}
+    # an update of the role through the grant
+    update = GrantWithRole(Grant.onyx.get(pk="g6"), data={**body, "role": {"name": "admin"}})
+    assert update.is_valid(), update.errors
+    update.save()
+    assert Staff.onyx.get(pk="t6").name == "admin"
