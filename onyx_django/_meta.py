@@ -215,7 +215,9 @@ class OnyxRelationRel:
     of the far side of a relation)."""
 
     through = _Through
-    parent_link = False
+    # django-filter's fields = "__all__" leaves out parent links: a resolver is not a column
+    # Onyx can filter on as a join, so it is left out there (never a filter that cannot work)
+    parent_link = True
     symmetrical = False
     related_name = "+"
     limit_choices_to: dict[str, Any] = {}  # read-only, as Django's default

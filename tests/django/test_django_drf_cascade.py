@@ -195,3 +195,16 @@ def test_a_nested_to_one_relation_is_written_by_cascade(team: Team) -> None:
     assert update.is_valid(), update.errors
     update.save()
     assert Staff.onyx.get(pk="t6").name == "admin"
+
+
+def test_a_django_filter_filterset_of_all_fields_leaves_the_resolvers_out(team: Team) -> None:
+    import django_filters
+    from onyx_django_admin_app import Assignment
+
+    for model in (Grant, Assignment, Team):
+        meta = type("Meta", (), {"model": model, "fields": "__all__"})
+        filterset_class = type("AllFields", (django_filters.FilterSet,), {"Meta": meta})
+        names = set(filterset_class.base_filters)
+        assert names == {f.name for f in model._meta.concrete_fields}, model
+    filterset = filterset_class({"name": "editor"}, queryset=Team.onyx.all())
+    assert [team.pk for team in filterset.qs] == ["t1"]
