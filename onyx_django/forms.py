@@ -20,6 +20,10 @@ and :class:`~onyx_django.views.OnyxFormMixin` turns that into a re-rendered form
             form.save()
         except OnyxIntegrityError:
             ...                          # form.errors["id"] says why
+
+:func:`relation_formset_factory` is ``inlineformset_factory`` for a relation Onyx saves by
+cascade (``relation(cascade=...)``): a formset of a parent's children, written with the parent
+in one cascade request (see ``docs/django.md``, "Relations saved by cascade").
 """
 
 from __future__ import annotations
