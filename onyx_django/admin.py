@@ -173,14 +173,14 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         """The editable inlines' rows, with the record, in one cascade request (then one
         delete by query per inline with removed rows); the other inlines as Django does."""
         cascades: list[Any] = getattr(request, "_onyx_cascades", [])
+        for formset in cascades:  # again: an overridden save_model() may not have called it
+            formset.save(commit=False)
         changed = [formset for formset in cascades if formset.has_changes()]
         if changed:
             try:
-                save_with_children(
-                    form.instance,
-                    [formset.changes() for formset in changed],
-                    force_insert=not change,
-                )
+                # a new record is inserted (a taken id is a 409), unless an overridden
+                # save_model() saved it already
+                save_with_children(form.instance, [formset.changes() for formset in changed])
             except (IntegrityError, DataError) as exc:
                 raise _Refused(exc) from exc
         form.save_m2m()

@@ -292,3 +292,27 @@ def test_a_read_only_inline_of_the_same_relation_is_still_allowed(
     site = admin.AdminSite(name="scratch")
     model_admin = type("TeamReadOnly", (OnyxModelAdmin,), {"inlines": [GrantsInline]})(Team, site)
     assert not model_admin.get_inline_instances(None)[0].has_add_permission(None)  # type: ignore[arg-type]
+
+
+def test_an_overridden_save_model_still_gets_the_rows_written(
+    rf: Any, accounts: Any, sent: list[tuple[str, str, Any]]
+) -> None:
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from onyx_django_admin_site import TeamAdmin
+
+    class OwnSave(TeamAdmin):
+        def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+            obj.description = "saved by my save_model"
+            obj.save()  # no super(): the parent is saved alone, first
+
+    data = form_data({**ADA, "id": "t3"}, [{"id": "a6", "permissionId": "deploy"}], initial=0)
+    request = rf.post(f"{TEAMS}add/", data)
+    request.user = User.objects.create_superuser("own", "own@example.org", "pw")
+    request._dont_enforce_csrf_checks = True
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    response = OwnSave(Team, admin.site).changeform_view(request)
+    assert response.status_code == 302
+    assert Team.onyx.get(pk="t3").description == "saved by my save_model"
+    assert grants_of("t3") == {"a6": "deploy"}
+    assert ("post_save", "Grant", "a6") in sent
