@@ -27,7 +27,14 @@ from pydantic import Field
 from onyx_database import CascadeRelationshipBuilder, within
 
 from ._errors import NotSupportedError
-from ._instances import Request, _payload, instance_alias, set_loaded, validated_values
+from ._instances import (
+    Request,
+    _copy_answer,
+    _payload,
+    instance_alias,
+    set_loaded,
+    validated_values,
+)
 from ._ops import Flow, arun, run
 
 __all__ = [
@@ -211,11 +218,7 @@ def save_with_children_flow(
     answer = yield Request(
         lambda db: getattr(db, method)(table, record, relationships=specs), alias
     )
-    if isinstance(answer, dict):
-        for name in model.model_fields:
-            column = model.model_fields[name].alias or name
-            if parent.__dict__.get(name) is None and answer.get(column) is not None:
-                parent.__dict__[name] = answer[column]
+    _copy_answer(parent, answer)  # what Onyx filled in (a generated id, defaults)
     parent._state.adding = False
     parent._state.db = alias
     for change in changes:
