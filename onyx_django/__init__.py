@@ -34,11 +34,19 @@ from ._listen import listen
 from ._lookups import LOOKUPS
 from ._manager import OnyxManager, OnyxModelOptions, manager_for
 from ._queryset import OnyxQuerySet
+from ._relations import (
+    CascadeRelation,
+    RelationChanges,
+    asave_with_children,
+    cascade_relation,
+    save_with_children,
+)
 from .models import OnyxModel
 
 __all__ = [
     "DEFAULT_ALIAS",
     "LOOKUPS",
+    "CascadeRelation",
     "ConnectionHandler",
     "MultipleObjectsReturned",
     "NotSupportedError",
@@ -49,8 +57,12 @@ __all__ = [
     "OnyxModel",
     "OnyxModelOptions",
     "OnyxQuerySet",
+    "RelationChanges",
+    "asave_with_children",
+    "cascade_relation",
     "connections",
     "db",
     "listen",
     "manager_for",
+    "save_with_children",
 ]

@@ -169,7 +169,7 @@ def _copy_answer(instance: OnyxModel, answer: Any) -> None:
 def _check_update_fields(instance: OnyxModel, update_fields: Iterable[str]) -> frozenset[str]:
     opts = instance._meta
     names = frozenset(update_fields)
-    known = {f.name for f in opts.fields} | {f.attname for f in opts.fields}
+    known = {f.name for f in opts.concrete_fields} | {f.attname for f in opts.concrete_fields}
     unknown = sorted(names - known)
     if unknown:
         raise ValueError(
@@ -202,7 +202,7 @@ def save_flow(
     deferred = instance.get_deferred_fields()
     if update_fields is None and deferred and not force_insert and not instance._state.adding:
         # as Django: an instance loaded with only()/defer() saves the fields it loaded
-        update_fields = {f.name for f in opts.fields} - deferred - {opts.pk.name}
+        update_fields = {f.name for f in opts.concrete_fields} - deferred - {opts.pk.name}
     if update_fields is not None:
         fields = _check_update_fields(instance, update_fields)
         if not fields:
@@ -220,7 +220,7 @@ def save_flow(
     table, identifier = opts.db_table, opts.pk.column
     pk = record.get(identifier)
     created = False
-    every = [f.name for f in opts.fields if f.name != opts.pk.name]
+    every = [f.name for f in opts.concrete_fields if f.name != opts.pk.name]
 
     def update(names: Iterable[str]) -> Request:
         updates = {opts.get_field(n).column: record[opts.get_field(n).column] for n in names}
@@ -328,7 +328,7 @@ def refresh_flow(
     opts = instance._meta
     alias = instance_alias(instance, using, write=False)
     if fields is None:
-        names = [f.name for f in opts.fields]
+        names = [f.name for f in opts.concrete_fields]
     else:
         names = [opts.get_field(name).name for name in fields]
     relations = [name for name in names if name in opts.relation_names] or None

@@ -215,7 +215,9 @@ class OnyxRelationRel:
     of the far side of a relation)."""
 
     through = _Through
-    parent_link = False
+    # django-filter's fields = "__all__" leaves out parent links: a resolver is not a column
+    # Onyx can filter on as a join, so it is left out there (never a filter that cannot work)
+    parent_link = True
     symmetrical = False
     related_name = "+"
     limit_choices_to: dict[str, Any] = {}  # read-only, as Django's default
@@ -236,8 +238,10 @@ class OnyxRelation(models.Field):  # type: ignore[type-arg]
 
     ``many_to_many`` for a resolver that gives a list (``list[Role] | None``), ``many_to_one``
     for one that gives one record (``Profile | None``); ``related_model`` is the model class the
-    annotation names (``None`` for ``dict`` values). Never editable: Onyx computes a resolver
-    from the records it reads, and a record's save does not write it (see ``docs/django.md``).
+    annotation names (``None`` for ``dict`` values). Never editable as a field: Onyx computes a
+    resolver from the records it reads, and a record's save does not write it; a relation
+    declared with its cascade (``relation(cascade=...)``) is written by admin inlines, formsets
+    and DRF serializers through the parent (see ``docs/django.md``).
     The value is read with the record by ``select_related`` / ``prefetch_related``, else on
     first access (one find by id per instance, as Django loads a relation).
     """
@@ -473,19 +477,25 @@ class OnyxOptions:
 
     @functools.cached_property
     def fields(self) -> ImmutableList[Any]:
+        """The stored fields, then the to-one resolvers whose record has a model (as Django
+        lists a ``ForeignObject`` without a column of its own)."""
+        to_one = (f for f in self.relations.values() if f.many_to_one and f.related_model)
+        return ImmutableList(
+            (*self._fields.values(), *to_one), warning="Onyx model fields are read-only"
+        )
+
+    @functools.cached_property
+    def concrete_fields(self) -> ImmutableList[Any]:
+        """The fields stored in the table (what a record's save writes)."""
         return ImmutableList(self._fields.values(), warning="Onyx model fields are read-only")
 
     @property
-    def concrete_fields(self) -> ImmutableList[Any]:
-        return self.fields
-
-    @property
     def local_fields(self) -> ImmutableList[Any]:
-        return self.fields
+        return self.concrete_fields
 
     @property
     def local_concrete_fields(self) -> ImmutableList[Any]:
-        return self.fields
+        return self.concrete_fields
 
     @property
     def fields_map(self) -> dict[str, models.Field[Any, Any]]:

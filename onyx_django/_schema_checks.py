@@ -16,9 +16,11 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import models
 
 from onyx_database import OnyxConfigError, OnyxError
+from onyx_database.codegen import resolver_cascade
 
 from ._connections import connections, onyx_settings
 from ._meta import declared_models
+from ._relations import declared_cascade
 
 __all__ = ["check_onyx_schema"]
 
@@ -60,9 +62,10 @@ def _compare(model: type[Any], entity: Mapping[str, Any] | None, alias: str) -> 
             )
         ]
     attributes = {str(a.get("name")): a for a in entity.get("attributes") or ()}
-    resolvers = {str(r.get("name")) for r in entity.get("resolvers") or ()}
+    scripts = {str(r.get("name")): r.get("resolver") for r in entity.get("resolvers") or ()}
+    resolvers = set(scripts)
     messages: list[CheckMessage] = []
-    for field in opts.fields:
+    for field in opts.concrete_fields:
         attribute = attributes.get(field.column)
         if attribute is None:
             messages.append(
@@ -110,6 +113,31 @@ def _compare(model: type[Any], entity: Mapping[str, Any] | None, alias: str) -> 
                 id="onyx_django.E015",
             )
         )
+    messages.extend(_check_cascades(model, scripts, where))
+    return messages
+
+
+def _check_cascades(model: type[Any], scripts: Mapping[str, Any], where: str) -> list[CheckMessage]:
+    """E016: a relation declared with a cascade must read what the cascade writes (its
+    resolver is ``db.from("T").where(eq("childKey", this.parentKey))``, the same T and keys)."""
+    messages: list[CheckMessage] = []
+    for name in sorted(model._meta.relation_names & scripts.keys()):
+        declared = declared_cascade(model, name)
+        if declared is None:
+            continue
+        found = resolver_cascade(scripts[name])
+        if found is not None and found == declared:
+            continue
+        reads = f"reads {found}" if found else "is not a plain db.from(T).where(eq(key, this.key))"
+        messages.append(
+            Error(
+                f"{model._meta.label}.{name} is saved by the cascade {declared}, but its "
+                f"resolver {reads} ({where}): what is saved would not be read back.",
+                hint="Fix relation(cascade=...) to match the resolver, or drop the cascade.",
+                obj=model,
+                id="onyx_django.E016",
+            )
+        )
     return messages
 
 
@@ -123,7 +151,8 @@ def check_onyx_schema(
 
     Errors: ``onyx_django.E010`` an alias cannot be reached (or refuses the key),
     ``E011`` a model's table is missing, ``E012`` a field's attribute is missing, ``E013`` a
-    field's type cannot hold the attribute's type, ``E015`` a resolver field names no resolver;
+    field's type cannot hold the attribute's type, ``E015`` a resolver field names no resolver,
+    ``E016`` a relation's declared cascade does not match its resolver's script;
     warning ``W014`` a field that does not accept ``None`` over a nullable attribute.
     """
     if not databases:

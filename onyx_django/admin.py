@@ -47,7 +47,8 @@ from ._admin_permissions import (
 )
 from ._admin_queryset import admin_queryset_class
 from ._errors import NotSupportedError
-from .forms import OnyxModelForm, add_write_error
+from ._relations import save_with_children
+from .forms import OnyxModelForm, OnyxRelationFormSet, add_write_error
 
 __all__ = ["OnyxModelAdmin", "OnyxRelationInline", "ensure_permissions", "registered_models"]
 
@@ -70,8 +71,9 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     one single-record query per period found (``QuerySet.dates()``), and a chosen period
     filters by range. Not supported (``NotSupportedError`` at registration):
     ``raw_id_fields``, ``autocomplete_fields``, ``filter_horizontal``, ``filter_vertical``,
-    ``list_select_related = True`` (Onyx models have no foreign keys) and inlines other
-    than the read-only :class:`OnyxRelationInline` (a resolver's records).
+    ``list_select_related = True`` (Onyx models have no foreign keys), inlines other
+    than :class:`OnyxRelationInline` (a resolver's records, read-only, or editable where
+    Onyx can save them by cascade), and an editable one on a relation Onyx cannot save.
     ``list_select_related = ["roles"]`` names Onyx resolvers, fetched with each page.
     """
 
@@ -101,6 +103,9 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     "OnyxRelationInline; Onyx models have no foreign keys for Django's inlines "
                     "(see docs/admin.md)"
                 )
+            related = inline.relation_field(model).related_model
+            if inline.editable:
+                remember(related)  # its add/change/delete permissions guard the rows
         if self.list_select_related is True:
             raise NotSupportedError(
                 f"{type(self).__name__}.list_select_related = True: Onyx has no foreign keys to "
@@ -132,7 +137,7 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ):
                 return True
         name = lookup.split(LOOKUP_SEP, 1)[0]
-        return name == "pk" or name in {field.name for field in self.model._meta.fields}
+        return name == "pk" or name in {field.name for field in self.model._meta.concrete_fields}
 
     def get_search_results(
         self, request: HttpRequest, queryset: Any, search_term: str
@@ -143,12 +148,45 @@ class OnyxModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     # -- saving ----------------------------------------------------------------------------------
 
+    def _create_formsets(self, request: HttpRequest, obj: Any, change: bool) -> Any:
+        formsets, inline_instances = super()._create_formsets(request, obj, change)  # type: ignore[misc]
+        request._onyx_cascades = [  # type: ignore[attr-defined]
+            formset for formset in formsets if isinstance(formset, OnyxRelationFormSet)
+        ]
+        return formsets, inline_instances
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save the record; when an editable inline has rows to write, the record is written
+        with them instead, by :meth:`save_related` (one cascade request)."""
+        cascades: list[Any] = getattr(request, "_onyx_cascades", [])
+        for formset in cascades:
+            formset.save(commit=False)
+        if any(formset.has_changes() for formset in cascades):
+            return
         try:
             # an add never replaces a record created with the same id meanwhile (a 409)
             obj.save(force_insert=not change)
         except (IntegrityError, DataError) as exc:
             raise _Refused(exc) from exc
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The editable inlines' rows, with the record, in one cascade request (then one
+        delete by query per inline with removed rows); the other inlines as Django does."""
+        cascades: list[Any] = getattr(request, "_onyx_cascades", [])
+        for formset in cascades:  # again: an overridden save_model() may not have called it
+            formset.save(commit=False)
+        changed = [formset for formset in cascades if formset.has_changes()]
+        if changed:
+            try:
+                # a new record is inserted (a taken id is a 409), unless an overridden
+                # save_model() saved it already
+                save_with_children(form.instance, [formset.changes() for formset in changed])
+            except (IntegrityError, DataError) as exc:
+                raise _Refused(exc) from exc
+        form.save_m2m()
+        for formset in formsets:
+            if formset not in cascades:
+                self.save_formset(request, form, formset, change=change)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

@@ -20,6 +20,10 @@ and :class:`~onyx_django.views.OnyxFormMixin` turns that into a re-rendered form
             form.save()
         except OnyxIntegrityError:
             ...                          # form.errors["id"] says why
+
+:func:`relation_formset_factory` is ``inlineformset_factory`` for a relation Onyx saves by
+cascade (``relation(cascade=...)``): a formset of a parent's children, written with the parent
+in one cascade request (see ``docs/django.md``, "Relations saved by cascade").
 """
 
 from __future__ import annotations
@@ -30,10 +34,17 @@ from typing import Any
 from django import forms
 from django.db import DataError, IntegrityError
 from django.forms import models as model_forms
+from django.forms.models import BaseModelFormSet
 
 from onyx_database import OnyxHTTPError
 
-__all__ = ["OnyxModelForm", "add_write_error", "modelform_factory"]
+__all__ = [
+    "OnyxModelForm",
+    "OnyxRelationFormSet",
+    "add_write_error",
+    "modelform_factory",
+    "relation_formset_factory",
+]
 
 _ATTRIBUTE = re.compile(r":\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 
@@ -52,7 +63,9 @@ def add_write_error(form: forms.BaseForm, exc: BaseException) -> None:
     field: str | None = None
     match = _ATTRIBUTE.search(text)
     if match and opts is not None:
-        candidates = {f.name: f.name for f in opts.fields} | {f.column: f.name for f in opts.fields}
+        candidates = {f.name: f.name for f in opts.concrete_fields} | {
+            f.column: f.name for f in opts.concrete_fields
+        }
         name = candidates.get(match.group(1))
         field = name if name in form.fields else None
     form.add_error(field, f"The record was refused: {text}")
@@ -82,3 +95,162 @@ def modelform_factory(model: type[Any], form: type[Any] = OnyxModelForm, **kwarg
     ProfileForm = modelform_factory(Profile, fields=["firstName", "age"])
     """
     return model_forms.modelform_factory(model, form=form, **kwargs)
+
+
+class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
+    """The children of one parent through a relation Onyx can save (see
+    :func:`relation_formset_factory`): Django's ``BaseInlineFormSet`` for Onyx models.
+
+    ``instance`` is the parent. Its related records are read through the resolver (none for
+    a new parent). The children's key field (the cascade's target) is left out of the forms
+    and set from the parent. ``save()`` writes the parent and the new and changed children
+    in one cascade request, then deletes the removed children (see
+    :func:`~onyx_django.save_with_children`); ``save(commit=False)`` only fills
+    ``new_objects`` / ``changed_objects`` / ``deleted_objects`` and :meth:`changes`.
+    """
+
+    relation: Any = None  # a CascadeRelation, set by relation_formset_factory
+    save_as_new = False
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        instance: Any = None,
+        save_as_new: bool = False,
+        prefix: str | None = None,
+        queryset: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        cascade = self.relation
+        self.instance = instance if instance is not None else cascade.parent()
+        self.save_as_new = save_as_new
+        related: Any = None
+        if not self.instance._state.adding and not save_as_new:
+            related = self.instance.__dict__.get(cascade.name)
+            if related is None:  # not read yet (or set by hand): read it through the resolver
+                self.instance.refresh_from_db(fields=[cascade.name])
+                related = self.instance.__dict__.get(cascade.name)
+        if related is not None and not isinstance(related, list | tuple):
+            related = [related]
+        from ._instances import mark_loaded
+
+        alias = self.instance._state.db or "default"
+        self._related = [mark_loaded(record, alias) for record in related or ()]
+        self.new_objects: list[Any] = []
+        self.changed_objects: list[tuple[Any, list[str]]] = []
+        self.deleted_objects: list[Any] = []
+        super().__init__(data, files, prefix=prefix or self.get_default_prefix(), **kwargs)
+
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return str(cls.relation.name)
+
+    def get_queryset(self) -> Any:
+        return self._related
+
+    def initial_form_count(self) -> int:
+        if self.save_as_new:
+            return 0
+        return int(super().initial_form_count())
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        cascade = self.relation
+        form.instance.__dict__[cascade.target] = self.instance.__dict__.get(cascade.source)
+        pk = cascade.child._meta.pk.name
+        if i < self.initial_form_count() and pk in form.fields:
+            # the id of a saved child is shown, not changed: a new id would be a new record
+            form.fields[pk].widget.attrs["readonly"] = True
+        return form
+
+    def clean(self) -> None:
+        super().clean()
+        pk = self.relation.child._meta.pk.name
+        for form in self.initial_forms:
+            if form in self.deleted_forms:
+                continue
+            if form.instance._state.adding:
+                raise forms.ValidationError(
+                    "A related record was removed or its id changed meanwhile; reload the "
+                    "page and try again.",
+                    code="stale",
+                )
+            cleaned = getattr(form, "cleaned_data", {}) or {}
+            value = cleaned.get(pk)
+            value = getattr(value, "pk", value)  # a hidden id field holds the record
+            if pk in cleaned and value != form.instance.pk:
+                form.add_error(pk, "The id of a saved record cannot be changed.")
+
+    def save(self, commit: bool = True) -> list[Any]:
+        from ._relations import save_with_children
+
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        for form in self.initial_forms:
+            if id(form) in deleted:
+                if not form.instance._state.adding:
+                    self.deleted_objects.append(form.instance)
+            elif form.has_changed():
+                self.changed_objects.append((form.save(commit=False), form.changed_data))
+        for form in self.extra_forms:
+            if form.has_changed() and id(form) not in deleted:
+                self.new_objects.append(form.save(commit=False))
+        if commit and self.has_changes():
+            save_with_children(self.instance, [self.changes()])
+        return [*self.new_objects, *(obj for obj, _changed in self.changed_objects)]
+
+    def has_changes(self) -> bool:
+        """Whether :meth:`save` (after ``save(commit=False)``) has anything to write."""
+        return bool(self.new_objects or self.changed_objects or self.deleted_objects)
+
+    def changes(self) -> Any:
+        """What ``save(commit=False)`` found, for :func:`~onyx_django.save_with_children`."""
+        from ._relations import RelationChanges
+
+        saved = [*(obj for obj, _changed in self.changed_objects), *self.new_objects]
+        return RelationChanges(self.relation, save=saved, delete=list(self.deleted_objects))
+
+
+def relation_formset_factory(
+    parent_model: type[Any],
+    relation: str,
+    form: type[Any] = OnyxModelForm,
+    fields: Any = None,
+    exclude: Any = None,
+    extra: int = 3,
+    can_delete: bool = True,
+    formset: type[Any] = OnyxRelationFormSet,
+    **kwargs: Any,
+) -> Any:
+    """Django's ``inlineformset_factory`` for an Onyx relation declared with its cascade
+    (``relation(cascade="UserRole(userId, id)")``): a formset editing a parent's children.
+    :class:`~onyx_django.NotSupportedError` when Onyx cannot save the relation::
+
+        RoleFormSet = relation_formset_factory(User, "userRoles", fields=["id", "roleId"])
+        formset = RoleFormSet(request.POST or None, instance=user)
+        if formset.is_valid():
+            formset.save()        # one cascade save of the user with its roles, then deletes
+    """
+    from ._relations import cascade_relation
+
+    cascade = cascade_relation(parent_model, relation, what="relation_formset_factory")
+    child = cascade.child
+    skipped = [*(exclude or ()), cascade.target]
+    if fields is not None and fields != model_forms.ALL_FIELDS:
+        fields = [name for name in fields if name != cascade.target]
+    elif fields is None and exclude is None:
+        fields = [f.name for f in child._meta.concrete_fields if f.name != cascade.target]
+    base = type(f"{child.__name__}RelationFormSet", (formset,), {"relation": cascade})
+    if not cascade.many:
+        kwargs.setdefault("max_num", 1)
+    return model_forms.modelformset_factory(
+        child,
+        form=form,
+        formset=base,
+        fields=fields,
+        exclude=skipped,
+        extra=extra,
+        can_delete=can_delete,
+        **kwargs,
+    )

@@ -27,6 +27,15 @@ Django field instances (:class:`~onyx_django._meta.OnyxOptions`). Instances are
 ``isinstance(obj, django.db.models.Model)``, so generic views, ``ModelForm``, DRF and
 django-filter take them, but they are not in Django's app registry: no migrations, no admin,
 no SQL. Field values live in the pydantic model; ``save()`` validates them and sends one request.
+
+A resolver is a field declared with ``Field(default=None, exclude=True)``, read with the record
+(``select_related``) or on first access, never written by ``save()``. Declared with
+:func:`relation` and the cascade that saves it, it is also editable (admin inlines,
+``relation_formset_factory``, ``onyx_django.rest_framework.CascadeModelSerializer``)::
+
+    class User(OnyxModel):
+        id: str
+        userRoles: list[UserRole] | None = relation(cascade="UserRole(userId, id)")
 """
 
 from __future__ import annotations
@@ -51,8 +60,9 @@ from ._instances import (
 from ._manager import OnyxManager, manager_for
 from ._meta import META_OPTIONS, OnyxOptions, choices_of, register_model, unwrap_annotation
 from ._ops import Flow, arun, run
+from ._relations import relation
 
-__all__ = ["OnyxModel"]
+__all__ = ["OnyxModel", "relation"]
 
 M = TypeVar("M", bound="OnyxModel")
 
@@ -190,7 +200,6 @@ class OnyxModel(_Base):
         def pk(self) -> Any: ...
         @pk.setter
         def pk(self, value: Any) -> None: ...
-        def serializable_value(self, field_name: str) -> Any: ...
         def unique_error_message(
             self, model_class: type[Any], unique_check: tuple[str, ...]
         ) -> Any: ...
@@ -344,6 +353,16 @@ class OnyxModel(_Base):
         """Async :meth:`refresh_from_db`."""
         await arun(refresh_flow(self, using=self._alias(using, write=False), fields=fields))
 
+    def serializable_value(self, field_name: str) -> Any:
+        """The field's value as Django serializes it: for a to-one resolver (as for a
+        ``ForeignKey``), the related record's pk."""
+        opts = self._meta
+        found = opts.relations.get(field_name)
+        if found is not None and found.many_to_one and found.related_model is not None:
+            related = getattr(self, field_name)
+            return None if related is None else related.pk
+        return models.Model.serializable_value(self, field_name)  # type: ignore[arg-type]
+
     # -- validation --------------------------------------------------------------------------
 
     def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
@@ -351,7 +370,7 @@ class OnyxModel(_Base):
         fields' validators), then the pydantic validators; Django ``ValidationError`` by field."""
         from django.core.exceptions import ValidationError
 
-        skipped = set(exclude or ())
+        skipped = set(exclude or ()) | set(self._meta.relation_names)
         errors: dict[str, Any] = {}
         try:
             models.Model.clean_fields(self, exclude=skipped)  # type: ignore[arg-type]

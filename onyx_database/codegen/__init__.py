@@ -42,6 +42,7 @@ from ._spec import (
     build_package_spec,
     normalize_schema,
     python_type,
+    resolver_cascade,
     resolver_target,
     revision_id,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "normalize_schema",
     "python_type",
     "render_package",
+    "resolver_cascade",
     "resolver_target",
     "revision_id",
     "write_package",

@@ -38,6 +38,19 @@ def _isort_key(name: str) -> tuple[int, str, str]:
 
 def _field_lines(spec: FieldSpec, target: str = "pydantic") -> list[str]:
     lhs = f"    {spec.python_name}: {spec.annotation}"
+    if target == "django" and spec.kind == "resolver" and spec.cascade:
+        # a resolver Onyx writes back by cascade: editable in admin inlines, formsets, DRF
+        options = [f"cascade={py_string(spec.cascade)}"]
+        if spec.aliased:
+            options.append(f"alias={py_string(spec.wire_name)}")
+        line = f"{lhs} = onyx_django.models.relation({', '.join(options)})"
+        if len(line) <= LINE_LENGTH:
+            return [line]
+        return [
+            f"{lhs} = onyx_django.models.relation(",
+            *(f"        {o}," for o in options),
+            "    )",
+        ]
     args = [] if spec.required else ["default=None"]
     if spec.aliased:
         args.append(f"alias={py_string(spec.wire_name)}")
@@ -110,8 +123,10 @@ def _models_module(spec: PackageSpec, version: str) -> str:
     pydantic_names = ["ConfigDict"] if django else ["BaseModel", "ConfigDict"]
     if _uses(spec, "AwareDatetime"):
         pydantic_names.insert(0, "AwareDatetime")
-    resolvers = any(f.kind == "resolver" for m in spec.models for f in m.fields)
-    if any(f.aliased for m in spec.models for f in m.fields) or (django and resolvers):
+    fields = [f for m in spec.models for f in m.fields]
+    plain_resolvers = any(f.kind == "resolver" and not f.cascade for f in fields)
+    aliased = any(f.aliased and not (django and f.cascade) for f in fields)
+    if aliased or (django and plain_resolvers):
         pydantic_names.append("Field")
     imports = [f"from pydantic import {', '.join(pydantic_names)}"]
     if django:  # isort's order: plain imports first within the third-party section

@@ -24,6 +24,7 @@ __all__ = [
     "build_package_spec",
     "normalize_schema",
     "python_type",
+    "resolver_cascade",
     "resolver_target",
     "revision_id",
 ]
@@ -78,6 +79,8 @@ class FieldSpec:
     required: bool
     kind: FieldKind = "attribute"
     schema_type: str = ""
+    #: for a resolver Onyx can write back by cascade: ``"Table(childKey, parentKey)"``
+    cascade: str = ""
 
     @property
     def aliased(self) -> bool:
@@ -233,6 +236,31 @@ def resolver_target(script: Any) -> tuple[str, bool] | None:
     return match.group("table"), match.group("end") == "list"
 
 
+_CASCADE_BODY = re.compile(
+    r"""^\s*\.\s*where\s*\(\s*eq\s*\(\s*(?P<q>["'])(?P<child>[A-Za-z_]\w*)(?P=q)\s*,"""
+    r"""\s*this\s*\.\s*(?P<parent>[A-Za-z_]\w*)\s*\)\s*\)\s*$"""
+)
+
+
+def resolver_cascade(script: Any) -> str | None:
+    """``"Table(childKey, parentKey)"`` when a resolver script is a plain
+    ``db.from("T").where(eq("childKey", this.parentKey))`` list or record: the cascade that
+    writes its records back (``attribute:Table(childKey, parentKey)``); else ``None``.
+
+    >>> resolver_cascade('db.from("UserRole").where(eq("userId", this.id)).list()')
+    'UserRole(userId, id)'
+    >>> resolver_cascade('db.from("Role").where(inOp("id", db.from("UserRole").list())).list()')
+    """
+    target = resolver_target(script)
+    if target is None:
+        return None
+    match = _RESOLVER.match(script)
+    body = _CASCADE_BODY.match(match.group("body")) if match else None
+    if body is None:
+        return None
+    return f"{target[0]}({body.group('child')}, {body.group('parent')})"
+
+
 def _schema_hash(entities: list[dict[str, Any]]) -> str:
     text = json.dumps(entities, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -295,7 +323,8 @@ def _model_spec(
     generator = entity.identifier.generator if entity.identifier else ""
     partition = entity.partition or None
 
-    raw: list[tuple[str, str, bool, FieldKind, str]] = []  # wire, annotation, required, kind, type
+    # wire, annotation, required, kind, type, cascade
+    raw: list[tuple[str, str, bool, FieldKind, str, str]] = []
     seen: set[str] = set()
     for attr in entity.attributes:
         wire = attr.name
@@ -310,19 +339,21 @@ def _model_spec(
         generated = wire == id_name and generator.strip().lower() in _GENERATED_IDS
         required = not attr.is_nullable and not generated
         annotation = base if required else f"{base} | None"
-        raw.append((wire, annotation, required, "attribute", schema_type))
+        raw.append((wire, annotation, required, "attribute", schema_type, ""))
     for resolver in entity.resolvers:
         wire = resolver.name
         if not wire or wire in seen:
             continue
         seen.add(wire)
         target = resolver_target(resolver.resolver)
+        cascade = ""
         if target is not None and target[0] in class_names:
             model = class_names[target[0]]
             annotation = f"list[{model}] | None" if target[1] else f"{model} | None"
+            cascade = resolver_cascade(resolver.resolver) or ""
         else:
             annotation = "Any | None"
-        raw.append((wire, annotation, False, "resolver", ""))
+        raw.append((wire, annotation, False, "resolver", "", cascade))
 
     # Safe wire names are kept; the others get a name no kept one uses. A field named like a
     # model class would hide that class from the annotations of its own class body.
@@ -333,13 +364,13 @@ def _model_spec(
 
     used = {wire for wire, *_ in raw if keeps(wire)} | classes
     fields = []
-    for wire, annotation, required, kind, schema_type in raw:
+    for wire, annotation, required, kind, schema_type, cascade in raw:
         if keeps(wire):
             python = wire
         else:
             candidate = field_name(wire)
             python = dedupe(candidate if candidate not in (wire, *reserved) else wire + "_", used)
-        fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type))
+        fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type, cascade))
     return ModelSpec(
         table=table,
         class_name=name,

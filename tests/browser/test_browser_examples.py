@@ -11,6 +11,7 @@ import pytest
 from launcher import ExampleSite
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
 
 if TYPE_CHECKING:
     from conftest import Page  # a fixture's type; conftest is never imported at run time
@@ -97,9 +98,20 @@ def test_django_admin_add_edit_search_delete(
     browser.find_element(By.LINK_TEXT, "admin.made").click()
     wait(ec.presence_of_element_located((By.NAME, "email")))
     page.fill({"email": "edited@example.com"})
+    # the editable inline: give the user a role, saved with the user in one cascade request
+    role = Select(browser.find_element(By.NAME, "userRoles-0-roleId"))
+    role.select_by_index(1)
+    chosen = role.first_selected_option.text
     browser.find_element(By.NAME, "_save").click()
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messagelist"), "was changed"))
     assert "edited@example.com" in page.text("#result_list")
+    browser.find_element(By.LINK_TEXT, "admin.made").click()
+    wait(ec.presence_of_element_located((By.NAME, "userRoles-0-roleId")))
+    saved = Select(browser.find_element(By.NAME, "userRoles-0-roleId"))
+    assert saved.first_selected_option.text == chosen
+    screenshot("django-admin-inline")
+    browser.back()
+    wait(ec.presence_of_element_located((By.ID, "result_list")))
 
     page.click("#changelist-search input[type=submit]", {"q": "edited@"})
     wait(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".paginator"), "1 member"))

@@ -20,6 +20,7 @@ from onyx_database.codegen import (
     generate_package,
     normalize_schema,
     python_type,
+    resolver_cascade,
     resolver_target,
     write_package,
 )
@@ -123,6 +124,19 @@ def test_resolver_targets() -> None:
         True,
     )
     assert resolver_target('x(); db.from("A").list()') is None
+
+
+def test_resolver_cascades() -> None:
+    script = 'db.from("UserRole")\n  .where(eq("userId", this.id))\n  .list()'
+    assert resolver_cascade(script) == "UserRole(userId, id)"
+    assert resolver_cascade("db.from('Role').where(eq('id', this.roleId)).firstOrNull()") == (
+        "Role(id, roleId)"
+    )
+    # more than one key condition, a nested query, a literal value: no cascade writes them
+    assert resolver_cascade('db.from("A").where(eq("x", this.y)).and(eq("z", 1)).list()') is None
+    assert resolver_cascade('db.from("A").where(inOp("id", db.from("B").list())).list()') is None
+    assert resolver_cascade('db.from("A").where(eq("x", "y")).list()') is None
+    assert resolver_cascade('db.from("A").list().values("id")') is None
     assert resolver_target('db.from("A").list(); db.from("B").list()') is None
     assert resolver_target(None) is None
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django.apps import AppConfig
 from pydantic import Field
 
-from onyx_django.models import OnyxModel
+from onyx_django.models import OnyxModel, relation
 
 
 def _now() -> datetime:
@@ -88,3 +88,68 @@ class Assignment(OnyxModel):
         db_table = "UserRole"
         app_label = "backoffice"
         ordering = ["id"]
+
+
+class Grant(OnyxModel):
+    """The ``RolePermission`` table: the children of a ``Team``; ``role`` is a resolver that
+    gives one record."""
+
+    id: str = Field(max_length=40)
+    roleId: str
+    permissionId: str = Field(max_length=40)
+    createdAt: datetime = Field(default_factory=_now)
+    role: Staff | None = relation(cascade="Role(id, roleId)")  # a resolver giving one record
+
+    class Meta:
+        db_table = "RolePermission"
+        app_label = "backoffice"
+        ordering = ["id"]
+
+
+class Team(OnyxModel):
+    """The ``Role`` table again; its ``rolePermissions`` resolver is saved by cascade (an
+    editable inline), its ``permissions`` resolver is not (no cascade declared)."""
+
+    id: str = Field(max_length=40)
+    name: str
+    description: str | None = None
+    isSystem: bool = False
+    createdAt: datetime = Field(default_factory=_now)
+    updatedAt: datetime = Field(default_factory=_now)
+    rolePermissions: list[Grant] | None = relation(cascade="RolePermission(roleId, id)")
+    permissions: list[Grant] | None = relation()
+
+    class Meta:
+        db_table = "Role"
+        app_label = "backoffice"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GrantDraft(OnyxModel):
+    """``RolePermission`` without its required ``createdAt``: Onyx refuses it (a 400/422)."""
+
+    id: str
+    roleId: str | None = None
+    permissionId: str
+
+    class Meta:
+        db_table = "RolePermission"
+        app_label = "backoffice"
+
+
+class TeamDraft(OnyxModel):
+    """The ``Role`` table, whose cascade children Onyx refuses (``GrantDraft``)."""
+
+    id: str
+    name: str
+    isSystem: bool = False
+    createdAt: datetime = Field(default_factory=_now)
+    updatedAt: datetime = Field(default_factory=_now)
+    rolePermissions: list[GrantDraft] | None = relation(cascade="RolePermission(roleId, id)")
+
+    class Meta:
+        db_table = "Role"
+        app_label = "backoffice"

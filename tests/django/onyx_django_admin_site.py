@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from onyx_django_admin_app import Assignment, Event, RoleDraft, Staff
+from onyx_django_admin_app import Assignment, Event, RoleDraft, Staff, Team, TeamDraft
 
 from onyx_django.admin import OnyxModelAdmin, OnyxRelationInline
 
@@ -71,3 +71,28 @@ class AssignmentAdmin(OnyxModelAdmin):
     list_display = ["id", "userId", "roleId"]
     readonly_fields = ["role"]  # the resolver, as text
     inlines = [RoleInline]
+
+
+class GrantInline(OnyxRelationInline):
+    relation = "rolePermissions"
+    editable = True
+    fields = ["id", "permissionId"]
+
+
+@admin.register(Team)
+class TeamAdmin(OnyxModelAdmin):
+    list_display = ["id", "name"]
+    fields = ["id", "name", "description", "isSystem"]
+    inlines = [GrantInline]
+
+
+class GrantDraftInline(OnyxRelationInline):
+    relation = "rolePermissions"
+    editable = True
+    fields = ["id", "permissionId"]
+
+
+@admin.register(TeamDraft)
+class TeamDraftAdmin(OnyxModelAdmin):
+    fields = ["id", "name"]
+    inlines = [GrantDraftInline]

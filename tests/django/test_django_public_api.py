@@ -14,7 +14,8 @@ PUBLIC = {
     "DEFAULT_ALIAS", "LOOKUPS", "ConnectionHandler", "MultipleObjectsReturned",
     "NotSupportedError", "ObjectDoesNotExist", "OnyxDataError", "OnyxIntegrityError",
     "OnyxManager", "OnyxModel", "OnyxModelOptions", "OnyxQuerySet", "connections", "db",
-    "listen", "manager_for",
+    "listen", "manager_for", "RelationChanges", "asave_with_children", "save_with_children",
+    "CascadeRelation", "cascade_relation",
 }  # fmt: skip
 
 
@@ -31,6 +32,7 @@ def test_public_surface_is_locked() -> None:
         "onyx_django._lookups",
         "onyx_django._manager",
         "onyx_django._connections",
+        "onyx_django._relations",
         "onyx_django.testing",
     ],
 )

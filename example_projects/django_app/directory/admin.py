@@ -3,11 +3,33 @@ users and groups."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from onyx_django.admin import OnyxModelAdmin
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onyx_django.admin import OnyxModelAdmin, OnyxRelationInline
 
 from .models import AuditLog, Role, User
+
+
+class RoleAssignmentInline(OnyxRelationInline):
+    """The user's roles, edited on the user's page: saved with the user in one cascade
+    request (``User.userRoles`` is declared with its cascade)."""
+
+    relation = "userRoles"
+    editable = True
+    fields = ["roleId"]  # the id is generated, userId comes from the user
+    verbose_name_plural = "roles"
+
+    def formfield_for_dbfield(
+        self, db_field: Any, request: HttpRequest | None, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "roleId":
+            roles = [(role.id, role.name) for role in Role.onyx.order_by("name")]
+            return forms.ChoiceField(label="Role", choices=[("", "---------"), *roles])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -17,6 +39,7 @@ class UserAdmin(OnyxModelAdmin):
     list_filter = ["isActive", "createdAt"]
     ordering = ["username"]
     fields = ["id", "username", "email", "isActive"]
+    inlines = [RoleAssignmentInline]
 
 
 @admin.register(Role)

@@ -12,8 +12,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from pydantic import Field
+
+from onyx_django.models import relation
 
 from . import onyx_models as generated
 
@@ -26,11 +30,27 @@ def new_id(prefix: str) -> Any:
     return lambda: f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+class UserRole(generated.UserRole):
+    """A role given to a user (the admin edits them inline on the user's page)."""
+
+    id: str = Field(default_factory=new_id("grant"), max_length=40)
+    createdAt: datetime = Field(default_factory=now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "role assignment"
+
+    def __str__(self) -> str:
+        return self.roleId or str(self.pk)
+
+
 class User(generated.User):
     id: str = Field(default_factory=new_id("user"), max_length=40)
     isActive: bool = True
     createdAt: datetime = Field(default_factory=now)
     updatedAt: datetime = Field(default_factory=now)
+    # saved with the user by the cascade userRoles:UserRole(userId, id) (an admin inline)
+    userRoles: list[UserRole] | None = relation(cascade="UserRole(userId, id)")
 
     class Meta:
         ordering = ["username"]
@@ -41,11 +61,6 @@ class User(generated.User):
 
     def get_absolute_url(self) -> str:
         return reverse("user-detail", args=[self.pk])
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("update_fields") is None:
-            self.updatedAt = now()
-        super().save(*args, **kwargs)
 
 
 class Role(generated.Role):
@@ -73,4 +88,11 @@ class AuditLog(generated.AuditLog):
 
 
 UserProfile = generated.UserProfile
-UserRole = generated.UserRole
+
+
+@receiver(pre_save, sender=User)
+def touch(sender: type[User], instance: User, update_fields: Any = None, **kwargs: Any) -> None:
+    """Every full save of a user (``save()``, or the admin's save with its roles) bumps
+    ``updatedAt``; a save of chosen fields leaves it alone."""
+    if update_fields is None:
+        instance.updatedAt = now()

@@ -90,7 +90,9 @@ class Role(OnyxModel):
     name: str
     updatedAt: AwareDatetime
     permissions: list[Permission] | None = Field(default=None, exclude=True)
-    rolePermissions: list[RolePermission] | None = Field(default=None, exclude=True)
+    rolePermissions: list[RolePermission] | None = onyx_django.models.relation(
+        cascade="RolePermission(roleId, id)",
+    )
 
 
 class RolePermission(OnyxModel):
@@ -104,8 +106,10 @@ class RolePermission(OnyxModel):
     createdAt: AwareDatetime
     permissionId: str
     roleId: str
-    permission: Permission | None = Field(default=None, exclude=True)
-    role: Role | None = Field(default=None, exclude=True)
+    permission: Permission | None = onyx_django.models.relation(
+        cascade="Permission(id, permissionId)",
+    )
+    role: Role | None = onyx_django.models.relation(cascade="Role(id, roleId)")
 
 
 class User(OnyxModel):
@@ -123,9 +127,13 @@ class User(OnyxModel):
     lastLoginAt: AwareDatetime | None = None
     updatedAt: AwareDatetime
     username: str
-    profile: UserProfile | None = Field(default=None, exclude=True)
+    profile: UserProfile | None = onyx_django.models.relation(
+        cascade="UserProfile(userId, id)",
+    )
     roles: list[Role] | None = Field(default=None, exclude=True)
-    userRoles: list[UserRole] | None = Field(default=None, exclude=True)
+    userRoles: list[UserRole] | None = onyx_django.models.relation(
+        cascade="UserRole(userId, id)",
+    )
 
 
 class UserProfile(OnyxModel):
@@ -160,7 +168,7 @@ class UserRole(OnyxModel):
     createdAt: AwareDatetime
     roleId: str
     userId: str
-    role: list[Role] | None = Field(default=None, exclude=True)
+    role: list[Role] | None = onyx_django.models.relation(cascade="Role(id, roleId)")
 
 
 Role.model_rebuild()
