@@ -1,0 +1,97 @@
+"""Before/after in one run: the same benchmark on this tree's package and on an older commit's.
+
+``--against REF`` exports ``onyx_database/`` of ``REF`` with ``git archive`` into a temporary
+directory (no checkout, no worktree), then runs the benchmark script in child processes, one per
+side, alternating the sides round after round so both see the same machine load; each figure is
+the best (minimum) over all rounds of that side. The benchmark scripts themselves come from this
+tree, so both sides run the same measuring code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+Figures = dict[str, float]
+
+
+def export_ref(ref: str, into: Path) -> Path:
+    """``onyx_database/`` of commit ``ref`` under ``into``; returns ``into``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "onyx_database"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def run_child(script: Path, package_root: Path, args: list[str]) -> Figures:
+    """One child run of ``script --child`` with ``package_root`` first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(package_root)}
+    out = subprocess.run(
+        [sys.executable, str(script), "--child", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(script.parent),
+    ).stdout
+    figures: Figures = json.loads(out.strip().splitlines()[-1])
+    return figures
+
+
+def compare(script: Path, ref: str, rounds: int, args: list[str]) -> None:
+    """Run ``script`` against ``ref`` and this tree, interleaved, and print the table."""
+    with tempfile.TemporaryDirectory(prefix="onyx-bench-") as tmp:
+        base = export_ref(ref, Path(tmp))
+        sides: dict[str, Path] = {ref: base, "this tree": ROOT}
+        best: dict[str, Figures] = {name: {} for name in sides}
+        for _ in range(rounds):
+            for name, root in sides.items():
+                for key, value in run_child(script, root, args).items():
+                    best[name][key] = min(value, best[name].get(key, value))
+    print(f"best of {rounds} interleaved rounds per side (lower is better):")
+    print(f"  {'figure':<34} {ref:>10} {'this tree':>10} {'after/before':>13}")
+    for key, before in best[ref].items():
+        after = best["this tree"].get(key)
+        if after is None:
+            continue
+        print(f"  {key:<34} {before:10.3f} {after:10.3f} {after / before:12.2f}x")
+
+
+def main_or_child(
+    script: str,
+    child: Callable[[], Figures],
+    *,
+    is_child: bool,
+    against: str | None,
+    rounds: int,
+    child_args: list[str],
+) -> None:
+    """Print the child's figures as JSON (``--child``), or compare against ``against``, or
+    print this tree's figures."""
+    if is_child:
+        print(json.dumps(child()))
+    elif against:
+        compare(Path(script).resolve(), against, rounds, child_args)
+    else:
+        for key, value in child().items():
+            print(f"  {key:<34} {value:10.3f}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--against REF``, ``--rounds N`` and the internal ``--child``."""
+    parser.add_argument(
+        "--against", metavar="REF", help="compare with the package of this git commit"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per side")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
