@@ -21,7 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from . import _vector as vector
+from ._built import built
 from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
 from ._errors import OnyxUsageError
 from ._models import Record, instantiate, is_model_class, record_builder
@@ -260,9 +263,9 @@ def compile_select(spec: QuerySpec, *, partition: str | None) -> dict[str, Any]:
 _PAGE_KEYS = {"records": "records", "nextPage": "next_page", "next_page": "next_page"}
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of results: ``records`` and the ``next_page`` token (``None`` on the last page).
+class Page(BaseModel, Generic[T]):
+    """One page of results (a pydantic model): ``records`` and the ``next_page`` token (``None``
+    on the last page).
 
     Iterating a page walks its records only; pass ``next_page`` to ``page()`` for the next one::
 
@@ -278,12 +281,27 @@ class Page(Generic[T]):
     (['u1', 'u2'], 't2', 't2', 0)
     >>> dict(page)
     {'records': ['u1', 'u2'], 'nextPage': 't2'}
+    >>> page.model_dump(by_alias=True)
+    {'records': ['u1', 'u2'], 'nextPage': 't2'}
     """
 
-    records: list[T]
-    next_page: str | None = None
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
-    def __iter__(self) -> Iterator[T]:
+    records: list[T]
+    next_page: str | None = Field(None, alias="nextPage")
+
+    def __init__(self, records: list[T], next_page: str | None = None, **wire: Any) -> None:
+        # Positional like the dataclass it was; ``model_validate`` passes the wire keys here.
+        if "nextPage" in wire:
+            next_page = wire.pop("nextPage")
+        super().__init__(records=records, next_page=next_page, **wire)
+
+    @classmethod
+    def _decoded(cls, records: list[T], next_page: str | None) -> Page[T]:
+        """A page of records the client already decoded: no second validation pass."""
+        return built(cls, {"records": records, "next_page": next_page}, {"records", "next_page"})
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]  # the records, not the fields
         return iter(self.records)
 
     def __len__(self) -> int:

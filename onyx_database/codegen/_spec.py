@@ -328,13 +328,15 @@ def _model_spec(
     # model class would hide that class from the annotations of its own class body.
     classes = set(class_names.values())
 
-    def keeps(wire: str) -> bool:
-        return field_name(wire) == wire and wire not in classes and wire not in reserved
-
-    used = {wire for wire, *_ in raw if keeps(wire)} | classes
+    kept = {
+        wire
+        for wire, *_ in raw
+        if field_name(wire) == wire and wire not in classes and wire not in reserved
+    }
+    used = kept | classes
     fields = []
     for wire, annotation, required, kind, schema_type in raw:
-        if keeps(wire):
+        if wire in kept:
             python = wire
         else:
             candidate = field_name(wire)
