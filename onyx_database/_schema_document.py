@@ -39,14 +39,9 @@ from pydantic_core import PydanticCustomError
 
 from ._built import built
 
+#: The schema document's public models, re-exported as they are by ``onyx_database`` (its
+#: constants and readers below are for the SDK's own modules).
 __all__ = [
-    "ATTRIBUTE_TYPES",
-    "ENTITY_TYPES",
-    "GENERATORS",
-    "INDEX_TYPES",
-    "INTEGER_TYPES",
-    "PARTITION_COLUMN",
-    "TRIGGER_EVENTS",
     "SchemaAttribute",
     "SchemaDocument",
     "SchemaDocumentError",
@@ -58,8 +53,6 @@ __all__ = [
     "SchemaResolver",
     "SchemaSearchSupport",
     "SchemaTrigger",
-    "read_entities",
-    "strip_entity_text",
 ]
 
 SchemaEntityType: TypeAlias = Literal["DEFAULT", "SEARCHABLE"]
