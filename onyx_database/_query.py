@@ -110,6 +110,25 @@ class QuerySpec:
     attribute_records: bool = False
 
 
+_SPEC_SLOTS = tuple((f.name, vars(QuerySpec)[f.name]) for f in dataclasses.fields(QuerySpec))
+_SPEC_NAMES = frozenset(name for name, _ in _SPEC_SLOTS)
+
+
+def _replaced(spec: QuerySpec, changes: Mapping[str, Any]) -> QuerySpec:
+    """``dataclasses.replace(spec, **changes)`` through the slots: every chained builder call
+    makes one, and ``replace`` (16 fields through a frozen ``__init__``) dominated building.
+
+    >>> _replaced(QuerySpec(table="User"), {"limit": 5})
+    QuerySpec(table='User', fields=None, conditions=None, sort=(), limit=5, ...)
+    """
+    if not changes.keys() <= _SPEC_NAMES:
+        raise TypeError(f"QuerySpec has no field {sorted(changes.keys() - _SPEC_NAMES)[0]!r}")
+    clone = object.__new__(QuerySpec)
+    for name, slot in _SPEC_SLOTS:
+        slot.__set__(clone, changes[name] if name in changes else slot.__get__(spec))
+    return clone
+
+
 def table_spec(table: str | type[Any] | None, models: Mapping[str, type[Any]]) -> QuerySpec:
     """The spec of ``db.from_table(table)``: records as ``table`` when it is a model class, as
     the class ``models`` (``init(schema=...)``) maps a table name to, else dicts (:class:`Record`
@@ -407,7 +426,7 @@ class BaseQueryBuilder(Generic[T]):
     def _with(self, **changes: Any) -> Self:
         clone = object.__new__(type(self))
         clone._db = self._db
-        clone._spec = dataclasses.replace(self._spec, **changes)
+        clone._spec = _replaced(self._spec, changes)
         return clone
 
     @property

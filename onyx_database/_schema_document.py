@@ -131,7 +131,12 @@ def _contract(info: ValidationInfo | None) -> bool:
 
 
 def _valid_name(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= _MAX_NAME and bool(_NAME.fullmatch(value))
+    return isinstance(value, str) and _name_ok(value)
+
+
+@functools.lru_cache(maxsize=4096)  # a schema repeats its column names across tables
+def _name_ok(text: str) -> bool:
+    return len(text) <= _MAX_NAME and bool(_NAME.fullmatch(text))
 
 
 def _one_of(value: object, options: Collection[str]) -> bool:
@@ -242,7 +247,7 @@ class SchemaAttribute(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and (not _valid_name(value) or value == PARTITION_COLUMN):
+        if _contract(info) and not _attribute_name_ok(value):
             raise _problem(f"attribute name {value!r} is not a valid identifier")
         return value
 
@@ -265,6 +270,35 @@ class SchemaAttribute(_SchemaPart):
         if _contract(info) and not isinstance(value, bool):
             raise _problem("isNullable must be a boolean")
         return bool(value)
+
+
+def _attribute_name_ok(value: object) -> bool:
+    return _valid_name(value) and value != PARTITION_COLUMN
+
+
+def _checked_attribute(item: object) -> object:
+    """Checking a schema validates every column of every table: an attribute that passes the
+    field checks of :class:`SchemaAttribute` as it is (the usual case) is built here; any other
+    is left to them, so its problems are reported with their paths."""
+    if type(item) is dict and item.keys() <= _ATTRIBUTE_WIRE_KEYS:
+        nullable = item.get("isNullable")
+        if (
+            _attribute_name_ok(item.get("name"))
+            and _one_of(item.get("type"), ATTRIBUTE_TYPES)
+            and (nullable is None or type(nullable) is bool)
+        ):
+            return _built_attribute(item, item["type"], bool(nullable))
+    return item
+
+
+def _built_attribute(item: Mapping[str, Any], kind: str | None, nullable: bool) -> SchemaAttribute:
+    """The attribute ``item`` (wire keys only) with its type and nullability already read."""
+    fields_set = set(item)
+    if "isNullable" in fields_set:
+        fields_set.remove("isNullable")
+        fields_set.add("is_nullable")
+    values = {"name": item["name"], "type": kind, "is_nullable": nullable}
+    return built(SchemaAttribute, values, fields_set, {})
 
 
 class SchemaIdentifier(_SchemaPart):
@@ -409,9 +443,11 @@ class SchemaEntity(_SchemaPart):
     @field_validator("attributes", mode="before")
     @classmethod
     def _attributes(cls, value: object, info: ValidationInfo) -> object:
-        if value is None and _contract(info):
+        if not _contract(info):
+            return _named_items(value, info)
+        if value is None:
             raise _problem("attributes must be a list")
-        return _named_items(value, info)
+        return [_checked_attribute(item) for item in value] if type(value) is list else value
 
     @field_validator("indexes", "resolvers", "triggers", mode="before")
     @classmethod
@@ -638,19 +674,15 @@ def _read_attributes(items: Any) -> list[SchemaAttribute]:
         if not raw.keys() <= _ATTRIBUTE_WIRE_KEYS:
             out.append(_construct(SchemaAttribute, raw, _LENIENT_ATTRIBUTE))
             continue
-        fields_set = {"name"}
         kind = raw.get("type")
-        if "type" in raw:
-            fields_set.add("type")
-            kind = None if kind is None else str(kind)
         nullable = raw.get("isNullable")
-        if "isNullable" in raw:
-            fields_set.add("is_nullable")
-            nullable = False if nullable is None else bool(nullable)
-        else:
-            nullable = False
-        values = {"name": raw["name"], "type": kind, "is_nullable": nullable}
-        out.append(built(SchemaAttribute, values, fields_set, {}))
+        out.append(
+            _built_attribute(
+                raw,
+                None if kind is None else str(kind),
+                False if nullable is None else bool(nullable),
+            )
+        )
     return out
 
 
