@@ -281,22 +281,28 @@ def _checked_attribute(item: object) -> object:
     field checks of :class:`SchemaAttribute` as it is (the usual case) is built here; any other
     is left to them, so its problems are reported with their paths."""
     if type(item) is dict and item.keys() <= _ATTRIBUTE_WIRE_KEYS:
-        nullable = item.get("isNullable")
+        name, kind, nullable = item.get("name"), item.get("type"), item.get("isNullable")
         if (
-            _attribute_name_ok(item.get("name"))
-            and _one_of(item.get("type"), ATTRIBUTE_TYPES)
+            type(name) is str
+            and name != PARTITION_COLUMN
+            and _name_ok(name)
+            and type(kind) is str
+            and kind in ATTRIBUTE_TYPES
             and (nullable is None or type(nullable) is bool)
         ):
-            return _built_attribute(item, item["type"], bool(nullable))
+            return _built_attribute(item, kind, bool(nullable))
     return item
 
 
 def _built_attribute(item: Mapping[str, Any], kind: str | None, nullable: bool) -> SchemaAttribute:
     """The attribute ``item`` (wire keys only) with its type and nullability already read."""
-    fields_set = set(item)
-    if "isNullable" in fields_set:
-        fields_set.remove("isNullable")
-        fields_set.add("is_nullable")
+    if len(item) == 3:  # name, type and isNullable: the usual attribute
+        fields_set = {"name", "type", "is_nullable"}
+    else:
+        fields_set = set(item)
+        if "isNullable" in fields_set:
+            fields_set.remove("isNullable")
+            fields_set.add("is_nullable")
     values = {"name": item["name"], "type": kind, "is_nullable": nullable}
     return built(SchemaAttribute, values, fields_set, {})
 
@@ -475,11 +481,12 @@ class SchemaEntity(_SchemaPart):
         declared: dict[str, str] = {}
         lowered: set[str] = set()
         for position, attribute in enumerate(self.attributes):
-            if attribute.name.lower() in lowered:
-                add(f".attributes[{position}].name", f"duplicate attribute '{attribute.name}'")
+            name, folded = attribute.name, attribute.name.lower()
+            if folded in lowered:
+                add(f".attributes[{position}].name", f"duplicate attribute '{name}'")
                 continue
-            lowered.add(attribute.name.lower())
-            declared[attribute.name] = str(attribute.type)
+            lowered.add(folded)
+            declared[name] = str(attribute.type)
         if self.identifier is not None:
             id_name, generator = self.identifier.name, self.identifier.generator
             if id_name not in declared:
@@ -738,9 +745,9 @@ def _check(
             problems.append(SchemaProblem(where, "must be an object"))
             continue
         try:
-            entity = SchemaEntity.model_validate(
-                {k: v for k, v in raw.items() if k != "entityText"}, context=_CONTRACT
-            )
+            if type(raw) is not dict or "entityText" in raw:
+                raw = {k: v for k, v in raw.items() if k != "entityText"}
+            entity = SchemaEntity.model_validate(raw, context=_CONTRACT)
         except ValidationError as error:
             problems += _from_pydantic(error, where)
             continue
