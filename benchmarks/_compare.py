@@ -68,24 +68,30 @@ def compare(script: Path, ref: str, rounds: int, args: list[str]) -> None:
         print(f"  {key:<34} {before:10.3f} {after:10.3f} {after / before:12.2f}x")
 
 
-def main_or_child(
+def run(
     script: str,
-    child: Callable[[], Figures],
-    *,
-    is_child: bool,
-    against: str | None,
-    rounds: int,
-    child_args: list[str],
+    parser: argparse.ArgumentParser,
+    figures: Callable[[argparse.Namespace], Figures],
+    title: Callable[[argparse.Namespace], str],
 ) -> None:
-    """Print the child's figures as JSON (``--child``), or compare against ``against``, or
-    print this tree's figures."""
-    if is_child:
-        print(json.dumps(child()))
-    elif against:
-        compare(Path(script).resolve(), against, rounds, child_args)
+    """The ``main`` of a comparable benchmark: adds ``--against``/``--rounds``, then prints this
+    tree's figures, or compares them with ``--against``'s (children get the other options as
+    given), or, as a child, prints its figures as JSON."""
+    add_arguments(parser)
+    args = parser.parse_args()
+    own = {key: value for key, value in vars(args).items() if key not in _COMPARE_OPTIONS}
+    if args.child:
+        print(json.dumps(figures(args)))
+    elif args.against:
+        child_args = [f"--{key.replace('_', '-')}={value}" for key, value in own.items()]
+        compare(Path(script).resolve(), args.against, args.rounds, child_args)
     else:
-        for key, value in child().items():
+        print(title(args))
+        for key, value in figures(args).items():
             print(f"  {key:<34} {value:10.3f}")
+
+
+_COMPARE_OPTIONS = {"against", "rounds", "child"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _compare import Figures, add_arguments, main_or_child
+from _compare import Figures, run
 
 RECORD = {"id": "u1", "email": "ada@example.com", "name": "Ada", "age": 36, "active": True}
 
@@ -98,18 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
-    add_arguments(parser)
-    args = parser.parse_args()
-    if not args.child and not args.against:
-        print(f"best CPU time of {args.repeat} runs of {args.calls} operations:")
-    main_or_child(
-        __file__,
-        lambda: figures(args),
-        is_child=args.child,
-        against=args.against,
-        rounds=args.rounds,
-        child_args=[f"--calls={args.calls}", f"--repeat={args.repeat}"],
-    )
+    run(__file__, parser, figures, lambda a: f"best CPU time of {a.repeat} runs of {a.calls} ops:")
 
 
 if __name__ == "__main__":

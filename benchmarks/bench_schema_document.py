@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _compare import Figures, add_arguments, main_or_child
+from _compare import Figures, run
 from bench_codegen import big_schema
 
 
@@ -78,21 +78,11 @@ def main() -> None:
     parser.add_argument("--tables", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--documents", type=int, default=20_000)
-    add_arguments(parser)
-    args = parser.parse_args()
-    if not args.child and not args.against:
-        print(f"{args.tables} tables x 27 attributes, best CPU time of {args.repeat}:")
-    main_or_child(
+    run(
         __file__,
-        lambda: figures(args),
-        is_child=args.child,
-        against=args.against,
-        rounds=args.rounds,
-        child_args=[
-            f"--tables={args.tables}",
-            f"--repeat={args.repeat}",
-            f"--documents={args.documents}",
-        ],
+        parser,
+        figures,
+        lambda a: f"{a.tables} tables x 27 attributes, best CPU time of {a.repeat}:",
     )
 
 
