@@ -131,12 +131,13 @@ def _contract(info: ValidationInfo | None) -> bool:
 
 
 def _valid_name(value: object) -> bool:
-    return isinstance(value, str) and _name_ok(value)
+    return isinstance(value, str) and len(value) <= _MAX_NAME and _name_ok(value)
 
 
 @functools.lru_cache(maxsize=4096)  # a schema repeats its column names across tables
 def _name_ok(text: str) -> bool:
-    return len(text) <= _MAX_NAME and bool(_NAME.fullmatch(text))
+    """The name pattern (callers check the length first, so only short texts are cached)."""
+    return bool(_NAME.fullmatch(text))
 
 
 def _one_of(value: object, options: Collection[str]) -> bool:
@@ -285,6 +286,7 @@ def _checked_attribute(item: object) -> object:
         if (
             type(name) is str
             and name != PARTITION_COLUMN
+            and len(name) <= _MAX_NAME
             and _name_ok(name)
             and type(kind) is str
             and kind in ATTRIBUTE_TYPES
