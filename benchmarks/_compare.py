@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,22 +51,24 @@ def run_child(script: Path, package_root: Path, args: list[str]) -> Figures:
 
 
 def compare(script: Path, ref: str, rounds: int, args: list[str]) -> None:
-    """Run ``script`` against ``ref`` and this tree, interleaved, and print the table."""
+    """Run ``script`` against ``ref`` and this tree, interleaved, and print the table: each
+    side's best round, and the median over rounds of the after/before ratio of that round (the
+    two sides of a round ran back to back, under the same load; which goes first alternates)."""
     with tempfile.TemporaryDirectory(prefix="onyx-bench-") as tmp:
         base = export_ref(ref, Path(tmp))
-        sides: dict[str, Path] = {ref: base, "this tree": ROOT}
-        best: dict[str, Figures] = {name: {} for name in sides}
-        for _ in range(rounds):
-            for name, root in sides.items():
-                for key, value in run_child(script, root, args).items():
-                    best[name][key] = min(value, best[name].get(key, value))
-    print(f"best of {rounds} interleaved rounds per side (lower is better):")
-    print(f"  {'figure':<34} {ref:>10} {'this tree':>10} {'after/before':>13}")
-    for key, before in best[ref].items():
-        after = best["this tree"].get(key)
-        if after is None:
-            continue
-        print(f"  {key:<34} {before:10.3f} {after:10.3f} {after / before:12.2f}x")
+        sides: list[tuple[str, Path]] = [(ref, base), ("this tree", ROOT)]
+        results: list[dict[str, Figures]] = []
+        for number in range(rounds):
+            order = sides if number % 2 == 0 else sides[::-1]
+            results.append({name: run_child(script, root, args) for name, root in order})
+    print(f"{rounds} interleaved rounds per side (lower is better):")
+    print(f"  {'figure':<38} {ref:>9} {'this tree':>10} {'ratio':>6} {'median ratio':>13}")
+    for key in results[0][ref]:
+        before = min(r[ref][key] for r in results)
+        after = min(r["this tree"][key] for r in results)
+        ratio = statistics.median(r["this tree"][key] / r[ref][key] for r in results)
+        print(f"  {key:<38} {before:9.3f} {after:10.3f} {after / before:5.2f}x {ratio:12.2f}x")
+    print("  (best round of each side, their ratio, and the median of the per-round ratios)")
 
 
 def run(
