@@ -368,6 +368,10 @@ _BYTES_FIELDS = frozenset({"document_id", "data", "mime_type"})
 
 
 def _b64decode(text: str) -> bytes:
+    try:  # canonical base64 (what servers send) in one C call; anything else is cleaned below
+        return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except ValueError:  # binascii.Error and UnicodeEncodeError are ValueErrors
+        pass
     cleaned = "".join(text.split())
     cleaned += "=" * (-len(cleaned) % 4)
     try:

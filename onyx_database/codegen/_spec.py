@@ -290,6 +290,23 @@ def build_package_spec(
     )
 
 
+def _field_spec(
+    wire: str, python: str, annotation: str, required: bool, kind: FieldKind, schema_type: str
+) -> FieldSpec:
+    """``FieldSpec(...)`` without the frozen ``__init__``'s ``object.__setattr__`` per field: a
+    spec build makes one per column of every table."""
+    spec = object.__new__(FieldSpec)
+    vars(spec).update(
+        wire_name=wire,
+        python_name=python,
+        annotation=annotation,
+        required=required,
+        kind=kind,
+        schema_type=schema_type,
+    )
+    return spec
+
+
 def _model_spec(
     entity: SchemaEntity,
     name: str,
@@ -351,7 +368,7 @@ def _model_spec(
                 used = kept | classes
             candidate = field_name(wire)
             python = dedupe(candidate if candidate not in (wire, *reserved) else wire + "_", used)
-        fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type))
+        fields.append(_field_spec(wire, python, annotation, required, kind, schema_type))
     return ModelSpec(
         table=table,
         class_name=name,
