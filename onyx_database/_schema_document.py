@@ -281,17 +281,22 @@ def _checked_attribute(item: object) -> object:
     """Checking a schema validates every column of every table: an attribute that passes the
     field checks of :class:`SchemaAttribute` as it is (the usual case) is built here; any other
     is left to them, so its problems are reported with their paths."""
-    if type(item) is dict and item.keys() <= _ATTRIBUTE_WIRE_KEYS:
-        name, kind, nullable = item.get("name"), item.get("type"), item.get("isNullable")
-        if (
-            type(name) is str
-            and name != PARTITION_COLUMN
-            and len(name) <= _MAX_NAME
-            and _name_ok(name)
-            and type(kind) is str
-            and kind in ATTRIBUTE_TYPES
-            and (nullable is None or type(nullable) is bool)
-        ):
+    if type(item) is not dict:
+        return item
+    name, kind, nullable = item.get("name"), item.get("type"), item.get("isNullable")
+    if (
+        type(name) is str
+        and name != PARTITION_COLUMN
+        and len(name) <= _MAX_NAME
+        and _name_ok(name)
+        and type(kind) is str
+        and kind in ATTRIBUTE_TYPES
+        and (nullable is None or type(nullable) is bool)
+    ):
+        if len(item) == 3 and "isNullable" in item:  # exactly name, type and isNullable
+            values = {"name": name, "type": kind, "is_nullable": bool(nullable)}
+            return built(SchemaAttribute, values, {"name", "type", "is_nullable"}, {})
+        if item.keys() <= _ATTRIBUTE_WIRE_KEYS:
             return _built_attribute(item, kind, bool(nullable))
     return item
 
