@@ -8,6 +8,10 @@
    0.25 s; the official async client runs them on a thread pool).
 
     .venv/bin/python benchmarks/bench_find_by_id.py [--calls 500] [--concurrency 48]
+
+Before/after in one run: ``--against REF [--rounds 5]`` starts one Onyx Local and times the
+plain-HTTP sequential scenario with this tree's package and with commit ``REF``'s, in child
+processes that alternate round after round (``_compare``); each side's best round is reported.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
+from _compare import add_arguments, compare
 from _harness import SEED_USER, Tls, make_tls, onyx_local, run_official
 from _netem import latency_proxy
 
@@ -111,6 +118,9 @@ def over_network(calls: int, rtt_ms: float, tls: Tls) -> dict[str, Any]:
     }
 
 
+_CONFIG_ENV = "ONYX_BENCH_CONFIG"
+
+
 def _port(base_url: str) -> int:
     return int(base_url.rsplit(":", 1)[1])
 
@@ -122,7 +132,22 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=100.0)
     parser.add_argument("--rtt-ms", type=float, default=10.0)
     parser.add_argument("--rtt-calls", type=int, default=200)
+    add_arguments(parser)
     args = parser.parse_args()
+    if args.child:  # one side of --against: the server's config comes in the environment
+        config = json.loads(os.environ[_CONFIG_ENV])
+        seconds = ours_sequential(config, args.calls, None)
+        print(
+            json.dumps(
+                {f"find_by_id, plain HTTP (ms/call of {args.calls})": seconds * 1000 / args.calls}
+            )
+        )
+        return
+    if args.against:
+        with onyx_local() as config:
+            os.environ[_CONFIG_ENV] = json.dumps(config)
+            compare(Path(__file__).resolve(), args.against, args.rounds, [f"--calls={args.calls}"])
+        return
     results: dict[str, Any] = {"sequential_http": sequential(args.calls, None)}
     with make_tls() as tls:
         results["sequential_https"] = sequential(args.calls, tls)

@@ -1,7 +1,11 @@
 """Reading and validating schema documents, and decoding documents (the payload paths pydantic
-models back): codegen's reader, the schema diff, Onyx Local's validator and ``parse_document``.
+models back): codegen's reader, the schema diff, Onyx Local's validator and ``parse_document``
+(a JSON OnyxDocument body, and raw content with its metadata in headers).
 
 Run: ``.venv/bin/python benchmarks/bench_schema_document.py [--tables 200] [--repeat 5]``
+
+Before/after in one run (the package of another commit, interleaved with this tree's):
+``.venv/bin/python benchmarks/bench_schema_document.py --against 48d4f62 --rounds 5``
 """
 
 from __future__ import annotations
@@ -12,13 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from _compare import Figures, run
 from bench_codegen import big_schema
-
-from onyx_database._data_apis import parse_document
-from onyx_database._request import RawResponse
-from onyx_database._schema_diff import diff_schemas
-from onyx_database.codegen import build_package_spec
-from onyx_database.local._schema import validate_document
 
 
 def best_ms(work: Callable[[], Any], repeat: int) -> float:
@@ -31,12 +30,13 @@ def best_ms(work: Callable[[], Any], repeat: int) -> float:
     return min(timings) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tables", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--documents", type=int, default=20_000)
-    args = parser.parse_args()
+def figures(args: argparse.Namespace) -> Figures:
+    from onyx_database._data_apis import parse_document
+    from onyx_database._request import RawResponse
+    from onyx_database._schema_diff import diff_schemas
+    from onyx_database.codegen import build_package_spec
+    from onyx_database.local._schema import validate_document
+
     schema = big_schema(args.tables)
     changed = big_schema(args.tables, attributes=26)
     body = (
@@ -44,21 +44,46 @@ def main() -> None:
         + base64.b64encode(b"x" * 512)
         + b'"}'
     )
-    response = RawResponse(200, {"content-type": "application/json"}, body)
+    json_response = RawResponse(200, {"content-type": "application/json"}, body)
+    raw_response = RawResponse(
+        200,
+        {
+            "content-type": "image/png",
+            "x-onyx-document-id": "logo.png",
+            "x-onyx-document-path": "%2Fbrand%2Flogo.png",
+            "x-onyx-document-created": "2026-01-01T00%3A00%3A00Z",
+        },
+        b"x" * 512,
+    )
 
-    def decode_documents() -> None:
-        for _ in range(args.documents):
-            parse_document("logo.png", response)
+    def decode(response: RawResponse) -> Callable[[], None]:
+        def work() -> None:
+            for _ in range(args.documents):
+                parse_document("logo.png", response)
 
-    figures = {
-        "codegen spec": best_ms(lambda: build_package_spec(schema), args.repeat),
-        "schema diff": best_ms(lambda: diff_schemas(schema, changed), args.repeat),
-        "local validate": best_ms(lambda: validate_document(schema), args.repeat),
-        f"parse_document x{args.documents}": best_ms(decode_documents, args.repeat),
+        return work
+
+    per_document = 1000 / args.documents  # ms per batch -> µs per document
+    return {
+        "codegen spec (ms)": best_ms(lambda: build_package_spec(schema), args.repeat),
+        "schema diff (ms)": best_ms(lambda: diff_schemas(schema, changed), args.repeat),
+        "local validate (ms)": best_ms(lambda: validate_document(schema), args.repeat),
+        "parse_document JSON (µs)": best_ms(decode(json_response), args.repeat) * per_document,
+        "parse_document headers (µs)": best_ms(decode(raw_response), args.repeat) * per_document,
     }
-    print(f"{args.tables} tables x 27 attributes, best CPU time of {args.repeat}:")
-    for name, ms in figures.items():
-        print(f"  {name:<24} {ms:8.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tables", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--documents", type=int, default=20_000)
+    run(
+        __file__,
+        parser,
+        figures,
+        lambda a: f"{a.tables} tables x 27 attributes, best CPU time of {a.repeat}:",
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ See ``docs/queries.md``, ``docs/data-apis.md`` and ``docs/ai.md``.
 
 from __future__ import annotations
 
+from . import _schema_document
 from ._ai_client import ChatStream, OnyxAI
 from ._async_ai_client import AsyncChatStream, AsyncOnyxAI
 from ._async_client import AsyncCascadeWriter, AsyncOnyxDatabase, AsyncQueryBuilder
@@ -99,19 +100,7 @@ from ._payloads import (
 from ._query import Page, QueryResults, QuerySpec, table_name
 from ._recording import RecordedRequest, RequestRecorder, add_request_listener, record_requests
 from ._schema_diff import SchemaDiff
-from ._schema_document import (
-    SchemaAttribute,
-    SchemaDocument,
-    SchemaDocumentError,
-    SchemaEntity,
-    SchemaEntityType,
-    SchemaIdentifier,
-    SchemaIndex,
-    SchemaProblem,
-    SchemaResolver,
-    SchemaSearchSupport,
-    SchemaTrigger,
-)
+from ._schema_document import *  # noqa: F403  (the names of its __all__, listed once)
 from ._selections import (
     avg,
     count,
@@ -253,21 +242,10 @@ __all__ = [
     "RecordedRequest",
     "RequestRecorder",
     "ResolvedConfig",
-    "SchemaAttribute",
     "SchemaDiff",
-    "SchemaDocument",
-    "SchemaDocumentError",
-    "SchemaEntity",
-    "SchemaEntityType",
-    "SchemaIdentifier",
-    "SchemaIndex",
     "SchemaInput",
-    "SchemaProblem",
-    "SchemaResolver",
     "SchemaRevision",
-    "SchemaSearchSupport",
     "SchemaTableDiff",
-    "SchemaTrigger",
     "SchemaUpsertRequest",
     "SchemaValidationProblem",
     "SchemaValidationResult",
@@ -355,3 +333,4 @@ __all__ = [
     "vector_search_query",
     "within",
 ]
+__all__ += _schema_document.__all__

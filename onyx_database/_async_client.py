@@ -93,7 +93,7 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
         flow = pages_flow(query._page_request, token)
         async with aclosing(self._database._iterate(flow)) as pages:
             async for page in pages:
-                return Page(query._decode(page.records), page.next_page)
+                return Page._decoded(query._decode(page.records), page.next_page)
         raise AssertionError("pages_flow emitted nothing")  # pragma: no cover
 
     async def list(

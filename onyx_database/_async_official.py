@@ -80,7 +80,7 @@ class AsyncOfficialClient:
             partition=partition,
         )
         page = parse_page(await db._send(request))
-        return Page(page.records, page.next_page)
+        return Page._decoded(page.records, page.next_page)
 
     async def count(
         self, table: str, select: Mapping[str, Any], partition: str | None = None

@@ -15,6 +15,16 @@ __all__ = ["built"]
 _M = TypeVar("_M", bound=BaseModel)
 
 
+# The slots every BaseModel instance has, set through their descriptors: about twice as fast
+# as ``object.__setattr__`` by name, which matters at tens of thousands of models per read.
+_SLOTS = vars(BaseModel)
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_new = object.__new__
+
+
 def built(
     cls: type[_M],
     values: dict[str, Any],
@@ -30,9 +40,9 @@ def built(
     >>> built(Point, {"x": 1, "y": 0}, {"x"}).model_dump(exclude_unset=True)
     {'x': 1}
     """
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(model, "__pydantic_extra__", extra)
-    object.__setattr__(model, "__pydantic_private__", None)
+    model: _M = _new(cls)
+    _set_dict(model, values)
+    _set_fields_set(model, fields_set)
+    _set_extra(model, extra)
+    _set_private(model, None)
     return model

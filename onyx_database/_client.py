@@ -89,7 +89,7 @@ class QueryBuilder(BaseQueryBuilder[T]):
         flow = pages_flow(query._page_request, token)
         with closing(self._database._iterate(flow)) as pages:
             for page in pages:
-                return Page(query._decode(page.records), page.next_page)
+                return Page._decoded(query._decode(page.records), page.next_page)
         raise AssertionError("pages_flow emitted nothing")  # pragma: no cover
 
     def list(

@@ -335,18 +335,43 @@ updated=None, content=None)
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @classmethod
-    def _decoded(cls, **values: Any) -> Document:
-        """Built from what :func:`parse_document` already typed: no second validation pass."""
-        fields = {name: values.get(name) for name in _DOCUMENT_ATTRIBUTES}
-        if fields["raw"] is None:
-            fields["raw"] = {}
-        return built(cls, fields, set(values))
+    def _decoded(
+        cls,
+        fields_set: frozenset[str],
+        document_id: str,
+        data: bytes,
+        mime_type: str | None,
+        path: str | None = None,
+        created: str | None = None,
+        updated: str | None = None,
+        content: str | None = None,
+        raw: dict[str, Any] | None = None,
+    ) -> Document:
+        """Built from what :func:`parse_document` already typed: no second validation pass.
+        ``fields_set`` names the fields the answer carried (``model_fields_set``)."""
+        values = {
+            "document_id": document_id,
+            "data": data,
+            "mime_type": mime_type,
+            "path": path,
+            "created": created,
+            "updated": updated,
+            "content": content,
+            "raw": {} if raw is None else raw,
+        }
+        return built(cls, values, set(fields_set))
 
 
-_DOCUMENT_ATTRIBUTES = tuple(Document.model_fields)
+_HEADER_FIELDS = frozenset({"document_id", "data", "mime_type", "path", "created", "updated"})
+_JSON_FIELDS = frozenset(Document.model_fields)
+_BYTES_FIELDS = frozenset({"document_id", "data", "mime_type"})
 
 
 def _b64decode(text: str) -> bytes:
+    try:  # canonical base64 (what servers send) in one C call; anything else is cleaned below
+        return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except ValueError:  # binascii.Error and UnicodeEncodeError are ValueErrors
+        pass
     cleaned = "".join(text.split())
     cleaned += "=" * (-len(cleaned) % 4)
     try:
@@ -361,23 +386,26 @@ def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    return unquote(value) if value else None
+
+
 def parse_document(document_id: str, response: RawResponse) -> Document:
     """A :class:`Document` from the answer to ``GET .../document/{id}``: the JSON OnyxDocument
     (base64 ``content``), or the raw bytes with their Content-Type."""
     content_type = response.content_type
-    if "x-onyx-document-id" in response.headers:
+    headers = response.headers
+    if "x-onyx-document-id" in headers:
         # Raw content (Onyx Cloud and Onyx Local): metadata travels in headers.
-        def header(name: str) -> str | None:
-            value = response.headers.get(f"x-onyx-document-{name}")
-            return unquote(value) if value else None
-
         return Document._decoded(
-            document_id=header("id") or document_id,
+            _HEADER_FIELDS,
+            document_id=_header(headers, "x-onyx-document-id") or document_id,
             data=response.content,
             mime_type=content_type,
-            path=header("path"),
-            created=header("created"),
-            updated=header("updated"),
+            path=_header(headers, "x-onyx-document-path"),
+            created=_header(headers, "x-onyx-document-created"),
+            updated=_header(headers, "x-onyx-document-updated"),
         )
     media = (content_type or "").split(";", 1)[0].strip().lower()
     body = None
@@ -388,6 +416,7 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
         if content is not None and not isinstance(content, str):
             raise OnyxDecodeError("document content must be a base64 string")
         return Document._decoded(
+            _JSON_FIELDS,
             document_id=str(body.get("documentId") or document_id),
             data=_b64decode(content) if content else b"",
             mime_type=_text_or_none(body.get("mimeType")),
@@ -397,4 +426,4 @@ def parse_document(document_id: str, response: RawResponse) -> Document:
             content=content,
             raw=body,
         )
-    return Document._decoded(document_id=document_id, data=response.content, mime_type=content_type)
+    return Document._decoded(_BYTES_FIELDS, document_id, response.content, content_type)

@@ -73,7 +73,7 @@ class OfficialClient:
             partition=partition,
         )
         page = parse_page(db._send(request))
-        return Page(page.records, page.next_page)
+        return Page._decoded(page.records, page.next_page)
 
     def count(self, table: str, select: Mapping[str, Any], partition: str | None = None) -> int:
         """How many records a SelectQuery body matches (``builder.count()`` is the usual way)."""

@@ -21,7 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from . import _vector as vector
+from ._built import built
 from ._conditions import Condition, Sort, condition_from_wire, ensure_condition, search
 from ._errors import OnyxUsageError
 from ._models import Record, instantiate, is_model_class, record_builder
@@ -105,6 +108,25 @@ class QuerySpec:
     listeners: StreamListeners | None = None
     next_page: str | None = None
     attribute_records: bool = False
+
+
+_SPEC_SLOTS = tuple((f.name, vars(QuerySpec)[f.name]) for f in dataclasses.fields(QuerySpec))
+_SPEC_NAMES = frozenset(name for name, _ in _SPEC_SLOTS)
+
+
+def _replaced(spec: QuerySpec, changes: Mapping[str, Any]) -> QuerySpec:
+    """``dataclasses.replace(spec, **changes)`` through the slots: every chained builder call
+    makes one, and ``replace`` (16 fields through a frozen ``__init__``) dominated building.
+
+    >>> _replaced(QuerySpec(table="User"), {"limit": 5})
+    QuerySpec(table='User', fields=None, conditions=None, sort=(), limit=5, ...)
+    """
+    if not changes.keys() <= _SPEC_NAMES:
+        raise TypeError(f"QuerySpec has no field {sorted(changes.keys() - _SPEC_NAMES)[0]!r}")
+    clone = object.__new__(QuerySpec)
+    for name, slot in _SPEC_SLOTS:
+        slot.__set__(clone, changes[name] if name in changes else slot.__get__(spec))
+    return clone
 
 
 def table_spec(table: str | type[Any] | None, models: Mapping[str, type[Any]]) -> QuerySpec:
@@ -260,9 +282,9 @@ def compile_select(spec: QuerySpec, *, partition: str | None) -> dict[str, Any]:
 _PAGE_KEYS = {"records": "records", "nextPage": "next_page", "next_page": "next_page"}
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of results: ``records`` and the ``next_page`` token (``None`` on the last page).
+class Page(BaseModel, Generic[T]):
+    """One page of results (a pydantic model): ``records`` and the ``next_page`` token (``None``
+    on the last page).
 
     Iterating a page walks its records only; pass ``next_page`` to ``page()`` for the next one::
 
@@ -278,12 +300,27 @@ class Page(Generic[T]):
     (['u1', 'u2'], 't2', 't2', 0)
     >>> dict(page)
     {'records': ['u1', 'u2'], 'nextPage': 't2'}
+    >>> page.model_dump(by_alias=True)
+    {'records': ['u1', 'u2'], 'nextPage': 't2'}
     """
 
-    records: list[T]
-    next_page: str | None = None
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
-    def __iter__(self) -> Iterator[T]:
+    records: list[T]
+    next_page: str | None = Field(None, alias="nextPage")
+
+    def __init__(self, records: list[T], next_page: str | None = None, **wire: Any) -> None:
+        # Positional like the dataclass it was; ``model_validate`` passes the wire keys here.
+        if "nextPage" in wire:
+            next_page = wire.pop("nextPage")
+        super().__init__(records=records, next_page=next_page, **wire)
+
+    @classmethod
+    def _decoded(cls, records: list[T], next_page: str | None) -> Page[T]:
+        """A page of records the client already decoded: no second validation pass."""
+        return built(cls, {"records": records, "next_page": next_page}, {"records", "next_page"})
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]  # the records, not the fields
         return iter(self.records)
 
     def __len__(self) -> int:
@@ -391,7 +428,7 @@ class BaseQueryBuilder(Generic[T]):
             vector.check_composition(changes["conditions"])
         clone = object.__new__(type(self))
         clone._db = self._db
-        clone._spec = dataclasses.replace(self._spec, **changes)
+        clone._spec = _replaced(self._spec, changes)
         return clone
 
     @property

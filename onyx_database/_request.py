@@ -9,6 +9,7 @@ error body has.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -112,9 +113,10 @@ def encode_path(segments: Sequence[str]) -> str:
     >>> encode_path(["data", "db", "a b?#&%é", ".."])
     '/data/db/a%20b%3F%23%26%25%C3%A9/%2E%2E'
     """
-    return "/" + "/".join(_encode_segment(segment) for segment in segments)
+    return "/" + "/".join([_encode_segment(segment) for segment in segments])
 
 
+@functools.lru_cache(maxsize=1024)  # "data", the database id and table names repeat per request
 def _encode_segment(segment: str) -> str:
     # "." and ".." would be removed as dot-segments by URL normalisation (httpx does it)
     if segment in (".", ".."):

@@ -242,6 +242,8 @@ def _identifier_changed(a: SchemaIdentifier | None, b: SchemaIdentifier | None) 
 def _section(
     api_items: Sequence[_SchemaPart], local_items: Sequence[_SchemaPart], keys: tuple[str, ...]
 ) -> SectionDiff | None:
+    if not api_items and not local_items:
+        return None
     api, local = _by_name(api_items), _by_name(local_items)
     added: list[Mapping[str, Any]] = [local[n].to_wire() for n in sorted(local.keys() - api.keys())]
     removed = sorted(api.keys() - local.keys())
@@ -250,8 +252,9 @@ def _section(
         for n in sorted(api.keys() & local.keys())
         if any(getattr(api[n], key) != getattr(local[n], key) for key in keys)
     ]
-    section = SectionDiff(added, removed, changed)
-    return section if section else None
+    if not (added or removed or changed):
+        return None
+    return SectionDiff(added, removed, changed)
 
 
 def _table_diff(name: str, api: SchemaEntity, local: SchemaEntity) -> TableDiff:
@@ -283,13 +286,11 @@ def _table_diff(name: str, api: SchemaEntity, local: SchemaEntity) -> TableDiff:
     changed: list[AttributeChange] = []
     states: list[ItemChange] = []
     for attr_name in sorted(api_attrs.keys() & local_attrs.keys()):
-        before = {"type": api_attrs[attr_name].type, "isNullable": api_attrs[attr_name].is_nullable}
-        after = {
-            "type": local_attrs[attr_name].type,
-            "isNullable": local_attrs[attr_name].is_nullable,
-        }
-        if before == after:
+        api_attr, local_attr = api_attrs[attr_name], local_attrs[attr_name]
+        if api_attr.type == local_attr.type and api_attr.is_nullable == local_attr.is_nullable:
             continue
+        before = {"type": api_attr.type, "isNullable": api_attr.is_nullable}
+        after = {"type": local_attr.type, "isNullable": local_attr.is_nullable}
         for key in ("type", "isNullable"):
             if before[key] != after[key]:
                 changed.append(AttributeChange(attr_name, key, before[key], after[key]))

@@ -39,14 +39,9 @@ from pydantic_core import PydanticCustomError
 
 from ._built import built
 
+#: The schema document's public models, re-exported as they are by ``onyx_database`` (its
+#: constants and readers below are for the SDK's own modules).
 __all__ = [
-    "ATTRIBUTE_TYPES",
-    "ENTITY_TYPES",
-    "GENERATORS",
-    "INDEX_TYPES",
-    "INTEGER_TYPES",
-    "PARTITION_COLUMN",
-    "TRIGGER_EVENTS",
     "SchemaAttribute",
     "SchemaDocument",
     "SchemaDocumentError",
@@ -58,8 +53,6 @@ __all__ = [
     "SchemaResolver",
     "SchemaSearchSupport",
     "SchemaTrigger",
-    "read_entities",
-    "strip_entity_text",
 ]
 
 SchemaEntityType: TypeAlias = Literal["DEFAULT", "SEARCHABLE"]
@@ -134,11 +127,17 @@ def _problem(message: str) -> PydanticCustomError:
 
 
 def _contract(info: ValidationInfo | None) -> bool:
-    return info is not None and bool(info.context and info.context.get("contract"))
+    return info is not None and info.context is _CONTRACT
 
 
 def _valid_name(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= _MAX_NAME and bool(_NAME.fullmatch(value))
+    return isinstance(value, str) and len(value) <= _MAX_NAME and _name_ok(value)
+
+
+@functools.lru_cache(maxsize=4096)  # a schema repeats its column names across tables
+def _name_ok(text: str) -> bool:
+    """The name pattern (callers check the length first, so only short texts are cached)."""
+    return bool(_NAME.fullmatch(text))
 
 
 def _one_of(value: object, options: Collection[str]) -> bool:
@@ -229,7 +228,9 @@ def _named_items(value: object, info: ValidationInfo | None) -> object:
     if not isinstance(value, list):
         return []
     return [
-        item for item in value if isinstance(item, Mapping) and isinstance(item.get("name"), str)
+        item
+        for item in value
+        if (type(item) is dict or isinstance(item, Mapping)) and isinstance(item.get("name"), str)
     ]
 
 
@@ -247,7 +248,7 @@ class SchemaAttribute(_SchemaPart):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: object, info: ValidationInfo) -> object:
-        if _contract(info) and (not _valid_name(value) or value == PARTITION_COLUMN):
+        if _contract(info) and not _attribute_name_ok(value):
             raise _problem(f"attribute name {value!r} is not a valid identifier")
         return value
 
@@ -270,6 +271,47 @@ class SchemaAttribute(_SchemaPart):
         if _contract(info) and not isinstance(value, bool):
             raise _problem("isNullable must be a boolean")
         return bool(value)
+
+
+def _attribute_name_ok(value: object) -> bool:
+    return _valid_name(value) and value != PARTITION_COLUMN
+
+
+def _checked_attribute(item: object) -> object:
+    """Checking a schema validates every column of every table: an attribute that passes the
+    field checks of :class:`SchemaAttribute` as it is (the usual case) is built here; any other
+    is left to them, so its problems are reported with their paths."""
+    if type(item) is not dict:
+        return item
+    name, kind, nullable = item.get("name"), item.get("type"), item.get("isNullable")
+    if (
+        type(name) is str
+        and name != PARTITION_COLUMN
+        and len(name) <= _MAX_NAME
+        and _name_ok(name)
+        and type(kind) is str
+        and kind in ATTRIBUTE_TYPES
+        and (nullable is None or type(nullable) is bool)
+    ):
+        if len(item) == 3 and "isNullable" in item:  # exactly name, type and isNullable
+            values = {"name": name, "type": kind, "is_nullable": bool(nullable)}
+            return built(SchemaAttribute, values, {"name", "type", "is_nullable"}, {})
+        if item.keys() <= _ATTRIBUTE_WIRE_KEYS:
+            return _built_attribute(item, kind, bool(nullable))
+    return item
+
+
+def _built_attribute(item: Mapping[str, Any], kind: str | None, nullable: bool) -> SchemaAttribute:
+    """The attribute ``item`` (wire keys only) with its type and nullability already read."""
+    if len(item) == 3:  # name, type and isNullable: the usual attribute
+        fields_set = {"name", "type", "is_nullable"}
+    else:
+        fields_set = set(item)
+        if "isNullable" in fields_set:
+            fields_set.remove("isNullable")
+            fields_set.add("is_nullable")
+    values = {"name": item["name"], "type": kind, "is_nullable": nullable}
+    return built(SchemaAttribute, values, fields_set, {})
 
 
 class SchemaIdentifier(_SchemaPart):
@@ -414,9 +456,11 @@ class SchemaEntity(_SchemaPart):
     @field_validator("attributes", mode="before")
     @classmethod
     def _attributes(cls, value: object, info: ValidationInfo) -> object:
-        if value is None and _contract(info):
+        if not _contract(info):
+            return _named_items(value, info)
+        if value is None:
             raise _problem("attributes must be a list")
-        return _named_items(value, info)
+        return [_checked_attribute(item) for item in value] if type(value) is list else value
 
     @field_validator("indexes", "resolvers", "triggers", mode="before")
     @classmethod
@@ -442,11 +486,14 @@ class SchemaEntity(_SchemaPart):
         if self.name.lower().startswith("_onyx") or self.name == "ALL":
             add(".name", f"the name {self.name!r} is reserved")
         declared: dict[str, str] = {}
+        lowered: set[str] = set()
         for position, attribute in enumerate(self.attributes):
-            if attribute.name.lower() in {n.lower() for n in declared}:
-                add(f".attributes[{position}].name", f"duplicate attribute '{attribute.name}'")
+            name, folded = attribute.name, attribute.name.lower()
+            if folded in lowered:
+                add(f".attributes[{position}].name", f"duplicate attribute '{name}'")
                 continue
-            declared[attribute.name] = str(attribute.type)
+            lowered.add(folded)
+            declared[name] = str(attribute.type)
         if self.identifier is not None:
             id_name, generator = self.identifier.name, self.identifier.generator
             if id_name not in declared:
@@ -568,39 +615,40 @@ _P = TypeVar("_P", bound=_SchemaPart)
 def _construct(cls: type[_P], raw: Mapping[str, Any], convert: Mapping[str, _Convert]) -> _P:
     """What ``cls.model_construct`` builds (wire keys, extras kept, unset fields remembered,
     ``entityText`` dropped), without its per-call introspection, which dominated reading."""
-    keys = _keys(cls)
+    keys, defaults, fresh = _plan(cls)
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in raw.items():
         name = keys.get(key)
         if name is not None:
-            values[name] = convert[key](value) if key in convert else value
+            read = convert.get(key)
+            values[name] = value if read is None else read(value)
         elif key != "entityText":
-            extra[key] = strip_entity_text(value) if isinstance(value, Mapping | list) else value
-    ordered: dict[str, Any] = {}
-    for name, default in _defaults(cls).items():
-        ordered[name] = values.get(name, [] if default is list else default)
+            extra[key] = value if type(value) in _SCALARS else strip_entity_text(value)
+    ordered = {name: values.get(name, default) for name, default in defaults}
+    for name in fresh:
+        if name not in values:
+            ordered[name] = []
     return built(cls, ordered, set(values), extra)
 
 
 @functools.cache
-def _keys(cls: type[_SchemaPart]) -> dict[str, str]:
-    """Wire key (alias or field name) → field name."""
-    out = {name: name for name in cls.model_fields}
-    out.update({info.alias: name for name, info in cls.model_fields.items() if info.alias})
-    return out
-
-
-@functools.cache
-def _defaults(cls: type[_SchemaPart]) -> dict[str, Any]:
-    """Field defaults of ``cls`` in field order; ``list`` stands for a fresh empty list."""
-    out: dict[str, Any] = {}
+def _plan(
+    cls: type[_SchemaPart],
+) -> tuple[dict[str, str], tuple[tuple[str, Any], ...], tuple[str, ...]]:
+    """Wire key (alias or field name) → field name; the field defaults in field order; the
+    fields whose default is a fresh empty list."""
+    keys = {name: name for name in cls.model_fields}
+    keys.update({info.alias: name for name, info in cls.model_fields.items() if info.alias})
+    defaults: list[tuple[str, Any]] = []
+    fresh: list[str] = []
     for name, info in cls.model_fields.items():
         if info.default_factory is not None or name in _SECTIONS:
-            out[name] = list
+            fresh.append(name)
+            defaults.append((name, None))
         else:  # required fields are always present in what the reader passes
-            out[name] = None if info.is_required() else info.default
-    return out
+            defaults.append((name, None if info.is_required() else info.default))
+    return keys, tuple(defaults), tuple(fresh)
 
 
 def _flag(value: Any) -> bool:
@@ -613,9 +661,7 @@ def _text_or_str(value: Any) -> str | None:
 
 def _named(cls: type[_P], convert: Mapping[str, _Convert]) -> _Convert:
     def read(items: Any) -> list[_P]:
-        named = _named_items(items, None)
-        assert isinstance(named, list)
-        return [_construct(cls, item, convert) for item in named]
+        return [_construct(cls, item, convert) for item in _named_list(items)]
 
     return read
 
@@ -623,6 +669,35 @@ def _named(cls: type[_P], convert: Mapping[str, _Convert]) -> _Convert:
 def _score(value: Any) -> float | None:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     return value if number else None
+
+
+_ATTRIBUTE_WIRE_KEYS = frozenset({"name", "type", "isNullable"})
+
+
+def _read_attributes(items: Any) -> list[SchemaAttribute]:
+    """:func:`_construct` over the commonest part (every column of every table), in one loop,
+    with the usual wire keys read directly."""
+    if not isinstance(items, list):
+        return []
+    out: list[SchemaAttribute] = []
+    for raw in items:
+        if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(
+            raw.get("name"), str
+        ):
+            continue
+        if not raw.keys() <= _ATTRIBUTE_WIRE_KEYS:
+            out.append(_construct(SchemaAttribute, raw, _LENIENT_ATTRIBUTE))
+            continue
+        kind = raw.get("type")
+        nullable = raw.get("isNullable")
+        out.append(
+            _built_attribute(
+                raw,
+                None if kind is None else str(kind),
+                False if nullable is None else bool(nullable),
+            )
+        )
+    return out
 
 
 _LENIENT_ATTRIBUTE: dict[str, _Convert] = {"type": _text_or_str, "isNullable": _flag}
@@ -644,11 +719,17 @@ _LENIENT_ENTITY: dict[str, _Convert] = {
         _construct(SchemaIdentifier, v, _LENIENT_IDENTIFIER) if isinstance(v, Mapping) else None
     ),
     "partition": lambda v: v.strip() if isinstance(v, str) else "",
-    "attributes": _named(SchemaAttribute, _LENIENT_ATTRIBUTE),
+    "attributes": _read_attributes,
     "indexes": _named(SchemaIndex, _LENIENT_INDEX),
     "resolvers": _named(SchemaResolver, _LENIENT_RESOLVER),
     "triggers": _named(SchemaTrigger, _LENIENT_TRIGGER),
 }
+
+
+def _named_list(items: Any) -> list[Any]:
+    named = _named_items(items, None)
+    assert isinstance(named, list)
+    return named
 
 
 def _read_entity(raw: Mapping[str, Any]) -> SchemaEntity:
@@ -671,9 +752,9 @@ def _check(
             problems.append(SchemaProblem(where, "must be an object"))
             continue
         try:
-            entity = SchemaEntity.model_validate(
-                {k: v for k, v in raw.items() if k != "entityText"}, context=_CONTRACT
-            )
+            if type(raw) is not dict or "entityText" in raw:
+                raw = {k: v for k, v in raw.items() if k != "entityText"}
+            entity = SchemaEntity.model_validate(raw, context=_CONTRACT)
         except ValidationError as error:
             problems += _from_pydantic(error, where)
             continue
@@ -723,10 +804,19 @@ def strip_entity_text(value: Any) -> Any:
     {'entities': [{'name': 'A'}]}
     """
     if isinstance(value, Mapping):
-        return {k: strip_entity_text(v) for k, v in value.items() if k != "entityText"}
+        return {
+            k: v if type(v) in _SCALARS else strip_entity_text(v)
+            for k, v in value.items()
+            if k != "entityText"
+        }
     if isinstance(value, list | tuple):
-        return [strip_entity_text(v) for v in value]
+        return [v if type(v) in _SCALARS else strip_entity_text(v) for v in value]
     return value
+
+
+#: Values ``strip_entity_text`` returns as they are (checked by exact type: no ABC lookups on
+#: the tens of thousands of leaves of a large schema).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _unwrap(doc: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -157,7 +157,7 @@ class StreamSetup:
             if event.action != DELETE:
                 raise
             return event  # a DELETE may carry only the key: keep the dict
-        return StreamEvent(event.action, entity)
+        return StreamEvent._decoded(event.action, entity)
 
 
 class _Control:

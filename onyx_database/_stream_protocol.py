@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._built import built
 from ._codec import MSGPACK_CONTENT_TYPE, decode_json
 from ._errors import (
     OnyxClientError,
@@ -98,19 +101,45 @@ class OnyxStreamOverflowError(OnyxStreamError):
 OVERFLOW_CODE: Final = "STREAM_OVERFLOW"
 
 
-@dataclass(frozen=True, slots=True)
-class StreamEvent(Generic[T]):
-    """One event of a live query: ``action`` is ``"CREATE"``, ``"UPDATE"``, ``"DELETE"`` or
-    ``"QUERY_RESPONSE"`` (an initial result); ``entity`` is a dict, or a model instance when the
-    query is on a model class.
+class StreamEvent(BaseModel, Generic[T]):
+    """One event of a live query (a pydantic model): ``action`` is ``"CREATE"``, ``"UPDATE"``,
+    ``"DELETE"`` or ``"QUERY_RESPONSE"`` (an initial result); ``entity`` is a dict, or a model
+    instance when the query is on a model class. ``error`` (the server's error object of an
+    ``ERROR`` line) is left out of the repr and of equality.
 
     >>> StreamEvent("CREATE", {"id": "u1"})
     StreamEvent(action='CREATE', entity={'id': 'u1'})
+    >>> StreamEvent("CREATE", {"id": "u1"}) == StreamEvent("CREATE", {"id": "u1"}, {"x": 1})
+    True
     """
+
+    model_config = ConfigDict(frozen=True)
 
     action: str
     entity: T | None
-    error: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    error: Mapping[str, Any] | None = Field(None, repr=False)
+
+    def __init__(
+        self, action: str, entity: T | None, error: Mapping[str, Any] | None = None
+    ) -> None:
+        # Positional like the dataclass it was; ``model_validate`` passes keywords here.
+        super().__init__(action=action, entity=entity, error=error)
+
+    @classmethod
+    def _decoded(
+        cls, action: str, entity: T | None, error: Mapping[str, Any] | None = None
+    ) -> StreamEvent[T]:
+        """An event the stream decoder already read: no second validation pass."""
+        values = {"action": action, "entity": entity, "error": error}
+        return built(cls, values, {"action", "entity"} if error is None else set(values))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StreamEvent):
+            return NotImplemented
+        return (self.action, self.entity) == (other.action, other.entity)
+
+    def __hash__(self) -> int:
+        return hash((self.action, self.entity))
 
 
 def event_from_value(value: Any) -> StreamEvent[Any] | None:
@@ -119,20 +148,25 @@ def event_from_value(value: Any) -> StreamEvent[Any] | None:
     >>> event_from_value({"type": "added", "entity": {"id": 1}})
     StreamEvent(action='CREATE', entity={'id': 1})
     """
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         return None
-    lowered = {str(key).lower(): key for key in value}
-    action: Any = None
-    for key in _ACTION_KEYS:
-        if key in lowered and value[lowered[key]] is not None:
-            action = value[lowered[key]]
-            break
+    action: Any = value.get("action")  # the usual key, read without the case-folding scan
+    if action is None:
+        lowered = {str(key).lower(): key for key in value}
+        for key in _ACTION_KEYS:
+            if key in lowered and value[lowered[key]] is not None:
+                action = value[lowered[key]]
+                break
     if not isinstance(action, str) or not action.strip():
         return None
     name = action.strip().upper()
     name = _SYNONYMS.get(name, name)
     error = value.get("error")
-    return StreamEvent(name, value.get("entity"), error if isinstance(error, Mapping) else None)
+    return StreamEvent._decoded(
+        name,
+        value.get("entity"),
+        error if error is not None and isinstance(error, Mapping) else None,
+    )
 
 
 def _decode_line(line: bytes) -> StreamEvent[Any] | None:

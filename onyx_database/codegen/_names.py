@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -113,6 +114,7 @@ def _ascii(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and called for every column of every table
 def field_name(wire: str) -> str:
     """A Python attribute name for the wire name ``wire`` (equal to it when that is safe).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -156,7 +157,7 @@ def normalize_schema(
         id_name = ident.get("name") if isinstance(ident, Mapping) else None
         if isinstance(out.get("attributes"), list):
             out["attributes"] = sorted(
-                (a for a in out["attributes"] if isinstance(a, Mapping)),
+                (a for a in out["attributes"] if type(a) is dict or isinstance(a, Mapping)),
                 key=lambda a: (a.get("name") != id_name, str(a.get("name"))),
             )
         for section in ("indexes", "resolvers", "triggers"):
@@ -183,7 +184,12 @@ def python_type(schema_type: Any, timestamps: TimestampMode = "datetime") -> str
     >>> python_type("Long"), python_type("Timestamp"), python_type("timestamp", "string")
     ('int', 'AwareDatetime', 'str')
     """
-    mapped = _TYPES.get(str(schema_type).strip().lower())
+    return _python_type(str(schema_type), timestamps)
+
+
+@functools.lru_cache(maxsize=256)  # called for every column of every table
+def _python_type(schema_type: str, timestamps: TimestampMode) -> str | None:
+    mapped = _TYPES.get(schema_type.strip().lower())
     if mapped == "@timestamp":
         return _TIMESTAMP_TYPES[timestamps]
     return mapped
@@ -295,8 +301,11 @@ def build_package_spec(
     warnings: list[str] = []
     used_classes: set[str] = set()
     class_names = {e["name"]: dedupe(class_name(e["name"]), used_classes) for e in entities}
+    classes = frozenset(used_classes)
     models = [
-        _model_spec(entity, class_names[entity.name], class_names, timestamps, warnings, reserved)
+        _model_spec(
+            entity, class_names[entity.name], class_names, classes, timestamps, warnings, reserved
+        )
         for entity in document.entities
     ]
     return PackageSpec(
@@ -309,10 +318,35 @@ def build_package_spec(
     )
 
 
+def _field_spec(
+    wire: str,
+    python: str,
+    annotation: str,
+    required: bool,
+    kind: FieldKind,
+    schema_type: str,
+    cascade: str,
+) -> FieldSpec:
+    """``FieldSpec(...)`` without the frozen ``__init__``'s ``object.__setattr__`` per field: a
+    spec build makes one per column of every table."""
+    spec = object.__new__(FieldSpec)
+    vars(spec).update(
+        wire_name=wire,
+        python_name=python,
+        annotation=annotation,
+        required=required,
+        kind=kind,
+        schema_type=schema_type,
+        cascade=cascade,
+    )
+    return spec
+
+
 def _model_spec(
     entity: SchemaEntity,
     name: str,
     class_names: Mapping[str, str],
+    classes: frozenset[str],
     timestamps: TimestampMode,
     warnings: list[str],
     reserved: frozenset[str] = frozenset(),
@@ -357,20 +391,22 @@ def _model_spec(
 
     # Safe wire names are kept; the others get a name no kept one uses. A field named like a
     # model class would hide that class from the annotations of its own class body.
-    classes = set(class_names.values())
-
-    def keeps(wire: str) -> bool:
-        return field_name(wire) == wire and wire not in classes and wire not in reserved
-
-    used = {wire for wire, *_ in raw if keeps(wire)} | classes
+    kept = {
+        wire
+        for wire, *_ in raw
+        if field_name(wire) == wire and wire not in classes and wire not in reserved
+    }
+    used: set[str] | None = None  # built only when a name must change (rare)
     fields = []
     for wire, annotation, required, kind, schema_type, cascade in raw:
-        if keeps(wire):
+        if wire in kept:
             python = wire
         else:
+            if used is None:
+                used = kept | classes
             candidate = field_name(wire)
             python = dedupe(candidate if candidate not in (wire, *reserved) else wire + "_", used)
-        fields.append(FieldSpec(wire, python, annotation, required, kind, schema_type, cascade))
+        fields.append(_field_spec(wire, python, annotation, required, kind, schema_type, cascade))
     return ModelSpec(
         table=table,
         class_name=name,

@@ -7,19 +7,23 @@ import copy
 import uuid
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from onyx_database import (
     Document,
     OnyxDatabase,
+    Page,
     SchemaDocument,
     SchemaRevision,
     SchemaValidationResult,
     SearchHit,
     SecretMetadata,
     SecretRecord,
+    StreamEvent,
 )
+from onyx_database._stream_protocol import LineDecoder
 
-from .test_live_features import seed
+from .test_live_features import User, seed
 
 
 def test_schema_revision_and_validation_results(db: OnyxDatabase) -> None:
@@ -72,3 +76,47 @@ def test_document_is_a_frozen_model(db: OnyxDatabase) -> None:
     )  # fmt: skip
     with pytest.raises(ValueError, match="frozen"):
         doc.data = b"x"  # type: ignore[misc]
+
+
+def test_pages_are_models_that_read_as_the_official_dict(db: OnyxDatabase) -> None:
+    seed(db)
+    query = db.from_table("User").order_by("id").page_size(2)
+    page = query.page()
+    assert isinstance(page, BaseModel) and len(page) == 2 and page.next_page
+    wire = {"records": page.records, "nextPage": page.next_page}
+    assert page.model_dump(by_alias=True) == dict(page) == wire
+    assert page["nextPage"] == page.get("next_page") == page.next_page
+    assert [r["id"] for r in page] == [r["id"] for r in page.records]
+    assert Page.model_validate(wire) == page == Page(page.records, page.next_page)
+    assert Page.model_validate_json(page.model_dump_json(by_alias=True)) == page
+    assert page != query.page(page.next_page)
+    with pytest.raises(ValidationError, match="frozen"):
+        page.next_page = None  # type: ignore[misc]
+    typed = Page[User].model_validate(wire)
+    assert [type(u) for u in typed] == [User, User]
+    assert [u.id for u in typed] == [u.id for u in db.from_table(User).order_by("id").page(2)]
+    last = query.page_size(100).page()
+    assert last.next_page is None and not last.has_next and last.get("nextPage") is None
+
+
+def test_stream_events_are_models() -> None:
+    decoder = LineDecoder()
+    created, failed = decoder.feed(
+        b'{"action":"created","entity":{"id":"u1"}}\n'
+        b'{"action":"ERROR","entity":null,"error":{"message":"boom"}}\n'
+    )
+    assert isinstance(created, BaseModel) and isinstance(created, StreamEvent)
+    assert created == StreamEvent("CREATE", {"id": "u1"})
+    assert created.model_dump() == {"action": "CREATE", "entity": {"id": "u1"}, "error": None}
+    assert StreamEvent.model_validate(created.model_dump()) == created
+    assert failed.error == {"message": "boom"}
+    assert failed == StreamEvent("ERROR", None)  # error is left out of equality and repr
+    assert "boom" not in repr(failed) and repr(failed) == "StreamEvent(action='ERROR', entity=None)"
+    with pytest.raises(ValidationError, match="frozen"):
+        created.action = "DELETE"  # type: ignore[misc]
+    typed = StreamEvent[User].model_validate(
+        {"action": "UPDATE", "entity": {"id": "u1", "username": "ada"}}
+    )
+    assert isinstance(typed.entity, User) and typed.entity.username == "ada"
+    with pytest.raises(ValidationError):
+        StreamEvent[User].model_validate({"action": "UPDATE", "entity": {"id": "u1"}})

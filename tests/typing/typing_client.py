@@ -70,6 +70,12 @@ def sync_queries(db: OnyxDatabase) -> None:
     assert_type(query.list(), QueryResults[User])
     assert_type(query.first_or_none(), User | None)
     assert_type(query.page(), Page[User])
+    page = query.page()
+    assert_type(page.records, list[User])
+    assert_type(page.next_page, str | None)
+    for record in page:
+        assert_type(record, User)
+    assert_type(Page[User].model_validate({"records": []}), Page[User])
     assert_type(query.count(), int)
     assert_type(db.from_table("User").list(), QueryResults[Record])
     assert_type(db.from_table(User).select("id").list(), QueryResults[Record])
@@ -80,6 +86,8 @@ def sync_queries(db: OnyxDatabase) -> None:
     assert_type(query.stream_callbacks(), StreamHandle)
     for event in query.events():
         assert_type(event, StreamEvent[User])
+        assert_type(event.entity, User | None)
+        assert_type(event.action, str)
 
 
 def sync_ai(db: OnyxDatabase) -> None:
