@@ -43,7 +43,7 @@ from typing import Any
 import pytest
 from snippet_runner import run
 
-from onyx_database._config import clear_cache_config
+from onyx_database import onyx
 from onyx_database.local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +126,7 @@ class Page:
             self.server = LocalServer(self.data / file.replace("/", "_"), schema=SCHEMA)
             self.server.__enter__()
             self.seed()
-            clear_cache_config()  # the config chain cached the last page's server
+            onyx.clear_cache_config()  # the config chain cached the last page's server
             self.file = file
             if file in DJANGO_PAGES:
                 self.django = self.start_django(DJANGO_PAGES[file])
