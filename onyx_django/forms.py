@@ -167,6 +167,8 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         super().clean()
         pk = self.relation.child._meta.pk.name
+        if self.save_as_new:
+            self._check_copied_ids(pk)
         for form in self.initial_forms:
             if form in self.deleted_forms:
                 continue
@@ -181,6 +183,33 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
             value = getattr(value, "pk", value)  # a hidden id field holds the record
             if pk in cleaned and value != form.instance.pk:
                 form.add_error(pk, "The id of a saved record cannot be changed.")
+
+    def _check_copied_ids(self, pk: str) -> None:
+        """``save_as_new`` copies every row as a new record, as Django does; Django gives the
+        copies new keys, but Onyx generates none here, so a row still carrying a taken id
+        (the one it was copied from) is refused with a request for a new one."""
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        copied = []
+        for form in self.forms:
+            if id(form) in deleted or not hasattr(form, "cleaned_data"):
+                continue
+            errors = form.errors.as_data().get(pk, [])
+            if any(error.code == "unique" for error in errors):
+                del form.errors[pk]
+                form.add_error(
+                    pk,
+                    forms.ValidationError(
+                        "This id is taken (the row copied from): give the copy a new id.",
+                        code="copy_needs_id",
+                    ),
+                )
+                copied.append(form)
+        if copied:
+            raise forms.ValidationError(
+                "Save as new copies these rows as new records, and Onyx does not generate "
+                "their ids: give each copied row a new id, or tick Delete to leave it out.",
+                code="copy_needs_id",
+            )
 
     def save(self, commit: bool = True) -> list[Any]:
         from ._relations import save_with_children
