@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models as django_models
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
@@ -1557,6 +1557,8 @@ class OnyxQuerySet(_Base[T]):
         if self._shape.annotations:
             raise TypeError("Cannot update a query with annotations.")
         values = _resolved(fields)
+        if "pk" in values:  # as Django: update() names fields, and pk is not one
+            raise FieldDoesNotExist(f"{self.model.__name__} has no field named 'pk'")
         self._check_fields(values, "update")
         types = _ModelTypes(self.model)
         checked = {}

@@ -159,6 +159,13 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
         cascade = self.relation
         form.instance.__dict__[cascade.target] = self.instance.__dict__.get(cascade.source)
         pk = cascade.child._meta.pk.name
+        if self.save_as_new and form.is_bound and _generated_id(cascade.child):
+            # copied as new records, as Django does: Onyx gives each its id
+            data: Any = self.data
+            if getattr(data, "_mutable", True) is False:  # request.POST: copied once
+                data = self.data = data.copy()
+            form.data = data
+            data[form.add_prefix(pk)] = ""
         if i < self.initial_form_count() and pk in form.fields:
             # the id of a saved child is shown, not changed: a new id would be a new record
             form.fields[pk].widget.attrs["readonly"] = True
@@ -239,6 +246,13 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
 
         saved = [*(obj for obj, _changed in self.changed_objects), *self.new_objects]
         return RelationChanges(self.relation, save=saved, delete=list(self.deleted_objects))
+
+
+def _generated_id(model: type[Any]) -> bool:
+    """Whether Onyx makes the model's ids: its identifier is optional (``id: str | None =
+    None``, as ``onyx_gen`` declares an identifier with a UUID or sequence generator)."""
+    field = model.model_fields.get(model._meta.pk.name)
+    return field is not None and not field.is_required()
 
 
 def relation_formset_factory(

@@ -93,3 +93,17 @@ def test_writes_accept_pk() -> None:
     assert not created and updated.age == 3
     assert Person.onyx.filter(pk="w1").update(age=9) == 1
     assert Person.onyx.values_list("age", flat=True).get(pk="w1") == 9
+
+
+def test_update_of_pk_is_refused_as_in_django() -> None:
+    from django.core.exceptions import FieldDoesNotExist
+
+    with pytest.raises(FieldDoesNotExist, match="has no field named 'pk'"):
+        Person.onyx.filter(pk="p1").update(pk="zz")
+    assert Person.onyx.filter(pk="p1").exists()
+
+
+def test_refresh_from_db_of_pk() -> None:
+    person = Person.onyx.get(pk="p1")
+    person.refresh_from_db(fields=["pk", "age"])
+    assert person.pk == "p1" and person.age == 36
