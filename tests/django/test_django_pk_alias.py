@@ -8,6 +8,9 @@ from datetime import datetime
 import pytest
 from conftest import NOW
 from django.db.models import Count
+from django.http import HttpRequest, JsonResponse
+from django.test import Client
+from django.urls import path
 from onyx_django_testapp import Profile
 
 from onyx_django.models import OnyxModel
@@ -107,3 +110,20 @@ def test_refresh_from_db_of_pk() -> None:
     person = Person.onyx.get(pk="p1")
     person.refresh_from_db(fields=["pk", "age"])
     assert person.pk == "p1" and person.age == 36
+
+
+def pks(request: HttpRequest) -> JsonResponse:
+    people = Person.onyx.filter(age__isnull=False).order_by("-pk")
+    return JsonResponse(
+        {"rows": list(people.values("pk", "age")), "ids": list(people.values_list("pk", flat=True))}
+    )
+
+
+urlpatterns = [path("people/pks/", pks)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_serving_values_of_pk(client: Client) -> None:
+    body = client.get("/people/pks/").json()
+    assert body["ids"] == ["p4", "p3", "p2", "p1"]
+    assert body["rows"][:2] == [{"pk": "p4", "age": 20}, {"pk": "p3", "age": 85}]
