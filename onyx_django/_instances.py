@@ -330,7 +330,7 @@ def refresh_flow(
     if fields is None:
         names = [f.name for f in opts.concrete_fields]
     else:
-        names = [opts.get_field(name).name for name in fields]
+        names = [opts.pk.name if name == "pk" else opts.get_field(name).name for name in fields]
     relations = [name for name in names if name in opts.relation_names] or None
     pk, partition = instance.pk, opts.partition
     fresh = yield Request(

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models as django_models
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
@@ -261,6 +261,13 @@ class OnyxQuerySet(_Base[T]):
             )
         return name
 
+    def _source(self, name: str) -> str:
+        """The record key a ``values()`` name reads: ``pk`` is the identifier's field (Django
+        returns it under the name asked for, ``{"pk": ...}``); aggregates keep their alias."""
+        if name == "pk" and name not in dict(self._shape.annotations):
+            return self._pk
+        return name
+
     def _condition(
         self, args: tuple[Q | Condition | Mapping[str, Any], ...], kwargs: Mapping[str, Any]
     ) -> Condition | None:
@@ -480,7 +487,7 @@ class OnyxQuerySet(_Base[T]):
             names=(*group, *(a for a in annotations if a not in group)),
         )
         spec_changes: dict[str, Any] = {"fields": clone._selection()}
-        spec_changes["group_by"] = group or None
+        spec_changes["group_by"] = tuple(dict.fromkeys(map(self._source, group))) or None
         return clone._with_spec(**spec_changes)
 
     def alias(self, *args: Any, **kwargs: Any) -> OnyxQuerySet[T]:
@@ -672,7 +679,9 @@ class OnyxQuerySet(_Base[T]):
         annotations = dict(shape.annotations)
         if not shape.names:
             return None
-        return tuple(annotations.get(name, name) for name in shape.names)
+        return tuple(
+            dict.fromkeys(annotations.get(name, self._source(name)) for name in shape.names)
+        )
 
     def _final_spec(self) -> QuerySpec:
         spec = self._spec
@@ -737,12 +746,13 @@ class OnyxQuerySet(_Base[T]):
         names = shape.names or _fields.field_names(self.model) or ()
         if not names and records:
             names = tuple(records[0])
-        model = self.model
+        model, source = self.model, self._source
 
         def value(record: Mapping[str, Any], name: str) -> Any:
             if name in annotations:
                 return record.get(name)
-            return _fields.python_value(model, name, record.get(name))
+            field = source(name)
+            return _fields.python_value(model, field, record.get(field))
 
         rows = [{name: value(record, name) for name in names} for record in records]
         if shape.mode == "dict":
@@ -1547,6 +1557,8 @@ class OnyxQuerySet(_Base[T]):
         if self._shape.annotations:
             raise TypeError("Cannot update a query with annotations.")
         values = _resolved(fields)
+        if "pk" in values:  # as Django: update() names fields, and pk is not one
+            raise FieldDoesNotExist(f"{self.model.__name__} has no field named 'pk'")
         self._check_fields(values, "update")
         types = _ModelTypes(self.model)
         checked = {}

@@ -159,6 +159,13 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
         cascade = self.relation
         form.instance.__dict__[cascade.target] = self.instance.__dict__.get(cascade.source)
         pk = cascade.child._meta.pk.name
+        if self.save_as_new and form.is_bound and _generated_id(cascade.child):
+            # copied as new records, as Django does: Onyx gives each its id
+            data: Any = self.data
+            if getattr(data, "_mutable", True) is False:  # request.POST: copied once
+                data = self.data = data.copy()
+            form.data = data
+            data[form.add_prefix(pk)] = ""
         if i < self.initial_form_count() and pk in form.fields:
             # the id of a saved child is shown, not changed: a new id would be a new record
             form.fields[pk].widget.attrs["readonly"] = True
@@ -167,6 +174,8 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
         super().clean()
         pk = self.relation.child._meta.pk.name
+        if self.save_as_new:
+            self._check_copied_ids(pk)
         for form in self.initial_forms:
             if form in self.deleted_forms:
                 continue
@@ -181,6 +190,33 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
             value = getattr(value, "pk", value)  # a hidden id field holds the record
             if pk in cleaned and value != form.instance.pk:
                 form.add_error(pk, "The id of a saved record cannot be changed.")
+
+    def _check_copied_ids(self, pk: str) -> None:
+        """``save_as_new`` copies every row as a new record, as Django does; Django gives the
+        copies new keys, but Onyx generates none here, so a row still carrying a taken id
+        (the one it was copied from) is refused with a request for a new one."""
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        copied = []
+        for form in self.forms:
+            if id(form) in deleted or not hasattr(form, "cleaned_data"):
+                continue
+            errors = form.errors.as_data().get(pk, [])
+            if any(error.code == "unique" for error in errors):
+                del form.errors[pk]
+                form.add_error(
+                    pk,
+                    forms.ValidationError(
+                        "This id is taken (the row copied from): give the copy a new id.",
+                        code="copy_needs_id",
+                    ),
+                )
+                copied.append(form)
+        if copied:
+            raise forms.ValidationError(
+                "Save as new copies these rows as new records, and Onyx does not generate "
+                "their ids: give each copied row a new id, or tick Delete to leave it out.",
+                code="copy_needs_id",
+            )
 
     def save(self, commit: bool = True) -> list[Any]:
         from ._relations import save_with_children
@@ -210,6 +246,13 @@ class OnyxRelationFormSet(BaseModelFormSet):  # type: ignore[type-arg]
 
         saved = [*(obj for obj, _changed in self.changed_objects), *self.new_objects]
         return RelationChanges(self.relation, save=saved, delete=list(self.deleted_objects))
+
+
+def _generated_id(model: type[Any]) -> bool:
+    """Whether Onyx makes the model's ids: its identifier is optional (``id: str | None =
+    None``, as ``onyx_gen`` declares an identifier with a UUID or sequence generator)."""
+    field = model.model_fields.get(model._meta.pk.name)
+    return field is not None and not field.is_required()
 
 
 def relation_formset_factory(

@@ -100,6 +100,9 @@ class OnyxModelMetaclass(_PydanticModelMetaclass, _NotADjangoModelBase):  # type
             return cls.model_construct(_fields_set=set(), **values)
         accepted = set(fields)
         accepted.update(info.alias for info in fields.values() if info.alias)
+        if "pk" in data and "pk" not in accepted:
+            # Django sets ``pk`` after the fields: it wins over the identifier's own keyword
+            data[cls._meta.pk.name] = data.pop("pk")
         unknown = sorted(set(data) - accepted)
         if unknown:
             names = ", ".join(repr(name) for name in unknown)
@@ -177,7 +180,8 @@ class OnyxModel(_Base):
 
     ``Model()`` with no arguments is an empty instance (what ``ModelForm`` and ``CreateView``
     build; required fields are ``None`` until set); with arguments the values are validated by
-    pydantic, and an unknown keyword is a ``TypeError`` as in Django.
+    pydantic, and an unknown keyword is a ``TypeError`` as in Django; ``pk=`` sets the primary
+    key, as in Django.
     """
 
     model_config = ConfigDict(populate_by_name=True, protected_namespaces=())
