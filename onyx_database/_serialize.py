@@ -94,10 +94,10 @@ def _flat_record(value: dict[Any, Any]) -> dict[str, Any] | None:
     The same output as the general path, in a fraction of its time (no cycle bookkeeping, no
     per-value dispatch).
     """
-    if _PLAIN.issuperset(map(type, value.values())):
-        for key in value:
-            if type(key) is not str:
-                return None
+    for key, item in value.items():
+        if type(key) is not str or type(item) not in _PLAIN:
+            break
+    else:
         return value.copy()
     out = {}
     for key, item in value.items():
