@@ -68,8 +68,7 @@ def to_wire(value: Any, path: str = "entity") -> Any:
     """
     if type(value) is dict:
         flat = _flat_record(value)
-        if flat is not None:
-            return flat
+        return flat if flat is not None else _container(value, path, set())
     return _convert(value, path, set())
 
 
@@ -82,8 +81,12 @@ def to_wire_list(values: Iterable[Any], path: str = "entities", start: int = 0) 
     """
     out = []
     for index, value in enumerate(values, start):
-        flat = _flat_record(value) if type(value) is dict else None
-        out.append(flat if flat is not None else _convert(value, f"{path}[{index}]", set()))
+        if type(value) is dict:
+            flat = _flat_record(value)
+            if flat is not None:
+                out.append(flat)
+                continue
+        out.append(_convert(value, f"{path}[{index}]", set()))
     return out
 
 
@@ -99,6 +102,8 @@ def _flat_record(value: dict[Any, Any]) -> dict[str, Any] | None:
             break
     else:
         return value.copy()
+    if type(item) is not dt.datetime or type(key) is not str:
+        return None  # not flat: the general path, without a second look
     out = {}
     for key, item in value.items():
         if type(key) is not str:
@@ -114,10 +119,20 @@ def _flat_record(value: dict[Any, Any]) -> dict[str, Any] | None:
 
 
 def _convert(value: Any, path: str, active: set[int]) -> Any:
-    if type(value) in _PASS_THROUGH:
+    kind = type(value)
+    if kind in _PASS_THROUGH:
         return value
-    if type(value) is dict or type(value) is list:
+    if kind is dict or kind is list or kind is tuple:
         return _container(value, path, active)
+    # The everyday exact types before the isinstance chain (which their subclasses take).
+    if kind is dt.datetime:
+        return format_datetime(value)
+    if kind is dt.date or kind is dt.time:
+        return value.isoformat()
+    if kind is uuid.UUID:
+        return str(value)
+    if kind is Decimal:
+        return _decimal(value, path)
     if isinstance(value, enum.Enum):
         return _convert(value.value, path, active)
     if isinstance(value, _PASS_THROUGH):  # subclasses of str/int/float that are not enums
