@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 import pydantic
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onyx_database import OnyxSerializationError, to_wire
@@ -126,6 +126,10 @@ RECORDS = st.one_of(
 )
 
 
+# A loaded machine must not fail these on generation speed.
+SLOW_OK = [HealthCheck.too_slow]
+
+
 def _outcome(call: Any) -> tuple[str, str]:
     try:
         return "value", repr(call())
@@ -140,7 +144,7 @@ def _reference_datetime(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=SLOW_OK)
 @given(FLAT_RECORDS)
 def test_flat_records_take_the_fast_path_and_equal_the_general_path(record: dict[str, Any]) -> None:
     general = _outcome(lambda: _convert(record, "entity", set()))
@@ -152,7 +156,7 @@ def test_flat_records_take_the_fast_path_and_equal_the_general_path(record: dict
     assert _outcome(lambda: to_wire(record)) == general
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=None, suppress_health_check=SLOW_OK)
 @given(RECORDS)
 def test_to_wire_equals_the_general_path(value: Any) -> None:
     assert _outcome(lambda: to_wire(value, "entity")) == _outcome(
@@ -160,7 +164,7 @@ def test_to_wire_equals_the_general_path(value: Any) -> None:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=SLOW_OK)
 @given(st.lists(RECORDS, max_size=6), st.integers(0, 5000))
 def test_to_wire_list_equals_to_wire_of_each_item(values: list[Any], start: int) -> None:
     def one_by_one() -> list[Any]:
@@ -172,7 +176,7 @@ def test_to_wire_list_equals_to_wire_of_each_item(values: list[Any], start: int)
     assert _outcome(lambda: to_wire_list(values, "entities", start)) == _outcome(one_by_one)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=None, suppress_health_check=SLOW_OK)
 @given(DATETIMES)
 def test_format_datetime_equals_the_strftime_formula(value: dt.datetime) -> None:
     assert _outcome(lambda: format_datetime(value)) == _outcome(lambda: _reference_datetime(value))
