@@ -22,7 +22,7 @@ from ._models import as_mapped
 from ._query import ALL_TABLES, QuerySpec, is_model_class, table_name, table_spec, validate_model
 from ._request import Request, delete_request, find_request, insert_request, save_request
 from ._schema_diff import SchemaDiff, diff_schemas
-from ._serialize import to_wire
+from ._serialize import to_wire, to_wire_list
 from ._transport import UNSET, CallOptions, merge_headers
 
 __all__ = [
@@ -232,7 +232,7 @@ class DatabaseCore(Generic[TransportT]):
 
     def _entity_body(self, entity: Any) -> Any:
         if isinstance(entity, list | tuple):
-            return [to_wire(item, f"entities[{index}]") for index, item in enumerate(entity)]
+            return to_wire_list(entity)
         return to_wire(entity, "entity")
 
     def _write_request(

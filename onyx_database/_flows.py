@@ -28,7 +28,7 @@ from typing import Any
 from ._errors import OnyxBatchError, OnyxConnectionError, OnyxDecodeError, OnyxError
 from ._request import PageData, RawResponse, Request, parse_page
 from ._retry import RetryPolicy, parse_retry_after
-from ._serialize import to_wire
+from ._serialize import to_wire_list
 
 __all__ = [
     "Emit",
@@ -207,10 +207,7 @@ def batch_flow(
     chunks = _chunks(items, batch_size)
     for index, chunk in enumerate(chunks):
         try:
-            body = [
-                to_wire(entity, f"entities[{index * batch_size + offset}]")
-                for offset, entity in enumerate(chunk)
-            ]
+            body = to_wire_list(chunk, "entities", index * batch_size)
             answer = yield make_request(body)
         except OnyxError as exc:
             error = exc

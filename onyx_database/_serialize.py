@@ -28,15 +28,16 @@ import dataclasses
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from ._errors import OnyxSerializationError
 
-__all__ = ["format_datetime", "to_wire"]
+__all__ = ["format_datetime", "to_wire", "to_wire_list"]
 
 _PASS_THROUGH = (str, int, float, bool, type(None))
+_PLAIN = frozenset(_PASS_THROUGH)
 
 
 def format_datetime(value: dt.datetime) -> str:
@@ -47,6 +48,12 @@ def format_datetime(value: dt.datetime) -> str:
     """
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
+        if value.year >= 1000:
+            # isoformat truncates to milliseconds like ``// 1000``; drop its "+00:00"
+            return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+    elif value.year >= 1000:
+        return value.isoformat(timespec="milliseconds") + "Z"
+    # strftime writes years before 1000 without padding; isoformat would pad them
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
@@ -59,14 +66,73 @@ def to_wire(value: Any, path: str = "entity") -> Any:
     >>> to_wire({"id": uuid.UUID(int=1), "price": decimal.Decimal("2.50"), "tags": ("a",)})
     {'id': '00000000-0000-0000-0000-000000000001', 'price': 2.5, 'tags': ['a']}
     """
+    if type(value) is dict:
+        flat = _flat_record(value)
+        return flat if flat is not None else _container(value, path, set())
     return _convert(value, path, set())
 
 
+def to_wire_list(values: Iterable[Any], path: str = "entities", start: int = 0) -> list[Any]:
+    """``[to_wire(v, f"{path}[{i}]") for i, v in enumerate(values, start)]``, without building
+    the paths of values that convert without error.
+
+    >>> to_wire_list([{"id": 1}, {"at": dt.date(2025, 1, 2)}])
+    [{'id': 1}, {'at': '2025-01-02'}]
+    """
+    out = []
+    for index, value in enumerate(values, start):
+        if type(value) is dict:
+            flat = _flat_record(value)
+            if flat is not None:
+                out.append(flat)
+                continue
+        out.append(_convert(value, f"{path}[{index}]", set()))
+    return out
+
+
+def _flat_record(value: dict[Any, Any]) -> dict[str, Any] | None:
+    """The wire form of a plain dict with ``str`` keys whose values are all plain scalars or
+    exact datetimes (the shape of most records), else ``None`` for the general path.
+
+    The same output as the general path, in a fraction of its time (no cycle bookkeeping, no
+    per-value dispatch).
+    """
+    for key, item in value.items():
+        if type(key) is not str or type(item) not in _PLAIN:
+            break
+    else:
+        return value.copy()
+    if type(item) is not dt.datetime or type(key) is not str:
+        return None  # not flat: the general path, without a second look
+    out = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        kind = type(item)
+        if kind in _PLAIN:
+            out[key] = item
+        elif kind is dt.datetime:
+            out[key] = format_datetime(item)
+        else:
+            return None
+    return out
+
+
 def _convert(value: Any, path: str, active: set[int]) -> Any:
-    if type(value) in _PASS_THROUGH:
+    kind = type(value)
+    if kind in _PASS_THROUGH:
         return value
-    if type(value) is dict or type(value) is list:
+    if kind is dict or kind is list or kind is tuple:
         return _container(value, path, active)
+    # The everyday exact types before the isinstance chain (which their subclasses take).
+    if kind is dt.datetime:
+        return format_datetime(value)
+    if kind is dt.date or kind is dt.time:
+        return value.isoformat()
+    if kind is uuid.UUID:
+        return str(value)
+    if kind is Decimal:
+        return _decimal(value, path)
     if isinstance(value, enum.Enum):
         return _convert(value.value, path, active)
     if isinstance(value, _PASS_THROUGH):  # subclasses of str/int/float that are not enums

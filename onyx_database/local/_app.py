@@ -38,7 +38,7 @@ from ._fenced import fenced
 from ._limits import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_BODY, describe_size
 from ._streams import StreamHub, serve_stream
 
-__all__ = ["OnyxApp", "Settings"]
+__all__ = ["ROUTE_TEMPLATES", "OnyxApp", "Settings"]
 
 logger = logging.getLogger("onyx_database.local")
 # One line per request: method, path (never the query string), status, milliseconds.
@@ -110,6 +110,7 @@ for _entry in _ROUTES:
     for _length in range(len(_entry[1]), 64 if _rest else len(_entry[1]) + 1):
         _CANDIDATES.setdefault((_length, _entry[1][0]), []).append(_compile(*_entry))
 _ALL = [_compile(*_entry) for _entry in _ROUTES]
+ROUTE_TEMPLATES = frozenset(route[1] for route in _ALL)
 
 
 def _route(method: str, segments: list[str]) -> tuple[str, h.Handler, dict[str, str]]:

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from ._streams import StreamHub
 
-__all__ = ["Fault", "Faults", "RequestLog"]
+__all__ = ["PATH_LIMIT", "Fault", "Faults", "RequestLog"]
 
 
 @dataclass
@@ -106,23 +106,45 @@ class Faults:
         return None
 
 
+PATH_LIMIT = 10_000
+
+
 class RequestLog:
     """Counts requests by method and by path: concrete, with ``{db}``, and the route template.
 
     A request is recorded as it came (method, raw path, template): the cheap part, on every
     request; its other forms are worked out when someone counts.
+
+    Memory is bounded: the first ``limit`` distinct (method, raw path, template) triples since
+    the start or the last :meth:`reset` are kept with their counts; a request with a new triple
+    after that is kept only as (method, template). Counts by route template (``templates``)
+    therefore stay exact whatever the traffic, and so do counts by any path while fewer than
+    ``limit`` distinct paths were seen. Past it, counting by a path that is not a route template
+    raises :class:`RuntimeError` rather than answer a number that may be short (a million finds
+    of distinct ids would otherwise hold a million entries).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, templates: frozenset[str] = frozenset(), limit: int = PATH_LIMIT) -> None:
         self._lock = threading.Lock()
-        self._counts: Counter[tuple[str, str, str]] = Counter()
+        self._templates = templates
+        self._limit = limit
+        self._counts: dict[tuple[str, str, str], int] = {}
+        self._untracked: Counter[tuple[str, str]] = Counter()
         self.database_id = ""  # the path segment shown as ``{db}``
 
     def record(self, method: str, raw: str, template: str) -> None:
         """One request: its upper-case method, raw path (no query string) and route template
         (``""`` when no route matched)."""
+        key = (method, raw, template)
         with self._lock:
-            self._counts[(method, raw, template)] += 1
+            counts = self._counts
+            seen = counts.get(key)
+            if seen is not None:
+                counts[key] = seen + 1
+            elif len(counts) < self._limit:
+                counts[key] = 1
+            else:
+                self._untracked[(method, template)] += 1
 
     def _paths(self, raw: str, template: str) -> set[str]:
         stripped = raw.strip("/")
@@ -134,13 +156,26 @@ class RequestLog:
     def count(self, method: str, path: str) -> int:
         with self._lock:
             entries = list(self._counts.items())
+            untracked = list(self._untracked.items())
         wanted = None if method in ("*", "") else method.upper()
+        if untracked and path not in self._templates:
+            raise RuntimeError(
+                f"more than {self._limit} distinct request paths since the counters were last"
+                f" reset: only counts by route template (such as /data/{{db}}/{{table}}) are"
+                f" kept for the rest, so the count of {path!r} is unknown; call"
+                " reset_request_counts() before the requests to count"
+            )
         return sum(
             n
             for (recorded, raw, template), n in entries
             if (wanted is None or recorded == wanted) and path in self._paths(raw, template)
+        ) + sum(
+            n
+            for (recorded, template), n in untracked
+            if (wanted is None or recorded == wanted) and template == path
         )
 
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._untracked.clear()

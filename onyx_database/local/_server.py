@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from ._app import OnyxApp, Settings
+from ._app import ROUTE_TEMPLATES, OnyxApp, Settings
 from ._bind import RemoteBindWarning, remote_bind_warning
 from ._budget import DEFAULT_QUERY_TIMEOUT, DEFAULT_REGEX_TIMEOUT, QueryStats
 from ._changes import ChangeBus
@@ -144,7 +144,7 @@ class LocalServer:
         self.tls_cert = None if tls_cert is None else Path(tls_cert)
         self.tls_key = None if tls_key is None else Path(tls_key)
         self._faults = Faults(enabled=test_hooks, streams=self._streams)
-        self._log = RequestLog()
+        self._log = RequestLog(ROUTE_TEMPLATES)
         if query_timeout is not None and query_timeout <= 0:
             raise ValueError("query_timeout must be > 0 (or None for no limit)")
         if regex_timeout <= 0 or header_timeout <= 0 or max_body < 1:
@@ -442,10 +442,16 @@ class LocalServer:
     def request_count(self, method: str, path: str) -> int:
         """Requests received for ``method`` (``"*"`` for any) and ``path``: concrete
         (``/data/<id>/User``), with ``{db}`` (``/data/{db}/User``) or a route template
-        (``/data/{db}/{table}``). Failed and fault-injected requests count too."""
+        (``/data/{db}/{table}``). Failed and fault-injected requests count too.
+
+        The counters hold at most 10,000 distinct paths between resets, so a long-running
+        server does not grow with every id it is asked for: past that, counts by route template
+        stay exact and counting by any other path raises :class:`RuntimeError` (call
+        :meth:`reset_request_counts` before the requests you count)."""
         return self._log.count(method, path)
 
     def reset_request_counts(self) -> None:
+        """Zero the request counters (every path counts exactly again until the limit)."""
         self._log.reset()
 
     def _require_storage(self) -> Storage:

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from onyx_database.local import LocalServer
+from onyx_database.local._app import ROUTE_TEMPLATES
+from onyx_database.local._faults import RequestLog
 
 from .conftest import Api
 
@@ -61,6 +63,32 @@ def test_request_counts_by_template_and_concrete_path(api: Api) -> None:
     assert server.request_count("PUT", "/data/{db}/{table}") == template + 2
     assert server.request_count("PUT", f"/data/{api.db}/Item") == before + 2
     assert server.request_count("GET", "/data/{db}/Item") == 0
+
+
+def test_request_log_is_bounded_and_exact_by_template_past_its_limit() -> None:
+    log = RequestLog(ROUTE_TEMPLATES, limit=3)
+    log.database_id = "db1"
+    log.record("PUT", "/data/db1/Item", "/data/{db}/{table}")
+    log.record("GET", "/data/db1/Item/i0", "/data/{db}/{table}/{pk}")
+    log.record("GET", "/data/db1/Item/i1", "/data/{db}/{table}/{pk}")
+    assert log.count("GET", "/data/{db}/Item/i1") == 1  # at the limit, still exact
+    for k in range(2, 1000):  # past it: new paths are kept by template only
+        log.record("GET", f"/data/db1/Item/i{k}", "/data/{db}/{table}/{pk}")
+    log.record("PUT", "/data/db1/Item", "/data/{db}/{table}")
+    log.record("GET", "/nowhere/1", "")
+    assert len(log._counts) == 3 and len(log._untracked) == 2
+    assert log.count("GET", "/data/{db}/{table}/{pk}") == 1000
+    assert log.count("*", "/data/{db}/{table}/{pk}") == 1000
+    assert log.count("PUT", "/data/{db}/{table}") == 2
+    assert log.count("DELETE", "/data/{db}/{table}/{pk}") == 0  # a template never requested
+    with pytest.raises(RuntimeError, match="reset_request_counts"):
+        log.count("GET", "/data/{db}/Item/i1")  # may be short: refused, not guessed
+    with pytest.raises(RuntimeError, match="more than 3 distinct request paths"):
+        log.count("PUT", "/data/db1/Item")
+    log.reset()
+    log.record("GET", "/data/db1/Item/i1", "/data/{db}/{table}/{pk}")
+    assert log.count("GET", "/data/{db}/Item/i1") == 1
+    assert log.count("GET", "/data/{db}/{table}/{pk}") == 1
 
 
 def test_latency_does_not_serialize_requests(api: Api) -> None:
