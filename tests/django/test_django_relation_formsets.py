@@ -84,7 +84,8 @@ def test_a_formset_in_a_plain_view(rf: RequestFactory, team: Team) -> None:
 def test_rows_without_the_id_field_carry_it_hidden(team: Team) -> None:
     HiddenIds = relation_formset_factory(Team, "rolePermissions", fields=["permissionId"])
     page = HiddenIds(instance=team)
-    assert 'type="hidden" name="rolePermissions-0-id" value="g1"' in str(page.forms[0])
+    # as_div(): str(form) on Django 4.2 goes through a deprecated template
+    assert 'type="hidden" name="rolePermissions-0-id" value="g1"' in page.forms[0].as_div()
     formset = HiddenIds(
         post_data([{"id": "g1", "permissionId": "audit"}], initial=1), instance=team
     )
