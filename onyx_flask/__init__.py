@@ -23,10 +23,12 @@ See ``docs/flask.md``.
 
 from __future__ import annotations
 
+from ._batches import Change
 from ._extension import EXTENSION_KEYS, FLAT_CONFIG_KEYS, Onyx, get_recorded_requests
 from ._json import OnyxJSONProvider
 from ._pagination import Pagination
 from .signals import (
+    models_committed,
     onyx_signals,
     record_created,
     record_deleted,
@@ -37,10 +39,12 @@ from .signals import (
 __all__ = [
     "EXTENSION_KEYS",
     "FLAT_CONFIG_KEYS",
+    "Change",
     "Onyx",
     "OnyxJSONProvider",
     "Pagination",
     "get_recorded_requests",
+    "models_committed",
     "onyx_signals",
     "record_created",
     "record_deleted",

@@ -28,6 +28,7 @@ from onyx_database import (
     settings_options,
 )
 
+from . import _batches
 from ._json import install_json, not_found
 from ._pagination import Pagination, paginate_query
 from .signals import records_written
@@ -153,7 +154,10 @@ class _Pool:
     def _written(self, event: WriteEvent) -> None:
         state = self._state()
         app = None if state is None else state.app()
-        if app is None or not records_written.receivers:
+        if app is None:
+            return
+        _batches.collect(app, self.bind, event)
+        if not records_written.receivers:
             return
         records_written.send(
             app,
@@ -458,10 +462,13 @@ class Onyx:
         return view
 
     def _teardown(self, exc: BaseException | None) -> None:
-        views = g.pop(_G_VIEWS, None)
-        if isinstance(views, dict):
-            for view in views.values():
-                view.close()  # a view's close() never closes the shared pool
+        try:
+            _batches.send(current_app._get_current_object(), exc)  # type: ignore[attr-defined]
+        finally:
+            views = g.pop(_G_VIEWS, None)
+            if isinstance(views, dict):
+                for view in views.values():
+                    view.close()  # a view's close() never closes the shared pool
 
     def close(self, app: Flask | None = None) -> None:
         """Close every connection pool of ``app`` (default: the current app), cancelling its

@@ -1,5 +1,6 @@
-"""Blinker signals of the Onyx Flask extension: the change-stream bridge's ``record_*`` signals
-and ``records_written`` for the app's own writes.
+"""Blinker signals of the Onyx Flask extension: the change-stream bridge's ``record_*`` signals,
+``records_written`` for each of the app's own writes and ``models_committed`` for all the writes
+of one app context.
 
 :meth:`Onyx.listen <onyx_flask.Onyx.listen>` (and ``flask onyx listen``) subscribes to an
 Onyx live query and sends one of these signals per change, inside an app context, with the Flask
@@ -22,6 +23,7 @@ from __future__ import annotations
 from blinker import Namespace
 
 __all__ = [
+    "models_committed",
     "onyx_signals",
     "record_created",
     "record_deleted",
@@ -52,4 +54,31 @@ records_written = onyx_signals.signal(
     ``"delete_query"``), ``records`` (wire dicts the server answered, for saves and inserts),
     ``ids`` (for a delete), ``count`` (for query updates/deletes), ``relationships`` (cascade
     specs) and ``bind``. Flask-SQLAlchemy's ``models_committed`` for Onyx.""",
+)
+
+models_committed = onyx_signals.signal(
+    "models-committed",
+    doc="""All the writes through the extension's clients (any bind) during one app context, sent
+    once when that context tears down, if it wrote anything.
+
+    Sent with the app as sender and ``changes`` (a list of :class:`onyx_flask.Change`, in write
+    order) and ``exception`` (the exception the app context is torn down with, else ``None``:
+    Onyx has no transactions, so the writes are durable even when the request failed). Writes
+    are collected only while the signal has a receiver for the app; writes outside an app
+    context of that app (a background thread without one) are not batched, ``records_written``
+    covers them. A receiver's exception propagates, like a ``teardown_appcontext`` function's.
+    Flask-SQLAlchemy's ``models_committed`` for Onyx.
+
+    >>> from flask import Flask
+    >>> app = Flask("doc")
+    >>> batches = []
+    >>> @models_committed.connect_via(app)
+    ... def audit(sender, changes, exception, **extra):
+    ...     batches.append([(change.operation, change.table) for change in changes])
+    >>> with app.app_context():
+    ...     pass  # no writes: no signal
+    >>> batches
+    []
+    >>> models_committed.disconnect(audit)
+    """,
 )

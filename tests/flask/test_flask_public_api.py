@@ -5,9 +5,9 @@ from __future__ import annotations
 import onyx_flask
 
 PUBLIC = {
-    "EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx", "OnyxJSONProvider", "Pagination",
-    "get_recorded_requests", "onyx_signals", "record_created", "record_deleted", "record_updated",
-    "records_written",
+    "Change", "EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx", "OnyxJSONProvider", "Pagination",
+    "get_recorded_requests", "models_committed", "onyx_signals", "record_created",
+    "record_deleted", "record_updated", "records_written",
 }  # fmt: skip
 
 
