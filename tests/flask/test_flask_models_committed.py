@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import doctest
 import threading
 from collections.abc import Callable, Iterator
@@ -168,6 +169,23 @@ def test_manually_pushed_and_nested_app_contexts_batch_separately(
     assert [b["exception"] for b in committed] == [None, None]
 
 
+def test_a_test_client_request_inside_an_app_context_joins_it(
+    app_onyx: tuple[Flask, Onyx], committed: Batches, user: Callable[..., Any]
+):
+    app, onyx = app_onyx
+
+    @app.post("/save")
+    def save() -> Any:
+        onyx.db.save("User", user(2))
+        return {"ok": True}
+
+    with app.app_context():
+        onyx.db.save("User", user(1))
+        assert app.test_client().post("/save").status_code == 200  # Flask reuses this context
+        assert committed == []
+    assert [[c.records[0]["id"] for c in b["changes"]] for b in committed] == [["u001", "u002"]]
+
+
 def test_a_failed_request_still_sends_with_the_exception(
     app_onyx: tuple[Flask, Onyx], committed: Batches, user: Callable[..., Any]
 ):
@@ -240,7 +258,8 @@ def test_other_threads_do_not_leak_into_a_requests_batch(
             except BaseException as error:  # reported to the test below
                 errors.append(error)
 
-        thread = threading.Thread(target=guarded)
+        # a fresh contextvars context: no Flask context even where threads inherit the caller's
+        thread = threading.Thread(target=contextvars.Context().run, args=(guarded,))
         thread.start()
         thread.join()
 
