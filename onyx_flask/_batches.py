@@ -9,7 +9,7 @@ for the app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from flask import Flask, current_app, g, has_app_context
@@ -50,10 +50,28 @@ class Change:
     relationships: tuple[str, ...] = ()
     bind: str | None = None
 
+    @classmethod
+    def of(cls, event: WriteEvent, bind: str | None) -> Change:
+        """The change of a core :class:`~onyx_database.WriteEvent` on ``bind``."""
+        return cls(
+            table=event.table,
+            operation=event.operation,
+            records=tuple(event.records),
+            ids=tuple(event.ids),
+            count=event.count,
+            relationships=tuple(event.relationships),
+            bind=bind,
+        )
 
-def collect(app: Flask, bind: str | None, event: WriteEvent) -> None:
-    """Add ``event`` (a write of ``app``'s client for ``bind``) to the current app context's
-    batch, when that context is ``app``'s and ``models_committed`` has a receiver for it."""
+    def signal_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``records_written`` (lists where this holds tuples)."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+def collect(app: Flask, change: Change) -> None:
+    """Add ``change`` (a write of ``app``'s client) to the current app context's batch, when
+    that context is ``app``'s and ``models_committed`` has a receiver for it."""
     if not models_committed.receivers or not has_app_context():
         return
     if current_app._get_current_object() is not app:  # type: ignore[attr-defined]
@@ -62,17 +80,7 @@ def collect(app: Flask, bind: str | None, event: WriteEvent) -> None:
         return
     changes = g.setdefault(_G_CHANGES, [])
     if isinstance(changes, list):
-        changes.append(
-            Change(
-                table=event.table,
-                operation=event.operation,
-                records=tuple(event.records),
-                ids=tuple(event.ids),
-                count=event.count,
-                relationships=tuple(event.relationships),
-                bind=bind,
-            )
-        )
+        changes.append(change)
 
 
 def send(app: Flask, exc: BaseException | None) -> None:

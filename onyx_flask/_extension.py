@@ -31,7 +31,7 @@ from onyx_database import (
 from . import _batches
 from ._json import install_json, not_found
 from ._pagination import Pagination, paginate_query
-from .signals import records_written
+from .signals import models_committed, records_written
 
 __all__ = ["EXTENSION_KEYS", "FLAT_CONFIG_KEYS", "Onyx", "get_recorded_requests"]
 
@@ -154,21 +154,12 @@ class _Pool:
     def _written(self, event: WriteEvent) -> None:
         state = self._state()
         app = None if state is None else state.app()
-        if app is None:
+        if app is None or not (records_written.receivers or models_committed.receivers):
             return
-        _batches.collect(app, self.bind, event)
-        if not records_written.receivers:
-            return
-        records_written.send(
-            app,
-            table=event.table,
-            operation=event.operation,
-            records=list(event.records),
-            ids=list(event.ids),
-            count=event.count,
-            relationships=list(event.relationships),
-            bind=self.bind,
-        )
+        change = _batches.Change.of(event, self.bind)
+        _batches.collect(app, change)
+        if records_written.receivers:
+            records_written.send(app, **change.signal_kwargs())
 
     def close(self) -> None:
         with self._lock:
